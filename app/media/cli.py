@@ -1,0 +1,219 @@
+"""`recdesk-record`: record a source to files from the command line.
+
+```
+recdesk-record SOURCE [SOURCE ...] -o OUTPUT [--format mp4|mkv|webm|flv|ts|hls|m4a|ogg]
+               [--stream-type audio|video|av|separate] [--duration SECONDS] [--live]
+               [--list-protocols] [--list-devices]
+```
+
+Prints one JSON line per finished file on stdout. SIGINT and SIGTERM finish the files and exit 0.
+Exit status: 0 recorded, 1 the recording failed (files finished so far are kept and reported), 2 bad
+input, with one line on stderr that says what to fix.
+
+The order of the checks is the order of the costs: arguments, then the output folder, then the
+source, then the stream type, and only then is anything written.
+
+May import everything in `app.media`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app.errors import RecDeskError
+from app.media.capabilities import input_protocols
+from app.media.errors import OutputError
+from app.media.fileinfo import FileInfo
+from app.media.formats import FORMATS, split_output
+from app.media.plan import STREAM_TYPES, StreamType, plan_outputs
+from app.media.remux import Remuxer
+from app.media.sinks.base import MediaSink
+from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH, ContainerSink, StreamInput
+from app.media.sources import MediaSource, open_source, parse_source
+from app.media.sources.devices import device_kinds, list_devices
+
+PROG = "recdesk-record"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: {message} (see {PROG} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = _Parser(
+        prog=PROG,
+        description="Record live or file sources to files, copying packets without re-encoding.",
+    )
+    parser.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="file, URL, lavfi:GRAPH or DEVICE:TARGET"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="output file; its extension picks the format"
+    )
+    parser.add_argument(
+        "--format", choices=list(FORMATS), help="container (default: from OUTPUT, else mp4)"
+    )
+    parser.add_argument("--stream-type", choices=STREAM_TYPES, help="what to record (default: av)")
+    parser.add_argument(
+        "--duration", type=_positive, metavar="SECONDS", help="stop after this much media"
+    )
+    parser.add_argument(
+        "--live", action="store_true", help="play a file source in real time, in a loop"
+    )
+    parser.add_argument(
+        "--live-position",
+        type=_non_negative,
+        default=0.0,
+        metavar="SECONDS",
+        help="with --live: start this far into the live timeline",
+    )
+    parser.add_argument(
+        "--segment-length",
+        type=_positive,
+        default=DEFAULT_SEGMENT_LENGTH,
+        metavar="SECONDS",
+        help="HLS segment length (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-y", "--overwrite", action="store_true", help="replace existing output files"
+    )
+    parser.add_argument(
+        "--list-protocols", action="store_true", help="list the input protocols and exit"
+    )
+    parser.add_argument("--list-devices", action="store_true", help="list capture devices and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `recdesk-record`."""
+    args = build_parser().parse_args(argv)
+    if args.list_protocols:
+        print("\n".join(input_protocols()))
+        return 0
+    if args.list_devices:
+        _print_devices()
+        return 0
+    try:
+        return _record(args)
+    except RecDeskError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2 if exc.caller_fault else 1
+
+
+def _record(args: argparse.Namespace) -> int:
+    if not args.sources:
+        raise _UsageError("give a SOURCE to record")
+    if args.output is None:
+        raise _UsageError("give an output file with -o OUTPUT")
+    if len(args.sources) > 1:
+        raise _UsageError(
+            "several sources make a mixed recording, which this build cannot do yet; give one SOURCE"
+        )
+    stem, fmt = split_output(args.output, args.format)
+    _check_folder(stem.parent)
+    source = open_source(parse_source(args.sources[0]), live=args.live, position=args.live_position)
+    try:
+        stream_type: StreamType | None = args.stream_type
+        plans = plan_outputs(source.streams, stream_type, stem, fmt, label=args.sources[0])
+        if not args.overwrite:
+            for plan in plans:
+                if plan.path.exists():
+                    raise OutputError(
+                        f"{plan.path} exists; pass -y to replace it, or choose another -o"
+                    )
+        sinks: list[MediaSink] = []
+        try:
+            for plan in plans:
+                inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
+                sinks.append(
+                    ContainerSink(
+                        plan.path, plan.format, inputs, segment_length=args.segment_length
+                    )
+                )
+        except RecDeskError:
+            for sink in sinks:
+                sink.close()
+            raise
+        return _run(source, sinks, args.duration)
+    finally:
+        source.close()
+
+
+def _run(source: MediaSource, sinks: list[MediaSink], duration: float | None) -> int:
+    remuxer = Remuxer(source, sinks, duration=duration, on_file=_print_file)
+    previous = {
+        sig: signal.signal(sig, lambda *_: remuxer.stop())
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        result = remuxer.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if result.error is not None:
+        print(f"{PROG}: {result.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_file(info: FileInfo) -> None:
+    print(json.dumps(info.as_event()), flush=True)
+
+
+def _print_devices() -> None:
+    kinds = device_kinds()
+    print("device kinds: " + (", ".join(kinds) if kinds else "none"))
+    for device in list_devices():
+        print(f"{device.media:5}  {device.source:28}  {device.description}")
+
+
+def _check_folder(folder: Path) -> None:
+    folder = folder if str(folder) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder {folder}: {exc.strerror or exc}"
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into {folder}: permission denied; choose another -o")
+
+
+class _UsageError(RecDeskError):
+    caller_fault = True
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

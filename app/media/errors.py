@@ -1,0 +1,47 @@
+"""Errors of the media engine.
+
+```
+RecDeskError
+└── MediaError
+    ├── SourceError            the source cannot be opened or read        (caller's fault)
+    │   └── NoStreamError      the source lacks the stream type asked for (caller's fault)
+    ├── OutputError            the output cannot be written               (caller's fault)
+    │   └── FormatError        unknown container or impossible combination (caller's fault)
+    └── RecordingError         the engine failed while recording          (system's fault)
+```
+
+PyAV's own exceptions are caught where they happen and re-raised as one of these with
+`raise ... from exc`, so callers never see an `av.error` type.
+"""
+
+from __future__ import annotations
+
+from app.errors import RecDeskError
+
+
+class MediaError(RecDeskError):
+    """Base of the media engine's errors."""
+
+
+class SourceError(MediaError):
+    """A source cannot be opened or read."""
+
+    caller_fault = True
+
+
+class NoStreamError(SourceError):
+    """The source has no stream of the type the recording asked for."""
+
+
+class OutputError(MediaError):
+    """An output file cannot be created or written."""
+
+    caller_fault = True
+
+
+class FormatError(OutputError):
+    """An unknown output format, or a format that cannot hold what was asked."""
+
+
+class RecordingError(MediaError):
+    """The engine failed while recording; files finished so far are kept."""

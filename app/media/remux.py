@@ -1,0 +1,205 @@
+"""The remuxer: one source's packets copied into one or more files, never re-encoded by choice.
+
+```
+source.packets() ─▶ start gate ─▶ rebase ─▶ duration limit ─▶ sinks (one per output file)
+```
+
+- **Start gate.** A file must start on a video keyframe. Video packets before the first keyframe are
+  dropped (a live stream joined mid-group); other packets wait, and those from at most
+  `audio_lead` before the keyframe are kept, so audio and video start together.
+- **Rebase.** Output timelines start at zero: every stream is shifted by the same amount (the first
+  kept presentation time), which keeps the audio/video offset exactly as the source had it.
+- **Duration.** `duration` seconds of media, measured on that timeline; each stream ends at the
+  limit, and the recording ends when all have.
+- **Stop.** `stop()` may be called from any thread (a signal handler, a GUI); the loop notices it
+  before the next packet, and every file is finished either way: an error in the source or a sink
+  ends the recording but keeps what was written.
+
+May import PyAV, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import av
+
+from app.errors import RecDeskError
+from app.media.errors import RecordingError
+from app.media.fileinfo import FileInfo
+from app.media.sinks.base import MediaSink
+from app.media.sources.base import MediaSource
+
+log = logging.getLogger(__name__)
+
+AUDIO_LEAD = 0.1
+# Non-video packets held while waiting for the first keyframe; past this, audio flows without it.
+_MAX_HELD = 1000
+
+EndReason = Literal["duration", "stopped", "source-ended", "error"]
+
+
+@dataclass
+class RemuxResult:
+    """How a recording ended and the files it finished."""
+
+    reason: EndReason
+    files: list[FileInfo] = field(default_factory=list)
+    error: RecDeskError | None = None
+
+
+class Remuxer:
+    """Copies a source's packets into sinks until the source ends, a duration passes or `stop()`."""
+
+    def __init__(
+        self,
+        source: MediaSource,
+        sinks: Sequence[MediaSink],
+        *,
+        duration: float | None = None,
+        audio_lead: float = AUDIO_LEAD,
+        on_file: Callable[[FileInfo], None] | None = None,
+    ) -> None:
+        self._source = source
+        self._sinks = list(sinks)
+        self._duration = duration
+        self._audio_lead = audio_lead
+        self._on_file = on_file
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Ask the recording to finish; thread-safe and idempotent."""
+        self._stopping.set()
+
+    def run(self) -> RemuxResult:
+        """Record until the end; finishes every file whatever happens."""
+        result = RemuxResult("source-ended")
+        try:
+            result.reason = self._pump()
+        except RecDeskError as exc:
+            result.reason, result.error = "error", exc
+        except av.FFmpegError as exc:
+            result.reason = "error"
+            result.error = RecordingError(f"recording {self._source.label} failed: {exc}")
+        finally:
+            for sink in self._sinks:
+                try:
+                    info = sink.close()
+                except RecDeskError as exc:
+                    result.reason, result.error = "error", result.error or exc
+                    continue
+                if info is not None:
+                    result.files.append(info)
+                    if self._on_file is not None:
+                        self._on_file(info)
+        return result
+
+    def _pump(self) -> EndReason:
+        routes: dict[int, list[MediaSink]] = {}
+        for sink in self._sinks:
+            for index in sink.stream_indexes:
+                routes.setdefault(index, []).append(sink)
+        streams = {s.index: s for s in self._source.streams if s.index in routes}
+        bases = {i: float(s.time_base) for i, s in streams.items()}
+        video = next((i for i, s in streams.items() if s.type == "video"), None)
+        gate = _StartGate(video, bases, self._audio_lead)
+        shifts: dict[int, int] = {}
+        limits: dict[int, int] = {}
+        floors: dict[int, float] = {}
+        open_streams = set(routes)
+        stopping = self._stopping
+        for packet in self._source.packets():
+            if stopping.is_set():
+                return "stopped"
+            index = packet.stream_index
+            targets = routes.get(index)
+            if targets is None:
+                continue
+            if not gate.open:
+                ready = gate.offer(packet)
+                if not ready:
+                    continue
+                origin = gate.origin
+                shifts = {i: round(origin / b) for i, b in bases.items()}
+                floors = {i: gate.floor / b for i, b in bases.items() if i != video}
+                if self._duration is not None:
+                    limits = {i: round((origin + self._duration) / b) for i, b in bases.items()}
+            else:
+                ready = (packet,)
+            for item in ready:
+                index = item.stream_index
+                if floors and index in floors:
+                    # Packets demuxed after the keyframe may still start before it (audio is
+                    # interleaved by decode time); the gate's rule applies to them too.
+                    if item.pts is not None and item.pts < floors[index]:
+                        continue
+                    del floors[index]
+                shift = shifts[index]
+                if limits:
+                    ts = item.dts if item.dts is not None else item.pts
+                    if ts is not None and ts >= limits[index]:
+                        open_streams.discard(index)
+                        if not open_streams:
+                            return "duration"
+                        continue
+                if shift:
+                    if item.pts is not None:
+                        item.pts -= shift
+                    if item.dts is not None:
+                        item.dts -= shift
+                for sink in routes[index]:
+                    sink.write(item)
+        return "stopped" if stopping.is_set() else "source-ended"
+
+
+class _StartGate:
+    """Holds packets until the recording can start on a video keyframe; finds the origin."""
+
+    def __init__(self, video: int | None, bases: dict[int, float], audio_lead: float) -> None:
+        self._video = video
+        self._lead = audio_lead
+        self._bases = bases
+        self._held: list[av.Packet] = []
+        self.open = False
+        self.origin = 0.0
+        self.floor = -math.inf
+
+    def offer(self, packet: av.Packet) -> list[av.Packet]:
+        """Take a packet; return the packets to write once the gate opens (else an empty list)."""
+        index = packet.stream_index
+        if packet.pts is None and packet.dts is None:
+            return []
+        if self._video is None:
+            return self._release(packet, self._time(packet))
+        if index == self._video:
+            if not packet.is_keyframe:
+                return []
+            return self._release(packet, self._time(packet))
+        self._held.append(packet)
+        if len(self._held) > _MAX_HELD:
+            log.warning("no video keyframe after %d packets; starting without one", _MAX_HELD)
+            self._video = None
+            first = self._held.pop(0)
+            return self._release(first, self._time(first))
+        return []
+
+    def _release(self, first: av.Packet, start: float) -> list[av.Packet]:
+        self.floor = start - self._lead if self._video is not None else -math.inf
+        kept = [p for p in self._held if self._time(p) >= self.floor]
+        self._held = []
+        self.open = True
+        self.origin = min([start, *(self._time(p) for p in kept)])
+        return sorted([first, *kept], key=self._time)
+
+    def _time(self, packet: av.Packet) -> float:
+        return _seconds(packet, self._bases[packet.stream_index])
+
+
+def _seconds(packet: av.Packet, base: float) -> float:
+    ts = packet.pts if packet.pts is not None else packet.dts
+    return (ts or 0) * base

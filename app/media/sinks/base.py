@@ -1,0 +1,33 @@
+"""The `MediaSink` protocol.
+
+May import PyAV, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import av
+
+from app.media.fileinfo import FileInfo
+
+
+class MediaSink(Protocol):
+    """Takes packets of some of a source's streams and makes a finished file of them."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def stream_indexes(self) -> frozenset[int]:
+        """The indexes of the source streams this sink takes."""
+        ...
+
+    def write(self, packet: av.Packet) -> None:
+        """Write one packet of a source stream (its `stream_index` says which)."""
+        ...
+
+    def close(self) -> FileInfo:
+        """Finish the file and describe it; safe to call after a failed write."""
+        ...

@@ -1,0 +1,107 @@
+"""The `MediaSource` protocol and the parsed form of a source argument.
+
+A source argument is one of:
+
+- a file path (`talk.mp4`);
+- a URL of any protocol the FFmpeg build has (`rtmp://host/app/key`, `rtsp://...`, `http://.../x.m3u8`,
+  `udp://@:5000`, ...);
+- `lavfi:GRAPH`, an FFmpeg test source (`lavfi:testsrc2=size=1280x720:rate=30`);
+- `DEVICE:TARGET`, a capture device (`x11grab::0.0`, `v4l2:/dev/video0`, `alsa:default`,
+  `avfoundation:1:0`, `dshow:video=Camera`, `gdigrab:desktop`).
+
+May import PyAV and the standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+import av
+import av.stream
+
+from app.media.errors import SourceError
+
+SourceKind = Literal["file", "url", "lavfi", "device"]
+
+# Capture device prefixes and the FFmpeg input format each one names.
+DEVICE_FORMATS = {
+    "x11grab": "x11grab",
+    "v4l2": "v4l2",
+    "alsa": "alsa",
+    "avfoundation": "avfoundation",
+    "dshow": "dshow",
+    "gdigrab": "gdigrab",
+}
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source argument, parsed: what kind it is, what to open, and with which input format."""
+
+    kind: SourceKind
+    target: str
+    input_format: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind in ("lavfi", "device"):
+            return f"{self.input_format}:{self.target}"
+        return self.target
+
+    @property
+    def scheme(self) -> str | None:
+        """The URL scheme (`rtmp`, `http`, ...) for a URL, else None."""
+        return self.target.split("://", 1)[0].lower() if self.kind == "url" else None
+
+
+def parse_source(text: str) -> SourceSpec:
+    """Parse a source argument; a plain path must exist."""
+    if _URL.match(text):
+        return SourceSpec("url", text)
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix == "lavfi":
+        return SourceSpec("lavfi", rest, "lavfi")
+    if sep and prefix in DEVICE_FORMATS:
+        return SourceSpec("device", rest, DEVICE_FORMATS[prefix])
+    path = Path(text)
+    if not path.exists():
+        raise SourceError(f"cannot open {text}: no such file")
+    if path.is_dir():
+        raise SourceError(f"cannot open {text}: it is a folder, not a media file")
+    return SourceSpec("file", text)
+
+
+class MediaSource(Protocol):
+    """An opened source of packets.
+
+    `streams` are the source's PyAV streams: their codec parameters are the templates for outputs
+    and their time bases are those of the packets. `live` says whether timestamps follow a clock
+    the recording does not start (a network stream, a device, a paced file), so that the recording
+    rebases them to start at zero.
+    """
+
+    @property
+    def streams(self) -> Sequence[av.stream.Stream]: ...
+
+    @property
+    def live(self) -> bool: ...
+
+    @property
+    def label(self) -> str: ...
+
+    def packets(self) -> Iterator[av.Packet]:
+        """Packets in decode order; ends when the source ends."""
+        ...
+
+    def frame_rate(self, stream: av.stream.Stream) -> float | None:
+        """The frame rate of a video stream, as the source knows it."""
+        ...
+
+    def close(self) -> None:
+        """Release the source; safe to call twice."""
+        ...

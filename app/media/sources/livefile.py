@@ -1,0 +1,136 @@
+"""A file played as if it were live: real-time pace, in a loop, from a given live position.
+
+The demo rooms are made of these. Live position `p` means "this room has been live for `p` seconds":
+playback starts at the keyframe at or before `p` modulo the file's length (a viewer joining a live
+stream gets the current group of pictures at once, then real time), and timestamps are live time, so
+they keep increasing across loops: loop `k` adds `k` times the file's length to every timestamp.
+
+The clock and the sleep are injectable, so tests check the pacing without waiting for it.
+
+May import PyAV, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import av
+import av.container
+import av.stream
+
+from app.media.errors import SourceError
+from app.media.fileinfo import frame_rate
+
+_AV_TIME_BASE = 1_000_000
+
+
+class LiveFileSource:
+    """A looping, real-time-paced file."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        position: float = 0.0,
+        loop: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        try:
+            self._container: av.container.InputContainer = av.open(path)
+        except (av.FFmpegError, OSError) as exc:
+            raise SourceError(f"cannot open {path}: {exc}") from exc
+        self._path = path
+        self._position = max(0.0, position)
+        self._loop = loop
+        self._clock = clock
+        self._sleep = sleep
+        self._streams = [s for s in self._container.streams if s.type in ("audio", "video")]
+        if not self._streams:
+            self._container.close()
+            raise SourceError(f"{path} has no audio or video stream")
+        self._length = (self._container.duration or 0) / _AV_TIME_BASE
+        self._closed = False
+
+    @property
+    def streams(self) -> Sequence[av.stream.Stream]:
+        """The file's audio and video streams."""
+        return self._streams
+
+    @property
+    def live(self) -> bool:
+        """Always live: timestamps are live time, not file time."""
+        return True
+
+    @property
+    def label(self) -> str:
+        """The file, marked as played live."""
+        return f"{self._path} (live)"
+
+    @property
+    def length(self) -> float:
+        """Seconds per loop (the container's duration until the first loop has been read)."""
+        return self._length
+
+    def frame_rate(self, stream: av.stream.Stream) -> float | None:
+        """The stream's frame rate as FFmpeg guessed it."""
+        return frame_rate(stream)
+
+    def packets(self) -> Iterator[av.Packet]:
+        """Packets with live timestamps, each released when its time has come."""
+        wanted = {s.index for s in self._streams}
+        bases = {s.index: float(s.time_base) for s in self._streams}
+        length = self._length if self._length > 0 else math.inf
+        loops = math.floor(self._position / length) if self._loop and length < math.inf else 0
+        offset = loops * length if loops else 0.0
+        self._seek(self._position - offset)
+        started = self._clock()
+        while True:
+            shifts = {i: round(offset / base) for i, base in bases.items()}
+            file_end = 0.0
+            for packet in self._demux():
+                index = packet.stream_index
+                if index not in wanted or not packet.size:
+                    continue
+                ts = packet.dts if packet.dts is not None else packet.pts
+                if ts is None:
+                    continue
+                base = bases[index]
+                file_end = max(file_end, (ts + (packet.duration or 0)) * base)
+                shift = shifts[index]
+                if packet.pts is not None:
+                    packet.pts += shift
+                packet.dts = ts + shift
+                wait = started + (ts * base + offset - self._position) - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+                yield packet
+            if not self._loop or file_end <= 0:
+                return
+            # The container's duration can end before the last packet does (edit lists, priming);
+            # the longer of the two keeps every stream's timestamps increasing across the loop.
+            self._length = max(self._length, file_end)
+            offset += self._length
+            self._seek(0.0)
+
+    def _seek(self, seconds: float) -> None:
+        try:
+            self._container.seek(max(0, int(seconds * _AV_TIME_BASE)), backward=True)
+        except av.FFmpegError as exc:
+            raise SourceError(f"cannot seek in {self._path}: {exc}") from exc
+
+    def _demux(self) -> Iterator[av.Packet]:
+        try:
+            yield from self._container.demux(self._streams)
+        except av.error.EOFError:
+            return
+        except av.FFmpegError as exc:
+            raise SourceError(f"reading {self._path} failed: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the file."""
+        if not self._closed:
+            self._closed = True
+            self._container.close()

@@ -1,0 +1,49 @@
+"""Session-wide fixtures: generated clips (made once per session) and a real nginx-rtmp server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.media import ClipSpec, make_clip
+from tests.helpers.rtmp import NginxRtmp
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the session's clips are generated into."""
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def h264_aac(clips: Path) -> Path:
+    """4 s of 320x240 30 fps H.264 (B-frames, a keyframe a second) with 48 kHz stereo AAC, in MP4."""
+    return make_clip(clips / "h264_aac.mp4", ClipSpec())
+
+
+@pytest.fixture(scope="session")
+def vp8_opus(clips: Path) -> Path:
+    """4 s of VP8 with Opus, in WebM."""
+    return make_clip(clips / "vp8_opus.webm", ClipSpec("libvpx", "libopus"))
+
+
+@pytest.fixture(scope="session")
+def h264_only(clips: Path) -> Path:
+    """4 s of H.264 without audio."""
+    return make_clip(clips / "h264_only.mp4", ClipSpec(audio=None))
+
+
+@pytest.fixture(scope="session")
+def aac_only(clips: Path) -> Path:
+    """4 s of AAC without video."""
+    return make_clip(clips / "aac_only.m4a", ClipSpec(video=None))
+
+
+@pytest.fixture(scope="session")
+def rtmp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxRtmp]:
+    """nginx with the RTMP module on a loopback port, for the whole session."""
+    server = NginxRtmp(tmp_path_factory.mktemp("nginx"))
+    yield server
+    server.stop()
