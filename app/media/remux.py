@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import av
+import av.stream
 
 from app.errors import RecDeskError
 from app.media.errors import RecordingError
@@ -107,10 +108,12 @@ class Remuxer:
         streams = {s.index: s for s in self._source.streams if s.index in routes}
         bases = {i: float(s.time_base) for i, s in streams.items()}
         video = next((i for i, s in streams.items() if s.type == "video"), None)
-        gate = _StartGate(video, bases, self._audio_lead)
+        intra = video is not None and _intra_only(streams[video])
+        gate = _StartGate(video, bases, self._audio_lead, intra)
         shifts: dict[int, int] = {}
         limits: dict[int, int] = {}
         floors: dict[int, float] = {}
+        anchors: dict[int, int] = {}
         open_streams = set(routes)
         stopping = self._stopping
         for packet in self._source.packets():
@@ -141,8 +144,9 @@ class Remuxer:
                     del floors[index]
                 shift = shifts[index]
                 if limits:
-                    ts = item.dts if item.dts is not None else item.pts
-                    if ts is not None and ts >= limits[index]:
+                    if index not in open_streams:
+                        continue
+                    if _reached_limit(item, limits[index], anchors):
                         open_streams.discard(index)
                         if not open_streams:
                             return "duration"
@@ -157,12 +161,34 @@ class Remuxer:
         return "stopped" if stopping.is_set() else "source-ended"
 
 
+def _reached_limit(packet: av.Packet, limit: int, anchors: dict[int, int]) -> bool:
+    """Whether a stream reaches the duration limit with this packet.
+
+    With B-frames, packets in decode order do not come in presentation order: a stream may only end
+    before an anchor frame (one presented after everything decoded so far), because the frames
+    decoded after it may depend on it. A stream ends at the first anchor presented at or after the
+    limit, so it lasts the duration to within one frame.
+    """
+    pts = packet.pts
+    if pts is None:
+        return False
+    index = packet.stream_index
+    last = anchors.get(index)
+    if last is not None and pts <= last:
+        return False  # presented before an anchor already written: part of its group
+    anchors[index] = pts
+    return pts >= limit
+
+
 class _StartGate:
     """Holds packets until the recording can start on a video keyframe; finds the origin."""
 
-    def __init__(self, video: int | None, bases: dict[int, float], audio_lead: float) -> None:
+    def __init__(
+        self, video: int | None, bases: dict[int, float], audio_lead: float, intra: bool
+    ) -> None:
         self._video = video
         self._lead = audio_lead
+        self._intra = intra
         self._bases = bases
         self._held: list[av.Packet] = []
         self.open = False
@@ -177,7 +203,7 @@ class _StartGate:
         if self._video is None:
             return self._release(packet, self._time(packet))
         if index == self._video:
-            if not packet.is_keyframe:
+            if not (packet.is_keyframe or self._intra):
                 return []
             return self._release(packet, self._time(packet))
         self._held.append(packet)
@@ -198,6 +224,12 @@ class _StartGate:
 
     def _time(self, packet: av.Packet) -> float:
         return _seconds(packet, self._bases[packet.stream_index])
+
+
+def _intra_only(stream: av.stream.Stream) -> bool:
+    """Whether every frame of the stream stands alone (raw frames, MJPEG), so any can start a file."""
+    codec = stream.codec_context.codec
+    return bool(codec.intra_only) or codec.name == "wrapped_avframe"
 
 
 def _seconds(packet: av.Packet, base: float) -> float:

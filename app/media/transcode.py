@@ -41,7 +41,11 @@ class StreamTranscoder:
         # extradata, ...); nothing else decodes this stream, so the transcoder may own it.
         self._decoder = template.codec_context
         self._time_base = template.time_base or Fraction(1, 1000)
-        self.source_codec = template.codec_context.name
+        # FFmpeg's lavfi and device inputs hand over frames wrapped in packets; to a user they are
+        # raw video.
+        name = template.codec_context.name
+        self.source_codec = "rawvideo" if name == "wrapped_avframe" else name
+        self._frame_ticks = 0
         self.stream: av.stream.Stream
         if template.type == "video":
             rate = Fraction(frame_rate or 30).limit_denominator(1001)
@@ -50,6 +54,7 @@ class StreamTranscoder:
             stream.width, stream.height = ctx.width, ctx.height
             stream.pix_fmt = "yuv420p"
             stream.codec_context.time_base = self._time_base
+            self._frame_ticks = max(1, round(1 / (rate * self._time_base)))
         else:
             ctx = template.codec_context
             rate = _AUDIO_RATES.get(encoder, ctx.sample_rate or 48000)
@@ -75,15 +80,20 @@ class StreamTranscoder:
         try:
             for frame in self._decoder.decode(None):
                 out.extend(self._encode(frame))
-            out.extend(self.stream.encode(None))
+            out.extend(self._encode(None))
         except av.FFmpegError as exc:
             raise RecordingError(f"re-encoding {self.source_codec} failed: {exc}") from exc
         return out
 
-    def _encode(self, frame: av.VideoFrame | av.AudioFrame) -> list[av.Packet]:
-        frame.time_base = self._time_base
+    def _encode(self, frame: av.VideoFrame | av.AudioFrame | None) -> list[av.Packet]:
+        if frame is not None:
+            frame.time_base = self._time_base
         if isinstance(frame, av.VideoFrame) and frame.format.name != "yuv420p":
             pts = frame.pts
             frame = frame.reformat(format="yuv420p")
             frame.pts, frame.time_base = pts, self._time_base
-        return list(self.stream.encode(frame))
+        packets = list(self.stream.encode(frame))
+        for packet in packets:
+            if not packet.duration and self._frame_ticks:
+                packet.duration = self._frame_ticks  # x264 leaves it out; the file's length needs it
+        return packets

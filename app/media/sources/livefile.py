@@ -51,8 +51,8 @@ class LiveFileSource:
         if not self._streams:
             self._container.close()
             raise SourceError(f"{path} has no audio or video stream")
-        self._length = (self._container.duration or 0) / _AV_TIME_BASE
         self._closed = False
+        self._length = self._loop_length()
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:
@@ -71,8 +71,30 @@ class LiveFileSource:
 
     @property
     def length(self) -> float:
-        """Seconds per loop (the container's duration until the first loop has been read)."""
+        """Seconds per loop: every timestamp of loop `k` is the file's plus `k` times this."""
         return self._length
+
+    def _loop_length(self) -> float:
+        """The longest span of any stream, from its first decode time to its last packet's end.
+
+        The container's duration is not enough: a stream may start before zero (AAC priming, the
+        B-frame delay) and so span more than the file's nominal length; a loop must be at least
+        that long for every stream's timestamps to keep increasing across the seam.
+        """
+        first: dict[int, float] = {}
+        end: dict[int, float] = {}
+        for packet in self._demux():
+            ts = packet.dts if packet.dts is not None else packet.pts
+            if ts is None or not packet.size:
+                continue
+            base = float(packet.time_base)
+            index = packet.stream_index
+            first.setdefault(index, ts * base)
+            end[index] = max(end.get(index, -math.inf), (ts + (packet.duration or 0)) * base)
+        self._seek(0.0)
+        spans = [end[i] - first[i] for i in end]
+        nominal = (self._container.duration or 0) / _AV_TIME_BASE
+        return max([nominal, *spans])
 
     def frame_rate(self, stream: av.stream.Stream) -> float | None:
         """The stream's frame rate as FFmpeg guessed it."""
@@ -89,7 +111,6 @@ class LiveFileSource:
         started = self._clock()
         while True:
             shifts = {i: round(offset / base) for i, base in bases.items()}
-            file_end = 0.0
             for packet in self._demux():
                 index = packet.stream_index
                 if index not in wanted or not packet.size:
@@ -97,22 +118,17 @@ class LiveFileSource:
                 ts = packet.dts if packet.dts is not None else packet.pts
                 if ts is None:
                     continue
-                base = bases[index]
-                file_end = max(file_end, (ts + (packet.duration or 0)) * base)
                 shift = shifts[index]
                 if packet.pts is not None:
                     packet.pts += shift
                 packet.dts = ts + shift
-                wait = started + (ts * base + offset - self._position) - self._clock()
+                wait = started + (ts * bases[index] + offset - self._position) - self._clock()
                 if wait > 0:
                     self._sleep(wait)
                 yield packet
-            if not self._loop or file_end <= 0:
+            if not self._loop or length == math.inf:
                 return
-            # The container's duration can end before the last packet does (edit lists, priming);
-            # the longer of the two keeps every stream's timestamps increasing across the loop.
-            self._length = max(self._length, file_end)
-            offset += self._length
+            offset += length
             self._seek(0.0)
 
     def _seek(self, seconds: float) -> None:

@@ -1,0 +1,154 @@
+"""`make bench`: the remuxer's CPU cost against ffmpeg, and how many live streams one process holds.
+
+```
+python -m tests.bench.run [--quick] [--only remux|live] [--ffmpeg PATH] [--strict]
+```
+
+Two figures decide whether the engine can carry a recording service on a small machine:
+
+1. `remux_cpu`: steady-state CPU per recorded second, `recdesk-record` / `ffmpeg -c copy`
+   (target <= 1.5x), on a 10-minute 720p30 2 Mbit/s H.264 + AAC file;
+2. `concurrency`: the most 2 Mbit/s live streams one process records without falling behind
+   (target >= 100), ramping N up until one level fails.
+
+`--quick` shortens everything (a 60 s input, 3 repeats, N up to 50) for a smoke test. A missed
+target prints MISS and, with `--strict` only, makes the exit status 1: a benchmark measures, and on
+a shared 2-core machine one noisy run should not fail a build by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tests.bench import concurrency, remux_cpu
+from tests.bench.media import FFMPEG, ClipSpec, clip, cut
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How long and how often to measure."""
+
+    long_seconds: int
+    short_seconds: int
+    repeats: int
+    levels: tuple[int, ...]
+    live_seconds: float
+    join_window: float
+    live_clip_seconds: int = 30
+
+
+FULL = Settings(
+    long_seconds=600,
+    short_seconds=10,
+    repeats=5,
+    levels=(25, 50, 100, 150, 200, 300, 400),
+    live_seconds=20.0,
+    join_window=5.0,
+)
+QUICK = Settings(
+    long_seconds=60,
+    short_seconds=10,
+    repeats=3,
+    levels=(10, 25, 50),
+    live_seconds=10.0,
+    join_window=2.0,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the summary table."""
+
+    benchmark: str
+    figure: str
+    target: str
+    passed: bool
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks, print each one's figures and a summary table."""
+    args = _parser().parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    if args.join_window is not None:
+        settings = dataclasses.replace(settings, join_window=args.join_window)
+    started = time.monotonic()
+    rows: list[Row] = []
+    if args.only in (None, "remux"):
+        rows.append(_remux(settings, args.ffmpeg))
+    if args.only in (None, "live"):
+        rows.append(_live(settings, args.ffmpeg))
+    _print_summary(rows, time.monotonic() - started, quick=args.quick)
+    return 1 if args.strict and not all(row.passed for row in rows) else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
+    parser.add_argument("--only", choices=("remux", "live"), help="run one benchmark only")
+    parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
+    parser.add_argument(
+        "--join-window",
+        type=float,
+        metavar="SECONDS",
+        help="spread the live streams' starts over this long (0: all at once; default 5, quick 2)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser
+
+
+def _remux(settings: Settings, ffmpeg: str) -> Row:
+    print(f"\n[1] steady-state CPU, recdesk-record vs ffmpeg -c copy ({settings.repeats} repeats)")
+    long_input = clip(ClipSpec(settings.long_seconds), ffmpeg=ffmpeg)
+    short_input = cut(long_input, settings.short_seconds, ffmpeg=ffmpeg)
+    result = remux_cpu.measure(long_input, short_input, settings.repeats, ffmpeg)
+    for line in remux_cpu.report(result):
+        print(line)
+    ours = result.per_media_second(result.ours)
+    figure = (
+        f"{result.ratio:.2f}x ffmpeg ({ours * 1e3:.3f} ms CPU/media-s, "
+        f"{ours / result.streams * 1e3:.3f} ms/stream-s)"
+    )
+    return Row("remux CPU, ours / ffmpeg", figure, f"<= {remux_cpu.TARGET_RATIO}x", result.passed)
+
+
+def _live(settings: Settings, ffmpeg: str) -> Row:
+    levels = " ".join(str(n) for n in settings.levels)
+    print(
+        f"\n[2] concurrent live streams in one process ({settings.live_seconds:g} s each, "
+        f"joining over {settings.join_window:g} s; N = {levels}, "
+        f"stopping at the first that falls behind by > {concurrency.MAX_LAG:g} s)"
+    )
+    live_clip = clip(ClipSpec(settings.live_clip_seconds), ffmpeg=ffmpeg)
+    results = concurrency.ramp(
+        live_clip, settings.levels, settings.live_seconds, settings.join_window
+    )
+    best = concurrency.best(results)
+    ceiling = "" if results and not results[-1].kept_up else " (every level tried kept up)"
+    if best is None:
+        figure = f"none kept up (N={settings.levels[0]} failed)"
+    else:
+        figure = f"N = {best.streams}{ceiling}, {best.cores:.2f} cores"
+    print(f"  largest N that kept up: {figure}")
+    passed = best is not None and best.streams >= concurrency.TARGET_STREAMS
+    return Row("live streams, one process", figure, f">= {concurrency.TARGET_STREAMS}", passed)
+
+
+def _print_summary(rows: Sequence[Row], seconds: float, *, quick: bool) -> None:
+    print(f"\nSummary{' (--quick: smoke test, figures not representative)' if quick else ''}")
+    table = [("benchmark", "figure", "target", "result")]
+    table += [(r.benchmark, r.figure, r.target, "PASS" if r.passed else "MISS") for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(4)]
+    for i, line in enumerate(table):
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+        if i == 0:
+            print("  " + "  ".join("-" * width for width in widths))
+    print(f"  ({seconds:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
