@@ -5,8 +5,10 @@ source.packets() ─▶ start gate ─▶ rebase ─▶ duration limit ─▶ si
 ```
 
 - **Start gate.** A file must start on a video keyframe. Video packets before the first keyframe are
-  dropped (a live stream joined mid-group); other packets wait, and those from at most
-  `audio_lead` before the keyframe are kept, so audio and video start together.
+  dropped (a live stream joined mid-group), and so is the sound from before it: a live recording
+  starts with picture and sound together. A file source keeps up to `FILE_AUDIO_LEAD` of sound
+  before its first keyframe (AAC priming, audio that starts a little before the picture), so that a
+  remuxed file holds every packet of the original.
 - **Rebase.** Output timelines start at zero: every stream is shifted by the same amount (the first
   kept presentation time), which keeps the audio/video offset exactly as the source had it.
 - **Duration.** `duration` seconds of media, measured on that timeline; each stream ends at the
@@ -38,7 +40,7 @@ from app.media.sources.base import MediaSource
 
 log = logging.getLogger(__name__)
 
-AUDIO_LEAD = 0.1
+FILE_AUDIO_LEAD = 0.1
 # Non-video packets held while waiting for the first keyframe; past this, audio flows without it.
 _MAX_HELD = 1000
 
@@ -63,13 +65,15 @@ class Remuxer:
         sinks: Sequence[MediaSink],
         *,
         duration: float | None = None,
-        audio_lead: float = AUDIO_LEAD,
+        audio_lead: float | None = None,
         on_file: Callable[[FileInfo], None] | None = None,
     ) -> None:
         self._source = source
         self._sinks = list(sinks)
         self._duration = duration
-        self._audio_lead = audio_lead
+        self._audio_lead = (
+            audio_lead if audio_lead is not None else (0.0 if source.live else FILE_AUDIO_LEAD)
+        )
         self._on_file = on_file
         self._stopping = threading.Event()
 

@@ -95,5 +95,7 @@ class StreamTranscoder:
         packets = list(self.stream.encode(frame))
         for packet in packets:
             if not packet.duration and self._frame_ticks:
-                packet.duration = self._frame_ticks  # x264 leaves it out; the file's length needs it
+                packet.duration = (
+                    self._frame_ticks
+                )  # x264 leaves it out; the file's length needs it
         return packets

@@ -50,7 +50,9 @@ def test_unknown_format(capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_
     assert "mp4" in err
 
 
-def test_unwritable_output(capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path) -> None:
+def test_unwritable_output(
+    capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path
+) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
     blocker = tmp_path / "file"
@@ -62,23 +64,35 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], h264_aac: Path, t
     else:
         status, line = fails(capsys, h264_aac, "-o", locked / "x.mp4")
         assert status == 2
-        assert line == f"recdesk-record: cannot write into {locked}: permission denied; choose another -o"
+        assert (
+            line
+            == f"recdesk-record: cannot write into {locked}: permission denied; choose another -o"
+        )
 
 
-def test_source_without_the_asked_stream(capsys: pytest.CaptureFixture[str], h264_only: Path, tmp_path: Path) -> None:
+def test_source_without_the_asked_stream(
+    capsys: pytest.CaptureFixture[str], h264_only: Path, tmp_path: Path
+) -> None:
     status, line = fails(capsys, h264_only, "-o", tmp_path / "x.m4a", "--stream-type", "audio")
     assert status == 2
-    assert line == f"recdesk-record: {h264_only} has no audio stream; record it with --stream-type video"
+    assert (
+        line
+        == f"recdesk-record: {h264_only} has no audio stream; record it with --stream-type video"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_audio_format_with_video_stream_type(capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path) -> None:
+def test_audio_format_with_video_stream_type(
+    capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path
+) -> None:
     status, line = fails(capsys, h264_aac, "-o", tmp_path / "x.m4a", "--stream-type", "video")
     assert status == 2
     assert line == "recdesk-record: m4a files hold audio only; record with --stream-type audio"
 
 
-def test_existing_output_is_kept(capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path) -> None:
+def test_existing_output_is_kept(
+    capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path
+) -> None:
     earlier = tmp_path / "x.mp4"
     earlier.write_bytes(b"an earlier recording")
     status, line = fails(capsys, h264_aac, "-o", earlier)
@@ -88,7 +102,9 @@ def test_existing_output_is_kept(capsys: pytest.CaptureFixture[str], h264_aac: P
     assert main([str(h264_aac), "-o", str(earlier), "-y"]) == 0
 
 
-def test_missing_output_and_several_sources(capsys: pytest.CaptureFixture[str], h264_aac: Path) -> None:
+def test_missing_output_and_several_sources(
+    capsys: pytest.CaptureFixture[str], h264_aac: Path
+) -> None:
     status, line = fails(capsys, h264_aac)
     assert (status, line) == (2, "recdesk-record: give an output file with -o OUTPUT")
     status, line = fails(capsys, h264_aac, h264_aac, "-o", "x.mp4")
@@ -117,7 +133,9 @@ def test_list_devices_names_the_kinds(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_signal_finishes_the_file_and_exits_0(h264_aac: Path, tmp_path: Path, sig: signal.Signals) -> None:
+def test_signal_finishes_the_file_and_exits_0(
+    h264_aac: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
     out = tmp_path / "live.mp4"
     process = subprocess.Popen(
         [*RECORD, str(h264_aac), "--live", "-o", str(out)],

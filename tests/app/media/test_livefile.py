@@ -12,7 +12,7 @@ import pytest
 
 from app.media.plan import plan_outputs
 from app.media.formats import FORMATS
-from app.media.remux import AUDIO_LEAD, Remuxer
+from app.media.remux import Remuxer
 from app.media.sinks.container import ContainerSink, StreamInput
 from app.media.sources.livefile import LiveFileSource
 from tests.helpers.media import FPS, av_offset, decodes, probe
@@ -33,19 +33,29 @@ class FakeClock:
         self.slept += seconds
 
 
-def live_times(source: LiveFileSource, seconds: float, clock: FakeClock) -> list[tuple[str, float, float]]:
+def live_times(
+    source: LiveFileSource, seconds: float, clock: FakeClock
+) -> list[tuple[str, float, float]]:
     """(type, live time, clock time) of each packet until `seconds` of clock time have passed."""
     types = {s.index: s.type for s in source.streams}
     out = []
     start = clock.now
     for packet in source.packets():
-        out.append((types[packet.stream_index], float(packet.dts * Fraction(packet.time_base)), clock.now - start))
+        out.append(
+            (
+                types[packet.stream_index],
+                float(packet.dts * Fraction(packet.time_base)),
+                clock.now - start,
+            )
+        )
         if clock.now - start >= seconds:
             break
     return out
 
 
-def test_packets_are_released_in_real_time_and_loop_with_increasing_timestamps(h264_aac: Path) -> None:
+def test_packets_are_released_in_real_time_and_loop_with_increasing_timestamps(
+    h264_aac: Path,
+) -> None:
     clock = FakeClock()
     source = LiveFileSource(str(h264_aac), clock=clock, sleep=clock.sleep)
     times = live_times(source, 10.0, clock)
@@ -82,7 +92,9 @@ def test_recording_a_live_file_across_loops(h264_aac: Path, tmp_path: Path) -> N
     clock = FakeClock()
     source = LiveFileSource(str(h264_aac), position=3.0, clock=clock, sleep=clock.sleep)
     [plan] = plan_outputs(source.streams, "av", tmp_path / "room", FORMATS["mp4"])
-    sink = ContainerSink(plan.path, plan.format, [StreamInput(s, source.frame_rate(s)) for s in plan.streams])
+    sink = ContainerSink(
+        plan.path, plan.format, [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
+    )
     result = Remuxer(source, [sink], duration=10.0).run()
     source.close()
 
@@ -96,5 +108,5 @@ def test_recording_a_live_file_across_loops(h264_aac: Path, tmp_path: Path) -> N
     for kind in ("video", "audio"):
         assert {p.digest for p in got.of(kind)} <= {p.digest for p in clip.of(kind)}
     assert decodes(tmp_path / "room.mp4")["video"] == len(got.of("video"))
-    # The recording starts on a keyframe with the sound from just before it (the start gate's lead).
-    assert -AUDIO_LEAD <= av_offset(tmp_path / "room.mp4") < 0.025
+    # The recording starts on a keyframe, with the sound that goes with it.
+    assert 0 <= av_offset(tmp_path / "room.mp4") < 0.025

@@ -10,10 +10,15 @@ from tests.app.media.conftest import Record
 from tests.helpers.media import FPS, probe
 
 
-def test_separate_writes_a_video_file_and_an_audio_file(record: Record, h264_aac: Path, tmp_path: Path) -> None:
+def test_separate_writes_a_video_file_and_an_audio_file(
+    record: Record, h264_aac: Path, tmp_path: Path
+) -> None:
     events = record(h264_aac, "-o", tmp_path / "talk.mp4", "--stream-type", "separate")
 
-    assert [e["path"] for e in events] == [str(tmp_path / "talk.video.mp4"), str(tmp_path / "talk.audio.m4a")]
+    assert [e["path"] for e in events] == [
+        str(tmp_path / "talk.video.mp4"),
+        str(tmp_path / "talk.audio.m4a"),
+    ]
     assert probe(tmp_path / "talk.video.mp4").codecs() == {"video": "h264"}
     assert probe(tmp_path / "talk.audio.m4a").codecs() == {"audio": "aac"}
     for path in (tmp_path / "talk.video.mp4", tmp_path / "talk.audio.m4a"):
@@ -28,14 +33,23 @@ def test_separate_opus_goes_into_ogg(record: Record, vp8_opus: Path, tmp_path: P
     assert probe(tmp_path / "call.audio.ogg").codecs() == {"audio": "opus"}
 
 
-@pytest.mark.parametrize(("clip", "asked", "written", "codec"), [
-    ("h264_aac", "m4a", "voice.m4a", "aac"),
-    ("h264_aac", "ogg", "voice.m4a", "aac"),
-    ("vp8_opus", "m4a", "voice.ogg", "opus"),
-    ("vp8_opus", "ogg", "voice.ogg", "opus"),
-])
+@pytest.mark.parametrize(
+    ("clip", "asked", "written", "codec"),
+    [
+        ("h264_aac", "m4a", "voice.m4a", "aac"),
+        ("h264_aac", "ogg", "voice.m4a", "aac"),
+        ("vp8_opus", "m4a", "voice.ogg", "opus"),
+        ("vp8_opus", "ogg", "voice.ogg", "opus"),
+    ],
+)
 def test_audio_file_extension_follows_the_content(
-    record: Record, request: pytest.FixtureRequest, tmp_path: Path, clip: str, asked: str, written: str, codec: str
+    record: Record,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    clip: str,
+    asked: str,
+    written: str,
+    codec: str,
 ) -> None:
     [event] = record(request.getfixturevalue(clip), "-o", tmp_path / f"voice.{asked}")
 
@@ -45,7 +59,9 @@ def test_audio_file_extension_follows_the_content(
     assert [s["type"] for s in event["streams"]] == ["audio"]
 
 
-def test_audio_and_video_types_keep_one_stream(record: Record, h264_aac: Path, tmp_path: Path) -> None:
+def test_audio_and_video_types_keep_one_stream(
+    record: Record, h264_aac: Path, tmp_path: Path
+) -> None:
     [audio] = record(h264_aac, "-o", tmp_path / "a.mp4", "--stream-type", "audio")
     [video] = record(h264_aac, "-o", tmp_path / "v.flv", "--stream-type", "video")
 
@@ -55,7 +71,9 @@ def test_audio_and_video_types_keep_one_stream(record: Record, h264_aac: Path, t
     assert [s["type"] for s in video["streams"]] == ["video"]
 
 
-def test_av_records_what_a_source_has(record: Record, h264_only: Path, aac_only: Path, tmp_path: Path) -> None:
+def test_av_records_what_a_source_has(
+    record: Record, h264_only: Path, aac_only: Path, tmp_path: Path
+) -> None:
     record(h264_only, "-o", tmp_path / "cam.mp4")
     record(aac_only, "-o", tmp_path / "mic.mkv")
 
@@ -72,7 +90,9 @@ def test_duration_cuts_the_recording(record: Record, h264_aac: Path, tmp_path: P
     assert len(got.of("video")) == pytest.approx(2 * FPS, abs=1)
 
 
-def test_format_defaults_to_mp4_when_the_extension_says_nothing(record: Record, h264_aac: Path, tmp_path: Path) -> None:
+def test_format_defaults_to_mp4_when_the_extension_says_nothing(
+    record: Record, h264_aac: Path, tmp_path: Path
+) -> None:
     [plain] = record(h264_aac, "-o", tmp_path / "room-12")
     [dotted] = record(h264_aac, "-o", tmp_path / "take.2026")
     [forced] = record(h264_aac, "-o", tmp_path / "x.mp4", "--format", "mkv")
@@ -83,8 +103,12 @@ def test_format_defaults_to_mp4_when_the_extension_says_nothing(record: Record, 
     assert probe(tmp_path / "x.mkv").format == "matroska,webm"
 
 
-def test_lavfi_test_source_is_encoded_because_raw_video_fits_no_file(record: Record, tmp_path: Path) -> None:
-    [event] = record("lavfi:testsrc2=size=160x120:rate=25", "-o", tmp_path / "bars.mp4", "--duration", "1")
+def test_lavfi_test_source_is_encoded_because_raw_video_fits_no_file(
+    record: Record, tmp_path: Path
+) -> None:
+    [event] = record(
+        "lavfi:testsrc2=size=160x120:rate=25", "-o", tmp_path / "bars.mp4", "--duration", "1"
+    )
 
     assert event["reencoded"] == [{"type": "video", "from": "rawvideo", "to": "h264"}]
     got = probe(tmp_path / "bars.mp4")
