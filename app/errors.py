@@ -1,10 +1,10 @@
 """The root of RecDesk's error tree.
 
 Every error RecDesk raises on purpose derives from `RecDeskError`; each layer adds its own subtree
-(`app.media.errors` for the engine, ...). An error knows whose fault it is: `caller_fault` is true when
-the input was wrong (a missing file, an unknown format) and false when the system failed (a disk, a
-network, a codec). Front ends map that to an exit status or an HTTP status and print `str(error)`,
-which is always one line that says what to fix.
+(`app.media.errors` for the engine, ...). An error knows whose fault it is: `caller_fault` is true
+when the input was wrong (a missing file, an unknown format) and false when the system failed (a
+disk, a network, a codec). Front ends map that to an exit status or an HTTP status and print
+`str(error)`, which is always one line that says what to fix.
 
 This module imports nothing of ours.
 """

@@ -19,7 +19,7 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def h264_aac(clips: Path) -> Path:
-    """4 s of 320x240 30 fps H.264 (B-frames, a keyframe a second) with 48 kHz stereo AAC, in MP4."""
+    """4 s of 320x240 30 fps H.264 (B-frames, a keyframe a second) and 48 kHz stereo AAC, MP4."""
     return make_clip(clips / "h264_aac.mp4", ClipSpec())
 
 

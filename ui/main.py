@@ -1,7 +1,7 @@
 """`recdesk`: the desktop app's entry point and its first window.
 
-The window grows into the room browser, record controls and task list with the desktop issue; for now
-it shows what the engine can record on this machine.
+The window grows into the room browser, record controls and task list with the desktop issue; for
+now it shows what the engine can record on this machine.
 """
 
 from __future__ import annotations

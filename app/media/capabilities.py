@@ -17,8 +17,8 @@ import os
 import av
 
 # Input formats that behave like protocols (`rtsp://`, `sdp` for RTP sessions): FFmpeg opens them
-# with a demuxer rather than a URL protocol, so `avio_enum_protocols` does not list them. (The demuxer
-# named `srt` reads SubRip subtitles, not the SRT protocol, so it is not one of them.)
+# with a demuxer rather than a URL protocol, so `avio_enum_protocols` does not list them. (The
+# demuxer named `srt` reads SubRip subtitles, not the SRT protocol, so it is not one of them.)
 _DEMUXER_PROTOCOLS = ("rtsp", "sdp")
 
 

@@ -118,7 +118,8 @@ def _record(args: argparse.Namespace) -> int:
         raise _UsageError("give an output file with -o OUTPUT")
     if len(args.sources) > 1:
         raise _UsageError(
-            "several sources make a mixed recording, which this build cannot do yet; give one SOURCE"
+            "several sources make a mixed recording, which this build cannot do yet; "
+            "give one SOURCE"
         )
     stem, fmt = split_output(args.output, args.format)
     _check_folder(stem.parent)

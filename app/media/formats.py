@@ -5,8 +5,8 @@ re-encoding, the codec a stream is re-encoded to when it cannot be held, and the
 make it survive a crash (fragmented or hybrid MP4 with fragments of at most one second).
 
 `m4a` and `ogg` are audio files whose container follows the content: AAC (or MP3, ALAC) goes into
-`.m4a`, Opus (or Vorbis, FLAC) into `.ogg`; only audio that neither holds is re-encoded, to the asked
-format's codec.
+`.m4a`, Opus (or Vorbis, FLAC) into `.ogg`; only audio that neither holds is re-encoded, to the
+asked format's codec.
 
 May import the standard library only.
 """

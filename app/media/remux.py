@@ -127,6 +127,7 @@ class Remuxer:
             targets = routes.get(index)
             if targets is None:
                 continue
+            ready: Sequence[av.Packet]
             if not gate.open:
                 ready = gate.offer(packet)
                 if not ready:
@@ -173,7 +174,7 @@ def _reached_limit(packet: av.Packet, limit: int, anchors: dict[int, int]) -> bo
     decoded after it may depend on it. A stream ends at the first anchor presented at or after the
     limit, so it lasts the duration to within one frame.
     """
-    pts = packet.pts
+    pts: int | None = packet.pts
     if pts is None:
         return False
     index = packet.stream_index
@@ -231,9 +232,9 @@ class _StartGate:
 
 
 def _intra_only(stream: av.stream.Stream) -> bool:
-    """Whether every frame of the stream stands alone (raw frames, MJPEG), so any can start a file."""
+    """Whether every frame stands alone (raw frames, MJPEG), so that any can start a file."""
     codec = stream.codec_context.codec
-    return bool(codec.intra_only) or codec.name == "wrapped_avframe"
+    return bool(codec.intra_only or codec.name == "wrapped_avframe")
 
 
 def _seconds(packet: av.Packet, base: float) -> float:

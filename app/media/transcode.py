@@ -57,9 +57,9 @@ class StreamTranscoder:
             self._frame_ticks = max(1, round(1 / (rate * self._time_base)))
         else:
             ctx = template.codec_context
-            rate = _AUDIO_RATES.get(encoder, ctx.sample_rate or 48000)
+            sample_rate = _AUDIO_RATES.get(encoder, ctx.sample_rate or 48000)
             layout = ctx.layout.name if ctx.channels and ctx.channels <= 2 else "stereo"
-            stream = output.add_stream(encoder, rate=rate, layout=layout)
+            stream = output.add_stream(encoder, rate=sample_rate, layout=layout)
             stream.bit_rate = _AUDIO_BIT_RATE
         self.stream = stream
         self.codec = stream.codec_context.codec.canonical_name

@@ -72,7 +72,8 @@ def make_clip(path: Path, spec: ClipSpec) -> Path:
 
 def _frames(graph: str, kind: str) -> Iterator[av.frame.Frame]:
     with av.open(graph, format="lavfi") as src:
-        for frame in src.decode(**{kind: 0}):
+        for decoded in src.decode(**{kind: 0}):
+            frame = decoded
             if isinstance(frame, av.VideoFrame):
                 frame = frame.reformat(format="yuv420p")
                 # Raw frames come marked as I-frames, which x264 would obey: let it choose.
@@ -167,7 +168,7 @@ def decodes(path: Path) -> dict[str, int]:
 
 
 def av_offset(path: Path) -> float:
-    """When the first sound plays relative to the first picture, in seconds (as a player shows it)."""
+    """When the first sound plays relative to the first picture (seconds), as a player shows it."""
     starts = {}
     for kind in ("video", "audio"):
         with av.open(str(path)) as container:

@@ -1,7 +1,7 @@
 """A real RTMP server (nginx with libnginx-mod-rtmp) on a loopback port, and a PyAV publisher.
 
 `NginxRtmp` writes its own nginx.conf into a temporary folder and runs nginx in the foreground as a
-single process (no daemon, no user switching), so a test run needs no root and leaves nothing behind.
+single process (no daemon, no user switching): a test run needs no root and leaves nothing behind.
 `Publisher` pushes a clip to it in a loop at real-time pace, like a camera would.
 """
 

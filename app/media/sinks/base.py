@@ -28,6 +28,6 @@ class MediaSink(Protocol):
         """Write one packet of a source stream (its `stream_index` says which)."""
         ...
 
-    def close(self) -> FileInfo:
-        """Finish the file and describe it; safe to call after a failed write."""
+    def close(self) -> FileInfo | None:
+        """Finish the file and describe it (None if nothing was written); safe to call twice."""
         ...

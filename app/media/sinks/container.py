@@ -150,9 +150,7 @@ class ContainerSink:
                 route.first, route.end, route.time_base = pts, pts, packet.time_base
             elif pts < route.first:
                 route.first = pts
-            end = pts + (packet.duration or 0)
-            if end > route.end:  # type: ignore[operator]
-                route.end = end
+            route.end = max(route.end, pts + (packet.duration or 0))
         packet.stream = route.stream
         try:
             self._container.mux_one(packet)

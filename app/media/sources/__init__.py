@@ -17,7 +17,7 @@ from app.media.sources.livefile import LiveFileSource
 
 
 def open_source(spec: SourceSpec, *, live: bool = False, position: float = 0.0) -> MediaSource:
-    """Open a source; `live` plays a file source in real time, in a loop, from `position` seconds."""
+    """Open a source; `live` plays a file in real time, in a loop, from `position` seconds."""
     if live and spec.kind == "file":
         return LiveFileSource(spec.target, position=position)
     return ContainerSource.open(spec)

@@ -59,7 +59,8 @@ class ContainerSource:
     @property
     def streams(self) -> Sequence[av.stream.Stream]:
         """The source's streams."""
-        return self._container.streams
+        streams: Sequence[av.stream.Stream] = self._container.streams
+        return streams
 
     @property
     def live(self) -> bool:

@@ -17,6 +17,7 @@ import glob
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import av.logging
 from app.media.capabilities import has_input_format
 from app.media.sources.base import DEVICE_FORMATS
 
-# The bundled libasound looks for its configuration under its build prefix; point it at the system's.
+# The bundled libasound looks for its configuration under its build prefix: use the system's.
 _ALSA_CONFIG = "/usr/share/alsa/alsa.conf"
 
 
@@ -91,9 +92,8 @@ def _alsa() -> list[Device]:
 
 def _ffmpeg_listing(kind: str, target: str) -> list[Device]:
     """Devices as FFmpeg's `list_devices` option logs them (macOS, Windows)."""
-    with av.logging.Capture() as logs:
-        with contextlib.suppress(av.FFmpegError, OSError):
-            av.open(target, format=kind, options={"list_devices": "true"}).close()
+    with av.logging.Capture() as logs, contextlib.suppress(av.FFmpegError, OSError):
+        av.open(target, format=kind, options={"list_devices": "true"}).close()
     devices = []
     media = "video"
     for _level, _name, message in logs:
@@ -115,7 +115,7 @@ def _ffmpeg_listing(kind: str, target: str) -> list[Device]:
     return devices
 
 
-_LISTERS = {
+_LISTERS: dict[str, Callable[[], list[Device]]] = {
     "x11grab": _x11,
     "v4l2": _v4l2,
     "alsa": _alsa,

@@ -1,4 +1,4 @@
-"""`recdesk-record` as a user runs it: bad input gets one line that says what to fix, and no traceback."""
+"""`recdesk-record` as a user runs it: bad input gets one line saying what to fix, no traceback."""
 
 from __future__ import annotations
 

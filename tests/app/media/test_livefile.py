@@ -5,13 +5,14 @@ A fake clock stands in for time: `sleep` advances it, so pacing is checked witho
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from app.media.plan import plan_outputs
 from app.media.formats import FORMATS
+from app.media.plan import plan_outputs
 from app.media.remux import Remuxer
 from app.media.sinks.container import ContainerSink, StreamInput
 from app.media.sources.livefile import LiveFileSource
@@ -63,7 +64,7 @@ def test_packets_are_released_in_real_time_and_loop_with_increasing_timestamps(
 
     for kind in ("video", "audio"):
         stamps = [t for k, t, _ in times if k == kind]
-        assert all(b > a for a, b in zip(stamps, stamps[1:], strict=False)), kind
+        assert all(b > a for a, b in itertools.pairwise(stamps)), kind
         assert stamps[-1] > 9.5  # two and a half loops of a 4 s clip
     # Each packet leaves when its time has come, never before (those stamped before zero, the
     # B-frame delay and the audio priming, leave at once); at a loop's seam the next loop's first
@@ -83,7 +84,7 @@ def test_live_position_starts_at_the_keyframe_before_it(h264_aac: Path) -> None:
     length = source.length
     # 9.5 s into the live timeline is 1.5 s into the third loop; its keyframes are a second apart.
     assert video[0][0] == pytest.approx(2 * length + 1.0, abs=0.07)
-    # The group before the position comes at once, as a live server's cache gives it; then real time.
+    # The group before the position comes at once, as from a live server's cache; then real time.
     assert [at for t, at in video if t < 9.5] == [0.0] * len([t for t, _ in video if t < 9.5])
     assert video[-1][1] == pytest.approx(video[-1][0] - 9.5, abs=1e-3)
 

@@ -162,7 +162,7 @@ def test_mp4_is_a_normal_seekable_file_once_finished(
     record: Record, h264_aac: Path, tmp_path: Path
 ) -> None:
     record(h264_aac, "-o", tmp_path / "x.mp4")
-    # Hybrid fragmented MP4 ends as a plain MP4: the media in one mdat, one moov index, no fragments.
+    # Hybrid fragmented MP4 ends as a plain MP4: media in one mdat, one moov index, no fragments.
     assert [box for box in top_level_boxes(tmp_path / "x.mp4") if box != "free"] == [
         "ftyp",
         "mdat",
