@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers.media import ClipSpec, make_clip
 from tests.helpers.rtmp import NginxRtmp
+from tests.helpers.xvfb import Xvfb
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,11 @@ def rtmp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxRtmp]
     server = NginxRtmp(tmp_path_factory.mktemp("nginx"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[Xvfb]:
+    """A 640x480 virtual X screen for the session."""
+    screen = Xvfb(640, 480)
+    yield screen
+    screen.stop()

@@ -58,7 +58,8 @@ class StreamTranscoder:
         else:
             ctx = template.codec_context
             sample_rate = _AUDIO_RATES.get(encoder, ctx.sample_rate or 48000)
-            layout = ctx.layout.name if ctx.channels and ctx.channels <= 2 else "stereo"
+            # Devices report an unordered "2 channels" layout, which encoders refuse: name it.
+            layout = "mono" if ctx.channels == 1 else "stereo"
             stream = output.add_stream(encoder, rate=sample_rate, layout=layout)
             stream.bit_rate = _AUDIO_BIT_RATE
         self.stream = stream
