@@ -162,6 +162,9 @@ def _run(source: MediaSource, sinks: list[MediaSink], duration: float | None) ->
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if result.reason == "idle":
+        print(f"{PROG}: stopped: {result.error}", file=sys.stderr)
+        return 0
     if result.error is not None:
         print(f"{PROG}: {result.error}", file=sys.stderr)
         return 1

@@ -4,7 +4,8 @@
 RecDeskError
 └── MediaError
     ├── SourceError            the source cannot be opened or read        (caller's fault)
-    │   └── NoStreamError      the source lacks the stream type asked for (caller's fault)
+    │   ├── NoStreamError      the source lacks the stream type asked for (caller's fault)
+    │   └── SourceIdleError    a live source sent nothing for too long    (an end, not a fault)
     ├── OutputError            the output cannot be written               (caller's fault)
     │   └── FormatError        unknown container or impossible combination (caller's fault)
     └── RecordingError         the engine failed while recording          (system's fault)
@@ -31,6 +32,12 @@ class SourceError(MediaError):
 
 class NoStreamError(SourceError):
     """The source has no stream of the type the recording asked for."""
+
+
+class SourceIdleError(SourceError):
+    """A live source sent no data for longer than the read timeout; what came before is kept."""
+
+    caller_fault = False
 
 
 class OutputError(MediaError):

@@ -33,7 +33,7 @@ import av
 import av.stream
 
 from app.errors import RecDeskError
-from app.media.errors import RecordingError
+from app.media.errors import RecordingError, SourceIdleError
 from app.media.fileinfo import FileInfo
 from app.media.sinks.base import MediaSink
 from app.media.sources.base import MediaSource
@@ -44,7 +44,7 @@ FILE_AUDIO_LEAD = 0.1
 # Non-video packets held while waiting for the first keyframe; past this, audio flows without it.
 _MAX_HELD = 1000
 
-EndReason = Literal["duration", "stopped", "source-ended", "error"]
+EndReason = Literal["duration", "stopped", "source-ended", "idle", "error"]
 
 
 @dataclass
@@ -86,6 +86,8 @@ class Remuxer:
         result = RemuxResult("source-ended")
         try:
             result.reason = self._pump()
+        except SourceIdleError as exc:
+            result.reason, result.error = "idle", exc
         except RecDeskError as exc:
             result.reason, result.error = "error", exc
         except av.FFmpegError as exc:
@@ -96,7 +98,8 @@ class Remuxer:
                 try:
                     info = sink.close()
                 except RecDeskError as exc:
-                    result.reason, result.error = "error", result.error or exc
+                    if result.reason != "error":  # the first failure is the one to report
+                        result.reason, result.error = "error", exc
                     continue
                 if info is not None:
                     result.files.append(info)

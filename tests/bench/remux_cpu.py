@@ -99,7 +99,7 @@ def measure(
     costs = {tool.name: ToolCost(tool.name) for tool in tools}
     with tempfile.TemporaryDirectory(prefix="recdesk-bench-") as tmp:
         out = Path(tmp) / "out.mp4"
-        # One untimed pass first, so the page cache and .pyc files are warm for every timed run.
+        # One untimed pass first, so every timed run finds the inputs in the page cache.
         for tool in tools:
             for source in (long_input, short_input):
                 child_cpu(tool.command(source, out))

@@ -14,7 +14,7 @@ import av
 import av.container
 import av.stream
 
-from app.media.errors import SourceError
+from app.media.errors import SourceError, SourceIdleError
 from app.media.fileinfo import frame_rate
 from app.media.sources.base import SourceSpec
 from app.media.sources.devices import prepare_alsa
@@ -80,6 +80,8 @@ class ContainerSource:
                     yield packet
         except av.error.EOFError:
             return
+        except av.error.ExitError as exc:  # the read timeout's interrupt
+            raise SourceIdleError(f"no data from {self._spec} for {READ_TIMEOUT:g} s") from exc
         except av.FFmpegError as exc:
             raise SourceError(f"reading {self._spec} failed: {_reason(exc)}") from exc
 

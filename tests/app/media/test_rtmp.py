@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +62,33 @@ def test_rtmp_stream_into_hls_and_separate_files(
     assert [Path(e["path"]).name for e in separate] == ["cam.video.mp4", "cam.audio.m4a"]
     for event in separate:
         assert probe(Path(event["path"])).media_duration() == pytest.approx(2.0, abs=1 / FPS)
+
+
+def test_a_publisher_that_stops_leaves_a_finished_file(
+    rtmp_server: NginxRtmp, h264_aac: Path, tmp_path: Path
+) -> None:
+    url = rtmp_server.url("leaves")
+    publisher = Publisher(h264_aac, url)
+    publisher.start()
+    assert publisher.published.wait(10)
+    out = tmp_path / "cam.mp4"
+    recorder = subprocess.Popen(
+        [sys.executable, "-m", "app.media.cli", url, "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not (out.exists() and out.stat().st_size > 60_000):
+        assert recorder.poll() is None
+        time.sleep(0.05)
+    publisher.stop()
+    stdout, stderr = recorder.communicate(timeout=60)
+
+    assert recorder.returncode == 0
+    assert stderr.startswith(f"recdesk-record: stopped: no data from {url} for ")
+    [event] = [json.loads(line) for line in stdout.splitlines()]
+    got = probe(out)
+    assert got.media_duration() == pytest.approx(event["duration"], abs=1 / FPS)
+    assert got.media_duration() > 2.0
+    # The stream was cut where the publisher stopped: the last group may miss a frame it needed.
+    assert decodes(out)["video"] >= len(got.of("video")) - 2
