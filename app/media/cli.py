@@ -121,9 +121,12 @@ def _record(args: argparse.Namespace) -> int:
             "several sources make a mixed recording, which this build cannot do yet; "
             "give one SOURCE"
         )
+    spec = parse_source(args.sources[0])
+    if args.live and spec.kind != "file":
+        raise _UsageError(f"--live paces a file; {spec} is live already, record it without --live")
     stem, fmt = split_output(args.output, args.format)
     _check_folder(stem.parent)
-    source = open_source(parse_source(args.sources[0]), live=args.live, position=args.live_position)
+    source = open_source(spec, live=args.live, position=args.live_position)
     try:
         stream_type: StreamType | None = args.stream_type
         plans = plan_outputs(source.streams, stream_type, stem, fmt, label=args.sources[0])

@@ -1,4 +1,4 @@
-"""The core runs without Qt: every `app` module imports with PySide6 and qasync made unimportable."""
+"""The core runs without Qt: every `app` module imports while PySide6 and qasync cannot."""
 
 from __future__ import annotations
 

@@ -161,3 +161,12 @@ def test_signal_finishes_the_file_and_exits_0(
     assert got.codecs() == {"video": "h264", "audio": "aac"}
     assert got.media_duration() > 0.5
     assert event["duration"] == pytest.approx(got.media_duration(), abs=0.05)
+
+
+def test_live_is_for_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, line = fails(capsys, "rtmp://127.0.0.1:9/live/x", "--live", "-o", tmp_path / "x.mp4")
+    assert status == 2
+    assert line == (
+        "recdesk-record: --live paces a file; rtmp://127.0.0.1:9/live/x is live already, "
+        "record it without --live"
+    )

@@ -114,3 +114,14 @@ def test_lavfi_test_source_is_encoded_because_raw_video_fits_no_file(
     got = probe(tmp_path / "bars.mp4")
     assert got.codecs() == {"video": "h264"}
     assert len(got.of("video")) == 25
+
+
+@pytest.mark.parametrize("name", ["my talk ✓.mp4", "100% done.m3u8", "-dash.mkv", "a'b\"c.flv"])
+def test_any_file_name_the_system_allows(
+    record: Record, h264_aac: Path, tmp_path: Path, name: str
+) -> None:
+    [event] = record(h264_aac, "-o", tmp_path / name, "--segment-length", "2")
+
+    assert event["path"] == str(tmp_path / name)
+    want = probe(h264_aac).media_duration()
+    assert probe(tmp_path / name).media_duration() == pytest.approx(want, abs=1 / FPS)
