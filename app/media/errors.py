@@ -52,3 +52,9 @@ class FormatError(OutputError):
 
 class RecordingError(MediaError):
     """The engine failed while recording; files finished so far are kept."""
+
+
+def reason(exc: Exception) -> str:
+    """FFmpeg's own words for an error, without the file name PyAV appends to them."""
+    strerror = getattr(exc, "strerror", None)
+    return str(strerror or exc).rstrip(".").lower() or type(exc).__name__

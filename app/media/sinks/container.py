@@ -25,7 +25,7 @@ import av
 import av.container
 import av.stream
 
-from app.media.errors import OutputError, RecordingError
+from app.media.errors import OutputError, RecordingError, reason
 from app.media.fileinfo import FileInfo, Reencoded, StreamInfo
 from app.media.formats import ContainerFormat
 from app.media.transcode import StreamTranscoder
@@ -97,7 +97,7 @@ class ContainerSink:
                 str(path), "w", format=fmt.muxer, options=options
             )
         except (av.FFmpegError, OSError) as exc:
-            raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+            raise OutputError(f"cannot write {path}: {reason(exc)}") from exc
         self._routes: dict[int, _Route] = {}
         try:
             for item in inputs:
@@ -155,7 +155,7 @@ class ContainerSink:
         try:
             self._container.mux_one(packet)
         except av.FFmpegError as exc:
-            raise RecordingError(f"writing {self._path} failed: {_reason(exc)}") from exc
+            raise RecordingError(f"writing {self._path} failed: {reason(exc)}") from exc
 
     def close(self) -> FileInfo | None:
         """Finish the file and describe it; a file that got no packet is removed (None)."""
@@ -173,7 +173,7 @@ class ContainerSink:
         try:
             self._container.close()
         except av.FFmpegError as exc:
-            error = error or RecordingError(f"finishing {self._path} failed: {_reason(exc)}")
+            error = error or RecordingError(f"finishing {self._path} failed: {reason(exc)}")
         for route in self._routes.values():
             if route.dropped:
                 log.warning("%s: dropped %d out-of-order packets", self._path, route.dropped)
@@ -253,8 +253,3 @@ def _now() -> dt.datetime:
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-def _reason(exc: Exception) -> str:
-    strerror = getattr(exc, "strerror", None)
-    return str(strerror or exc).rstrip(".").lower()

@@ -14,7 +14,7 @@ import av
 import av.container
 import av.stream
 
-from app.media.errors import SourceError, SourceIdleError
+from app.media.errors import SourceError, SourceIdleError, reason
 from app.media.fileinfo import frame_rate
 from app.media.sources.base import SourceSpec
 from app.media.sources.devices import prepare_alsa
@@ -48,7 +48,7 @@ class ContainerSource:
                 timeout=(timeout, READ_TIMEOUT) if spec.kind == "url" else None,
             )
         except av.FFmpegError as exc:
-            raise SourceError(f"cannot open {spec}: {_reason(exc)}") from exc
+            raise SourceError(f"cannot open {spec}: {reason(exc)}") from exc
         except (OSError, ValueError) as exc:
             raise SourceError(f"cannot open {spec}: {exc}") from exc
         if not any(s.type in ("audio", "video") for s in container.streams):
@@ -83,7 +83,7 @@ class ContainerSource:
         except av.error.ExitError as exc:  # the read timeout's interrupt
             raise SourceIdleError(f"no data from {self._spec} for {READ_TIMEOUT:g} s") from exc
         except av.FFmpegError as exc:
-            raise SourceError(f"reading {self._spec} failed: {_reason(exc)}") from exc
+            raise SourceError(f"reading {self._spec} failed: {reason(exc)}") from exc
 
     def frame_rate(self, stream: av.stream.Stream) -> float | None:
         """The stream's frame rate as FFmpeg guessed it."""
@@ -94,9 +94,3 @@ class ContainerSource:
         if not self._closed:
             self._closed = True
             self._container.close()
-
-
-def _reason(exc: Exception) -> str:
-    """FFmpeg's message without the file name it repeats."""
-    strerror = getattr(exc, "strerror", None)
-    return str(strerror or exc).rstrip(".").lower() or type(exc).__name__
