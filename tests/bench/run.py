@@ -1,7 +1,7 @@
 """`make bench`: the remuxer's CPU cost against ffmpeg, and how many live streams one process holds.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live] [--ffmpeg PATH] [--strict]
+python -m tests.bench.run [--quick] [--only remux|live] [--ffmpeg PATH] [--join-window S] [--strict]
 ```
 
 Two figures decide whether the engine can carry a recording service on a small machine:
@@ -46,7 +46,7 @@ FULL = Settings(
     long_seconds=600,
     short_seconds=10,
     repeats=5,
-    levels=(25, 50, 100, 150, 200, 300, 400),
+    levels=(25, 50, 75, 100, 125, 150, 200, 300, 400),
     live_seconds=20.0,
     join_window=5.0,
 )
@@ -108,9 +108,9 @@ def _remux(settings: Settings, ffmpeg: str) -> Row:
     result = remux_cpu.measure(long_input, short_input, settings.repeats, ffmpeg)
     for line in remux_cpu.report(result):
         print(line)
-    ours = result.per_media_second(result.ours)
+    ours = result.per_media_second(remux_cpu.OURS)
     figure = (
-        f"{result.ratio:.2f}x ffmpeg ({ours * 1e3:.3f} ms CPU/media-s, "
+        f"{result.ratio:.3f}x ffmpeg ({ours * 1e3:.3f} ms CPU/media-s, "
         f"{ours / result.streams * 1e3:.3f} ms/stream-s)"
     )
     return Row("remux CPU, ours / ffmpeg", figure, f"<= {remux_cpu.TARGET_RATIO}x", result.passed)
