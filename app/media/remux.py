@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -75,11 +74,11 @@ class Remuxer:
             audio_lead if audio_lead is not None else (0.0 if source.live else FILE_AUDIO_LEAD)
         )
         self._on_file = on_file
-        self._stopping = threading.Event()
+        self._stop_requested = False
 
     def stop(self) -> None:
         """Ask the recording to finish; thread-safe and idempotent."""
-        self._stopping.set()
+        self._stop_requested = True  # a plain flag: read once per packet, set from any thread
 
     def run(self) -> RemuxResult:
         """Record until the end; finishes every file whatever happens."""
@@ -117,56 +116,101 @@ class Remuxer:
         video = next((i for i, s in streams.items() if s.type == "video"), None)
         intra = video is not None and _intra_only(streams[video])
         gate = _StartGate(video, bases, self._audio_lead, intra)
-        shifts: dict[int, int] = {}
-        limits: dict[int, int] = {}
-        floors: dict[int, float] = {}
-        anchors: dict[int, int] = {}
-        open_streams = set(routes)
-        stopping = self._stopping
-        for packet in self._source.packets():
-            if stopping.is_set():
+        packets = self._source.packets()
+        # Until the gate opens: offer packets to it.
+        timeline: _Timeline | None = None
+        for packet in packets:
+            if self._stop_requested:
+                return "stopped"
+            if packet.stream_index not in routes or not (ready := gate.offer(packet)):
+                continue
+            timeline = _Timeline(gate, bases, video, self._duration, set(routes))
+            for item in ready:
+                verdict = timeline.admit(item)
+                if verdict is _DONE:
+                    return "duration"
+                if verdict is _WRITE:
+                    for sink in routes[item.stream_index]:
+                        sink.write(item)
+            break
+        if timeline is None:
+            return "stopped" if self._stop_requested else "source-ended"
+        # The hot loop: one dict lookup, a timestamp shift and the sinks' writes per packet; the
+        # start floors and the duration limit are checked only while they are in force.
+        shifts = timeline.shifts
+        for packet in packets:
+            if self._stop_requested:
                 return "stopped"
             index = packet.stream_index
-            targets = routes.get(index)
-            if targets is None:
+            sinks = routes.get(index)
+            if sinks is None:
                 continue
-            ready: Sequence[av.Packet]
-            if not gate.open:
-                ready = gate.offer(packet)
-                if not ready:
+            if timeline.checking:
+                verdict = timeline.admit(packet)
+                if verdict is _DONE:
+                    return "duration"
+                if verdict is _SKIP:
                     continue
-                origin = gate.origin
-                shifts = {i: round(origin / b) for i, b in bases.items()}
-                floors = {i: gate.floor / b for i, b in bases.items() if i != video}
-                if self._duration is not None:
-                    limits = {i: round((origin + self._duration) / b) for i, b in bases.items()}
-            else:
-                ready = (packet,)
-            for item in ready:
-                index = item.stream_index
-                if floors and index in floors:
-                    # Packets demuxed after the keyframe may still start before it (audio is
-                    # interleaved by decode time); the gate's rule applies to them too.
-                    if item.pts is not None and item.pts < floors[index]:
-                        continue
-                    del floors[index]
-                shift = shifts[index]
-                if limits:
-                    if index not in open_streams:
-                        continue
-                    if _reached_limit(item, limits[index], anchors):
-                        open_streams.discard(index)
-                        if not open_streams:
-                            return "duration"
-                        continue
-                if shift:
-                    if item.pts is not None:
-                        item.pts -= shift
-                    if item.dts is not None:
-                        item.dts -= shift
-                for sink in routes[index]:
-                    sink.write(item)
-        return "stopped" if stopping.is_set() else "source-ended"
+            elif shift := shifts[index]:
+                if packet.pts is not None:
+                    packet.pts -= shift
+                if packet.dts is not None:
+                    packet.dts -= shift
+            for sink in sinks:
+                sink.write(packet)
+        return "stopped" if self._stop_requested else "source-ended"
+
+
+_WRITE, _SKIP, _DONE = "write", "skip", "done"
+
+
+class _Timeline:
+    """The output timeline once the gate has opened: shifts, start floors and duration limits."""
+
+    def __init__(
+        self,
+        gate: _StartGate,
+        bases: dict[int, float],
+        video: int | None,
+        duration: float | None,
+        streams: set[int],
+    ) -> None:
+        origin = gate.origin
+        self.shifts = {i: round(origin / b) for i, b in bases.items()}
+        # Packets demuxed after the keyframe may still start before it (audio is interleaved by
+        # decode time); the gate's floor applies to them too, until each stream has passed it.
+        self._floors = {i: gate.floor / b for i, b in bases.items() if i != video}
+        self._limits: dict[int, int] = {}
+        if duration is not None:
+            self._limits = {i: round((origin + duration) / b) for i, b in bases.items()}
+        self._anchors: dict[int, int] = {}
+        self._open = streams
+
+    @property
+    def checking(self) -> bool:
+        """Whether packets still need `admit` (a floor or a limit is in force)."""
+        return bool(self._floors or self._limits)
+
+    def admit(self, packet: av.Packet) -> str:
+        """Shift the packet onto the output timeline; say whether to write it, skip it, or stop."""
+        index = packet.stream_index
+        floor = self._floors.get(index)
+        if floor is not None:
+            if packet.pts is not None and packet.pts < floor:
+                return _SKIP
+            del self._floors[index]
+        if self._limits:
+            if index not in self._open:
+                return _SKIP
+            if _reached_limit(packet, self._limits[index], self._anchors):
+                self._open.discard(index)
+                return _SKIP if self._open else _DONE
+        if shift := self.shifts[index]:
+            if packet.pts is not None:
+                packet.pts -= shift
+            if packet.dts is not None:
+                packet.dts -= shift
+        return _WRITE
 
 
 def _reached_limit(packet: av.Packet, limit: int, anchors: dict[int, int]) -> bool:

@@ -139,18 +139,23 @@ class ContainerSink:
                 self._mux(route, out)
 
     def _mux(self, route: _Route, packet: av.Packet) -> None:
-        dts, pts = packet.dts, packet.pts
+        dts = packet.dts
         if dts is not None:
-            if route.last_dts is not None and dts <= route.last_dts:
+            last = route.last_dts
+            if last is not None and dts <= last:
                 route.dropped += 1
                 return
             route.last_dts = dts
+        pts = packet.pts
         if pts is not None:
-            if route.first is None:
+            first = route.first
+            if first is None:
                 route.first, route.end, route.time_base = pts, pts, packet.time_base
-            elif pts < route.first:
+            elif pts < first:
                 route.first = pts
-            route.end = max(route.end, pts + (packet.duration or 0))
+            end = pts + packet.duration
+            if end > route.end:  # noqa: PLR1730 (a comparison is cheaper than max() per packet)
+                route.end = end
         packet.stream = route.stream
         try:
             self._container.mux_one(packet)

@@ -24,6 +24,8 @@ from app.media.errors import SourceError
 from app.media.fileinfo import frame_rate
 
 _AV_TIME_BASE = 1_000_000
+# How much of a file's end is read to find where each stream ends (more than a group of pictures).
+_TAIL = 15.0
 
 
 class LiveFileSource:
@@ -81,20 +83,32 @@ class LiveFileSource:
         B-frame delay) and so span more than the file's nominal length; a loop must be at least
         that long for every stream's timestamps to keep increasing across the seam.
         """
+        nominal = (self._container.duration or 0) / _AV_TIME_BASE
         first: dict[int, float] = {}
         end: dict[int, float] = {}
-        for packet in self._demux():
+        # Only the head and the tail matter; a long file is not read through (a joining stream
+        # would hold the GIL and stall the other recordings of the process).
+        for packet in self._timed(self._demux()):
+            first.setdefault(packet[0], packet[1])
+            if len(first) == len(self._streams):
+                break
+        self._seek(max(0.0, nominal - _TAIL))
+        for index, start, stop in self._timed(self._demux()):
+            end[index] = max(end.get(index, -math.inf), stop)
+            first.setdefault(index, start)
+        self._seek(0.0)
+        spans = [end[i] - first[i] for i in end]
+        return max([nominal, *spans])
+
+    @staticmethod
+    def _timed(packets: Iterator[av.Packet]) -> Iterator[tuple[int, float, float]]:
+        """(stream index, decode time, end time) in seconds of each packet that has a time."""
+        for packet in packets:
             ts = packet.dts if packet.dts is not None else packet.pts
             if ts is None or not packet.size:
                 continue
             base = float(packet.time_base)
-            index = packet.stream_index
-            first.setdefault(index, ts * base)
-            end[index] = max(end.get(index, -math.inf), (ts + (packet.duration or 0)) * base)
-        self._seek(0.0)
-        spans = [end[i] - first[i] for i in end]
-        nominal = (self._container.duration or 0) / _AV_TIME_BASE
-        return max([nominal, *spans])
+            yield packet.stream_index, ts * base, (ts + (packet.duration or 0)) * base
 
     def frame_rate(self, stream: av.stream.Stream) -> float | None:
         """The stream's frame rate as FFmpeg guessed it."""
