@@ -11,8 +11,12 @@ source.packets() ─▶ start gate ─▶ rebase ─▶ duration limit ─▶ si
   remuxed file holds every packet of the original.
 - **Rebase.** Output timelines start at zero: every stream is shifted by the same amount (the first
   kept presentation time), which keeps the audio/video offset exactly as the source had it.
-- **Duration.** `duration` seconds of media, measured on that timeline; each stream ends at the
-  limit, and the recording ends when all have.
+- **Duration.** `duration` seconds of media, measured on that timeline; each stream ends at its
+  first anchor frame presented at or after the limit (see `_reached_limit`), and the recording
+  ends when all have.
+- **Hot path.** Once the gate is open, a packet costs a dict lookup, a timestamp shift and the
+  sinks' writes; `_Timeline.admit` (which repeats the shift) runs only while a start floor or a
+  duration limit is in force.
 - **Stop.** `stop()` may be called from any thread (a signal handler, a GUI); the loop notices it
   before the next packet, and every file is finished either way: an error in the source or a sink
   ends the recording but keeps what was written.
