@@ -3,12 +3,19 @@
 ```
 recdesk-record SOURCE [SOURCE ...] -o OUTPUT [--format mp4|mkv|webm|flv|ts|hls|m4a|ogg]
                [--stream-type audio|video|av|separate] [--duration SECONDS] [--live]
-               [--list-protocols] [--list-devices]
+               [--split SECONDS] [--snapshot-every SECONDS] [--max-idle SECONDS]
+               [--stdin-commands]
+recdesk-record --recover PATH
+recdesk-record --list-protocols | --list-devices
 ```
 
-Prints one JSON line per finished file on stdout. SIGINT and SIGTERM finish the files and exit 0.
-Exit status: 0 recorded, 1 the recording failed (files finished so far are kept and reported), 2 bad
-input, with one line on stderr that says what to fix.
+Prints one JSON line per event on stdout: `started`, `file` (each file or part as soon as it is
+final), `snapshot`, `paused`, `resumed`, `source-lost`, `source-back`. SIGINT and SIGTERM finish the
+files and exit 0; SIGUSR1 toggles pause and SIGUSR2 takes a snapshot (where signals are missing,
+`--stdin-commands` reads `pause`, `resume`, `snapshot` and `stop` lines from stdin).
+Exit status: 0 recorded (or stopped after `--max-idle` without data, which stderr says), 1 the
+recording failed (files finished so far are kept and reported), 2 bad input, with one line on
+stderr that says what to fix.
 
 The order of the checks is the order of the costs: arguments, then the output folder, then the
 source, then the stream type, and only then is anything written.
@@ -23,6 +30,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -30,14 +38,17 @@ from typing import NoReturn
 from app.errors import RecDeskError
 from app.media.capabilities import input_protocols
 from app.media.errors import OutputError
-from app.media.fileinfo import FileInfo
-from app.media.formats import FORMATS, split_output
-from app.media.plan import STREAM_TYPES, StreamType, plan_outputs
+from app.media.events import Event
+from app.media.formats import FORMATS, ContainerFormat, split_output
+from app.media.plan import STREAM_TYPES, OutputPlan, StreamType, plan_outputs
 from app.media.remux import Remuxer
 from app.media.sinks.base import MediaSink
 from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH, ContainerSink, StreamInput
+from app.media.sinks.parts import PartedSink, existing_parts
+from app.media.snapshots import Snapshotter, existing_snapshots
 from app.media.sources import MediaSource, open_source, parse_source
 from app.media.sources.devices import device_kinds, list_devices
+from app.media.sources.reconnect import DEFAULT_MAX_IDLE
 
 PROG = "recdesk-record"
 
@@ -86,7 +97,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="HLS segment length (default: %(default)s)",
     )
     parser.add_argument(
+        "--split",
+        type=_positive,
+        metavar="SECONDS",
+        help="write parts of this many seconds, named OUTPUT-001, OUTPUT-002, ...",
+    )
+    parser.add_argument(
+        "--snapshot-every",
+        type=_positive,
+        metavar="SECONDS",
+        help="write a JPEG of the video every this many seconds (OUTPUT-snap-00001.jpg, ...)",
+    )
+    parser.add_argument(
+        "--max-idle",
+        type=_positive,
+        default=DEFAULT_MAX_IDLE,
+        metavar="SECONDS",
+        help="stop after this long without data from a live source (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--stdin-commands",
+        action="store_true",
+        help="read pause, resume, snapshot and stop commands from stdin, one per line",
+    )
+    parser.add_argument(
         "-y", "--overwrite", action="store_true", help="replace existing output files"
+    )
+    parser.add_argument(
+        "--recover",
+        type=Path,
+        metavar="PATH",
+        help="finish a file left by a killed recorder, in place, and exit",
     )
     parser.add_argument(
         "--list-protocols", action="store_true", help="list the input protocols and exit"
@@ -105,6 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_devices()
         return 0
     try:
+        if args.recover is not None:
+            from app.media.recover import recover  # only this path needs it
+
+            _print_event(recover(args.recover))
+            return 0
         return _record(args)
     except RecDeskError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
@@ -126,40 +172,73 @@ def _record(args: argparse.Namespace) -> int:
         raise _UsageError(f"--live paces a file; {spec} is live already, record it without --live")
     stem, fmt = split_output(args.output, args.format)
     _check_folder(stem.parent)
-    source = open_source(spec, live=args.live, position=args.live_position)
+    source = open_source(spec, live=args.live, position=args.live_position, max_idle=args.max_idle)
     try:
         stream_type: StreamType | None = args.stream_type
         plans = plan_outputs(source.streams, stream_type, stem, fmt, label=args.sources[0])
         if not args.overwrite:
-            for plan in plans:
-                if plan.path.exists():
-                    raise OutputError(
-                        f"{plan.path} exists; pass -y to replace it, or choose another -o"
-                    )
+            _refuse_existing(plans, stem, args)
         sinks: list[MediaSink] = []
         try:
             for plan in plans:
-                inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
-                sinks.append(
-                    ContainerSink(
-                        plan.path, plan.format, inputs, segment_length=args.segment_length
-                    )
-                )
+                sinks.append(_sink(plan, source, args))
         except RecDeskError:
             for sink in sinks:
                 sink.close()
             raise
-        return _run(source, sinks, args.duration)
+        snapshots = None
+        video = next((s for s in source.streams if s.type == "video"), None)
+        if args.snapshot_every is not None and video is not None and video in _routed(plans):
+            snapshots = Snapshotter(
+                video, stem, every=args.snapshot_every, on_snapshot=_print_event
+            )
+        remuxer = Remuxer(
+            source, sinks, duration=args.duration, snapshots=snapshots, on_event=_print_event
+        )
+        return _run(remuxer, stdin_commands=args.stdin_commands)
     finally:
         source.close()
 
 
-def _run(source: MediaSource, sinks: list[MediaSink], duration: float | None) -> int:
-    remuxer = Remuxer(source, sinks, duration=duration, on_file=_print_file)
-    previous = {
-        sig: signal.signal(sig, lambda *_: remuxer.stop())
-        for sig in (signal.SIGINT, signal.SIGTERM)
+def _sink(plan: OutputPlan, source: MediaSource, args: argparse.Namespace) -> MediaSink:
+    inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
+
+    def make(path: Path, fmt: ContainerFormat = plan.format) -> ContainerSink:
+        return ContainerSink(
+            path, fmt, inputs, segment_length=args.segment_length, live=source.live
+        )
+
+    if args.split is None:
+        return make(plan.path)
+    return PartedSink(plan.path, plan.streams, make, split=args.split)
+
+
+def _routed(plans: Sequence[OutputPlan]) -> list[object]:
+    return [stream for plan in plans for stream in plan.streams]
+
+
+def _refuse_existing(plans: Sequence[OutputPlan], stem: Path, args: argparse.Namespace) -> None:
+    taken: list[Path] = []
+    for plan in plans:
+        taken += existing_parts(plan.path) if args.split is not None else [plan.path]
+    if args.snapshot_every is not None:
+        taken += existing_snapshots(stem)
+    if existing := [p for p in taken if p.exists()]:
+        what = f"{existing[0]} exists" if len(existing) == 1 else f"{existing[0]} and others exist"
+        raise OutputError(f"{what}; pass -y to replace it, or choose another -o")
+
+
+def _run(remuxer: Remuxer, *, stdin_commands: bool) -> int:
+    handlers = {
+        signal.SIGINT: lambda *_: remuxer.stop(),
+        signal.SIGTERM: lambda *_: remuxer.stop(),
     }
+    if hasattr(signal, "SIGUSR1"):  # not on Windows: --stdin-commands there
+        handlers[signal.SIGUSR1] = lambda *_: remuxer.toggle_pause()
+        handlers[signal.SIGUSR2] = lambda *_: remuxer.snapshot()
+    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
+    if stdin_commands:
+        threading.Thread(target=_read_commands, args=(remuxer,), daemon=True).start()
     try:
         result = remuxer.run()
     finally:
@@ -174,8 +253,27 @@ def _run(source: MediaSource, sinks: list[MediaSink], duration: float | None) ->
     return 0
 
 
-def _print_file(info: FileInfo) -> None:
-    print(json.dumps(info.as_event()), flush=True)
+def _read_commands(remuxer: Remuxer) -> None:
+    commands = {
+        "pause": remuxer.pause,
+        "resume": remuxer.resume,
+        "toggle": remuxer.toggle_pause,
+        "snapshot": remuxer.snapshot,
+        "stop": remuxer.stop,
+    }
+    for line in sys.stdin:
+        command = commands.get(line.strip().lower())
+        if command is None:
+            print(
+                f"{PROG}: unknown command {line.strip()!r}; use " + ", ".join(commands),
+                file=sys.stderr,
+            )
+            continue
+        command()
+
+
+def _print_event(event: Event) -> None:
+    print(json.dumps(event.as_event()), flush=True)
 
 
 def _print_devices() -> None:

@@ -146,6 +146,9 @@ def child_cpu(argv: list[str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_GENERAL_OPTIONS = frozenset({"flush_packets"})
+
+
 def ffmpeg_muxer_args(ffmpeg: str) -> tuple[list[str], str]:
     """The mp4 muxer options `recdesk-record` uses, as ffmpeg CLI arguments, and a note.
 
@@ -160,6 +163,9 @@ def ffmpeg_muxer_args(ffmpeg: str) -> tuple[list[str], str]:
     args: list[str] = []
     missing: list[str] = []
     for option, value in FORMATS["mp4"].options.items():
+        if option in _GENERAL_OPTIONS:  # options of every output, not listed under the muxer
+            args += [f"-{option}", value]
+            continue
         if not re.search(rf"^\s*-{re.escape(option)}\s", help_text, re.MULTILINE):
             missing.append(f"-{option}")
             continue

@@ -8,10 +8,12 @@ and a keyframe every second, AAC; or VP8 and Opus).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 
@@ -189,3 +191,9 @@ def top_level_boxes(path: Path) -> list[str]:
         boxes.append(kind)
         i += size
     return boxes
+
+
+def events(stdout: str, kind: str | None = "file") -> list[dict[str, Any]]:
+    """The JSON lines `recdesk-record` printed: those of one kind, or all when `kind` is None."""
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return [e for e in lines if kind is None or e["event"] == kind]

@@ -5,6 +5,7 @@ May import PyAV, `app.media` siblings and the standard library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +15,13 @@ from app.media.fileinfo import FileInfo
 
 
 class MediaSink(Protocol):
-    """Takes packets of some of a source's streams and makes a finished file of them."""
+    """Takes packets of some of a source's streams and makes finished files of them.
+
+    A sink that finishes files while it runs (parts) reports each through `on_file`, which the
+    remuxer sets; the last one, or the only one, is what `close()` returns.
+    """
+
+    on_file: Callable[[FileInfo], None] | None
 
     @property
     def path(self) -> Path: ...

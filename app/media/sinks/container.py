@@ -3,7 +3,8 @@
 Each source stream routed here becomes one output stream: a copy of its packets when the container
 holds its codec, else a `StreamTranscoder`'s output. A packet whose decode timestamp does not move
 forward (a glitch in a live source) is dropped and counted, because muxers refuse it and one bad
-packet must not end a recording.
+packet must not end a recording; one that is presented later than the last decode time has its
+decode time moved up a tick instead.
 
 HLS is written by FFmpeg's `hls` muxer as an EVENT playlist, which is complete after every segment
 and so survives a crash; closing turns it into a VOD playlist.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -74,7 +75,11 @@ class _Route:
 
 
 class ContainerSink:
-    """Writes some of a source's streams into one file (or one HLS playlist)."""
+    """Writes some of a source's streams into one file (or one HLS playlist).
+
+    `live` says the recording's tracks start together at zero (a live source), which lets a format
+    use its live options (`ContainerFormat.live_options`).
+    """
 
     def __init__(
         self,
@@ -83,13 +88,15 @@ class ContainerSink:
         inputs: Sequence[StreamInput],
         *,
         segment_length: float = DEFAULT_SEGMENT_LENGTH,
+        live: bool = False,
     ) -> None:
         self._path = path
         self._format = fmt
+        self.on_file: Callable[[FileInfo], None] | None = None  # only ever finishes at close()
         self._closed: FileInfo | None = None
         self._done = False
         self._started: dt.datetime | None = None
-        options = dict(fmt.options)
+        options = fmt.options | (fmt.live_options if live else {})
         if fmt.name == "hls":
             options |= _hls_options(path, segment_length)
         try:
@@ -143,8 +150,14 @@ class ContainerSink:
         if dts is not None:
             last = route.last_dts
             if last is not None and dts <= last:
-                route.dropped += 1
-                return
+                if packet.pts is None or packet.pts <= last:
+                    route.dropped += 1
+                    return
+                # Decoded after `last` and presented later still: only its decode time collides
+                # (a keyframe placed where a resumed or reconnected timeline goes on), so it moves
+                # up by one tick rather than being lost with the frames that need it.
+                dts = last + 1
+                packet.dts = dts
             route.last_dts = dts
         pts = packet.pts
         if pts is not None:

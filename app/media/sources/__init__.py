@@ -4,6 +4,7 @@
 - `container` anything FFmpeg opens: files, URLs of every protocol the build has, lavfi test
               sources and capture devices.
 - `livefile`  a file played in a loop at real-time pace, as if it were live (the demo rooms).
+- `reconnect` a live URL that survives drops: reopened with backoff until it stays away too long.
 - `devices`   capture device kinds of this platform and the devices they can list.
 
 `open_source(spec)` picks the kind.
@@ -14,12 +15,31 @@ from __future__ import annotations
 from app.media.sources.base import MediaSource, SourceSpec, parse_source
 from app.media.sources.container import ContainerSource
 from app.media.sources.livefile import LiveFileSource
+from app.media.sources.reconnect import DEFAULT_MAX_IDLE, ReconnectingSource
 
 
-def open_source(spec: SourceSpec, *, live: bool = False, position: float = 0.0) -> MediaSource:
-    """Open a source; `live` plays a file in real time, in a loop, from `position` seconds."""
+def open_source(
+    spec: SourceSpec,
+    *,
+    live: bool = False,
+    position: float = 0.0,
+    max_idle: float = DEFAULT_MAX_IDLE,
+) -> MediaSource:
+    """Open a source.
+
+    `live` plays a file in real time, in a loop, from `position` seconds. A URL reconnects when it
+    drops, until it sends nothing for `max_idle` seconds.
+    """
     if live and spec.kind == "file":
         return LiveFileSource(spec.target, position=position)
+    if spec.kind == "url":
+        return ReconnectingSource(
+            lambda timeout, read_timeout: ContainerSource.open(
+                spec, timeout=timeout, read_timeout=read_timeout
+            ),
+            scheme=spec.scheme,
+            max_idle=max_idle,
+        )
     return ContainerSource.open(spec)
 
 
@@ -27,6 +47,7 @@ __all__ = [
     "ContainerSource",
     "LiveFileSource",
     "MediaSource",
+    "ReconnectingSource",
     "SourceSpec",
     "open_source",
     "parse_source",

@@ -15,7 +15,7 @@ May import PyAV and the standard library only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -24,6 +24,7 @@ import av
 import av.stream
 
 from app.media.errors import SourceError
+from app.media.events import Event
 
 SourceKind = Literal["file", "url", "lavfi", "device"]
 
@@ -100,6 +101,17 @@ class MediaSource(Protocol):
 
     def frame_rate(self, stream: av.stream.Stream) -> float | None:
         """The frame rate of a video stream, as the source knows it."""
+        ...
+
+    def watch(self, listener: Callable[[Event], None]) -> None:
+        """Report connection changes (`SourceLost`, `SourceBack`) to `listener`.
+
+        Only a source that reconnects has any; the others ignore the listener.
+        """
+        ...
+
+    def interrupt(self) -> None:
+        """Wake a read that waits (for a reconnect, say) so the recording can stop; any thread."""
         ...
 
     def close(self) -> None:

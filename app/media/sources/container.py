@@ -8,13 +8,14 @@ May import PyAV, `app.media` siblings and the standard library.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import av
 import av.container
 import av.stream
 
 from app.media.errors import SourceError, SourceIdleError, reason
+from app.media.events import Event
 from app.media.fileinfo import frame_rate
 from app.media.sources.base import SourceSpec
 from app.media.sources.devices import prepare_alsa
@@ -29,14 +30,25 @@ _SCHEME_OPTIONS = {"rtsp": {"rtsp_transport": "tcp"}}
 class ContainerSource:
     """Packets demuxed from anything `av.open` opens."""
 
-    def __init__(self, container: av.container.InputContainer, spec: SourceSpec) -> None:
+    def __init__(
+        self,
+        container: av.container.InputContainer,
+        spec: SourceSpec,
+        read_timeout: float = READ_TIMEOUT,
+    ) -> None:
         self._container = container
         self._spec = spec
+        self._read_timeout = read_timeout
         self._closed = False
 
     @classmethod
-    def open(cls, spec: SourceSpec, *, timeout: float = OPEN_TIMEOUT) -> ContainerSource:
-        """Open the source, or raise `SourceError` with the reason FFmpeg gave."""
+    def open(
+        cls, spec: SourceSpec, *, timeout: float = OPEN_TIMEOUT, read_timeout: float = READ_TIMEOUT
+    ) -> ContainerSource:
+        """Open the source, or raise `SourceError` with the reason FFmpeg gave.
+
+        A URL gets `timeout` seconds to open and `read_timeout` seconds per read.
+        """
         options = dict(_SCHEME_OPTIONS.get(spec.scheme or "", {}))
         if spec.input_format == "alsa":
             prepare_alsa()
@@ -45,7 +57,7 @@ class ContainerSource:
                 spec.target,
                 format=spec.input_format,
                 options=options,
-                timeout=(timeout, READ_TIMEOUT) if spec.kind == "url" else None,
+                timeout=(timeout, read_timeout) if spec.kind == "url" else None,
             )
         except av.FFmpegError as exc:
             raise SourceError(f"cannot open {spec}: {reason(exc)}") from exc
@@ -54,7 +66,7 @@ class ContainerSource:
         if not any(s.type in ("audio", "video") for s in container.streams):
             container.close()
             raise SourceError(f"{spec} has no audio or video stream")
-        return cls(container, spec)
+        return cls(container, spec, read_timeout)
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:
@@ -81,13 +93,21 @@ class ContainerSource:
         except av.error.EOFError:
             return
         except av.error.ExitError as exc:  # the read timeout's interrupt
-            raise SourceIdleError(f"no data from {self._spec} for {READ_TIMEOUT:g} s") from exc
+            raise SourceIdleError(
+                f"no data from {self._spec} for {self._read_timeout:g} s"
+            ) from exc
         except av.FFmpegError as exc:
             raise SourceError(f"reading {self._spec} failed: {reason(exc)}") from exc
 
     def frame_rate(self, stream: av.stream.Stream) -> float | None:
         """The stream's frame rate as FFmpeg guessed it."""
         return frame_rate(stream)
+
+    def watch(self, listener: Callable[[Event], None]) -> None:
+        """Never reconnects: nothing to report."""
+
+    def interrupt(self) -> None:
+        """Reads end on their own (a read timeout, or the next packet's time)."""
 
     def close(self) -> None:
         """Close the container."""

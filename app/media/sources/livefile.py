@@ -21,6 +21,7 @@ import av.container
 import av.stream
 
 from app.media.errors import SourceError
+from app.media.events import Event
 from app.media.fileinfo import frame_rate
 
 _AV_TIME_BASE = 1_000_000
@@ -158,6 +159,12 @@ class LiveFileSource:
             return
         except av.FFmpegError as exc:
             raise SourceError(f"reading {self._path} failed: {exc}") from exc
+
+    def watch(self, listener: Callable[[Event], None]) -> None:
+        """Never reconnects: nothing to report."""
+
+    def interrupt(self) -> None:
+        """Reads end on their own (a read timeout, or the next packet's time)."""
 
     def close(self) -> None:
         """Close the file."""

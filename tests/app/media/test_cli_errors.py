@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.media.cli import main
-from tests.helpers.media import probe
+from tests.helpers.media import events, probe
 
 RECORD = [sys.executable, "-m", "app.media.cli"]
 
@@ -155,7 +154,7 @@ def test_signal_finishes_the_file_and_exits_0(
     stdout, stderr = process.communicate(timeout=30)
 
     assert process.returncode == 0, stderr
-    [event] = [json.loads(line) for line in stdout.splitlines()]
+    [event] = events(stdout)
     assert event["path"] == str(out)
     got = probe(out)
     assert got.codecs() == {"video": "h264", "audio": "aac"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ import av
 import pytest
 
 from tests.app.media.conftest import Record
-from tests.helpers.media import FPS, probe
+from tests.helpers.media import FPS, events, probe
 from tests.helpers.rtmp import free_port
 
 
@@ -92,7 +91,7 @@ def test_mpegts_over_udp(h264_aac: Path, tmp_path: Path) -> None:
     sender.join(10)
 
     assert recorder.returncode == 0, stderr
-    [event] = [json.loads(line) for line in stdout.splitlines()]
+    [event] = events(stdout)
     got = probe(out)
     assert got.codecs() == {"video": "h264", "audio": "aac"}
     assert got.of("video")[0].keyframe

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.media.conftest import Record
-from tests.helpers.media import FPS, HEIGHT, WIDTH, av_offset, decodes, probe
+from tests.helpers.media import FPS, HEIGHT, WIDTH, av_offset, decodes, events, probe
 from tests.helpers.rtmp import NginxRtmp, Publisher
 
 
@@ -73,7 +72,7 @@ def test_a_publisher_that_stops_leaves_a_finished_file(
     assert publisher.published.wait(10)
     out = tmp_path / "cam.mp4"
     recorder = subprocess.Popen(
-        [sys.executable, "-m", "app.media.cli", url, "-o", str(out)],
+        [sys.executable, "-m", "app.media.cli", url, "-o", str(out), "--max-idle", "3"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,7 +85,7 @@ def test_a_publisher_that_stops_leaves_a_finished_file(
 
     assert recorder.returncode == 0
     assert stderr.startswith(f"recdesk-record: stopped: no data from {url} for ")
-    [event] = [json.loads(line) for line in stdout.splitlines()]
+    [event] = events(stdout)
     got = probe(out)
     assert got.media_duration() == pytest.approx(event["duration"], abs=1 / FPS)
     assert got.media_duration() > 2.0
