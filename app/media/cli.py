@@ -40,6 +40,7 @@ from app.media.capabilities import input_protocols
 from app.media.errors import OutputError
 from app.media.events import Event
 from app.media.formats import FORMATS, ContainerFormat, split_output
+from app.media.mix.setup import make_layout, open_mix, parse_size, stream_ids
 from app.media.plan import STREAM_TYPES, OutputPlan, StreamType, plan_outputs
 from app.media.remux import Remuxer
 from app.media.sinks.base import MediaSink
@@ -95,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_SEGMENT_LENGTH,
         metavar="SECONDS",
         help="HLS segment length (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--layout",
+        metavar="TEMPLATE|FILE.json",
+        help="mix the sources: grid, floating, vertical, horizontal, speaker, screen_share, or a "
+        "layout file (several sources are mixed on a grid by default)",
+    )
+    parser.add_argument(
+        "--size", default="1280x720", metavar="WxH", help="mix size (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--fps", type=int, default=30, metavar="N", help="mix frame rate (default: %(default)s)"
     )
     parser.add_argument(
         "--split",
@@ -162,20 +175,24 @@ def _record(args: argparse.Namespace) -> int:
         raise _UsageError("give a SOURCE to record")
     if args.output is None:
         raise _UsageError("give an output file with -o OUTPUT")
-    if len(args.sources) > 1:
-        raise _UsageError(
-            "several sources make a mixed recording, which this build cannot do yet; "
-            "give one SOURCE"
-        )
-    spec = parse_source(args.sources[0])
-    if args.live and spec.kind != "file":
-        raise _UsageError(f"--live paces a file; {spec} is live already, record it without --live")
     stem, fmt = split_output(args.output, args.format)
-    _check_folder(stem.parent)
-    source = open_source(spec, live=args.live, position=args.live_position, max_idle=args.max_idle)
+    mixed = len(args.sources) > 1 or args.layout is not None
+    if mixed:
+        source = _open_mix(args, fmt)
+    else:
+        spec = parse_source(args.sources[0])
+        if args.live and spec.kind != "file":
+            raise _UsageError(
+                f"--live paces a file; {spec} is live already, record it without --live"
+            )
+        _check_folder(stem.parent)
+        source = open_source(
+            spec, live=args.live, position=args.live_position, max_idle=args.max_idle
+        )
     try:
         stream_type: StreamType | None = args.stream_type
-        plans = plan_outputs(source.streams, stream_type, stem, fmt, label=args.sources[0])
+        label = source.label if mixed else args.sources[0]
+        plans = plan_outputs(source.streams, stream_type, stem, fmt, label=label)
         if not args.overwrite:
             _refuse_existing(plans, stem, args)
         sinks: list[MediaSink] = []
@@ -198,6 +215,24 @@ def _record(args: argparse.Namespace) -> int:
         return _run(remuxer, stdin_commands=args.stdin_commands)
     finally:
         source.close()
+
+
+def _open_mix(args: argparse.Namespace, fmt: ContainerFormat) -> MediaSource:
+    ids = stream_ids(args.sources)
+    layout, warnings = make_layout(
+        args.layout or "grid", ids, size=parse_size(args.size), fps=args.fps
+    )
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    _check_folder(args.output.parent)
+    return open_mix(
+        args.sources,
+        layout,
+        fmt,
+        live=args.live,
+        position=args.live_position,
+        max_idle=args.max_idle,
+    )
 
 
 def _sink(plan: OutputPlan, source: MediaSource, args: argparse.Namespace) -> MediaSink:

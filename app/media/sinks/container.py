@@ -27,7 +27,7 @@ import av.container
 import av.stream
 
 from app.media.errors import OutputError, RecordingError, reason
-from app.media.fileinfo import FileInfo, Reencoded, StreamInfo
+from app.media.fileinfo import FileInfo, Reencoded, StreamInfo, codec_name
 from app.media.formats import ContainerFormat
 from app.media.transcode import StreamTranscoder
 
@@ -118,7 +118,7 @@ class ContainerSink:
         template, media = item.stream, item.stream.type
         if media not in ("audio", "video"):
             raise OutputError(f"cannot record a {media} stream")
-        if self._format.holds(media, template.codec_context.name):
+        if self._format.holds(media, codec_name(template)):  # `h264`, also from `libx264`
             return _Route(self._container.add_stream_from_template(template), None, item.frame_rate)
         encoder = self._format.encoder_for(media)
         transcoder = StreamTranscoder(self._container, template, encoder, item.frame_rate)

@@ -101,14 +101,21 @@ def test_existing_output_is_kept(
     assert main([str(h264_aac), "-o", str(earlier), "-y"]) == 0
 
 
-def test_missing_output_and_several_sources(
-    capsys: pytest.CaptureFixture[str], h264_aac: Path
+def test_missing_output_and_bad_mix_options(
+    capsys: pytest.CaptureFixture[str], h264_aac: Path, tmp_path: Path
 ) -> None:
     status, line = fails(capsys, h264_aac)
     assert (status, line) == (2, "recdesk-record: give an output file with -o OUTPUT")
-    status, line = fails(capsys, h264_aac, h264_aac, "-o", "x.mp4")
+    out = tmp_path / "x.mp4"
+    status, line = fails(capsys, h264_aac, h264_aac, "-o", out, "--size", "1281x720")
+    assert (status, line) == (
+        2,
+        "recdesk-record: --size 1281x720: width and height must be positive and even",
+    )
+    status, line = fails(capsys, h264_aac, "-o", out, "--layout", "mosaic")
     assert status == 2
-    assert "give one SOURCE" in line
+    assert line.startswith("recdesk-record: --layout mosaic: not a template (grid, floating,")
+    assert not out.exists()
 
 
 def test_bad_duration(capsys: pytest.CaptureFixture[str], h264_aac: Path) -> None:

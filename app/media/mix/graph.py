@@ -1,0 +1,201 @@
+"""The video half of a mix: an FFmpeg filter graph built from a layout, one output frame per push.
+
+```
+background ─────────────────────────────▶ overlay ─▶ overlay ─▶ … ─▶ overlay(watermark) ─▶ yuv420p
+region 1 ─▶ scale/pad|crop (+ border) ────────┘          │
+region 2 ─▶ scale/pad|crop (+ border) ───────────────────┘   (regions in z-order)
+```
+
+Every input gets exactly one frame per output frame, all with the same timestamp, so the graph's
+frame sync never waits: a stalled input's last frame is pushed again, a missing one's placeholder.
+The graph is rebuilt when the layout changes or an input's picture changes size or format, between
+two output frames, so a change applies from the next frame; the encoder after it never notices.
+
+`render_preview(layout, frames)` runs the same graph once: the desktop's preview is the recording.
+
+May import PyAV, `app.layout` and the standard library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+import av
+import av.filter
+
+from app.layout.model import Canvas, Layout, Region
+
+PIXEL_FORMAT = "yuv420p"
+_Key = tuple[object, ...]
+
+
+def solid(width: int, height: int, color: str) -> av.VideoFrame:
+    """A frame of one colour (`#rrggbb`)."""
+    rgb = bytes.fromhex(color.removeprefix("#"))
+    frame = av.VideoFrame(width, height, "rgb24")
+    row = rgb * width
+    plane = frame.planes[0]
+    data = (row + bytes(plane.line_size - len(row))) * height
+    plane.update(data)
+    return frame.reformat(format=PIXEL_FORMAT)
+
+
+def load_image(path: str, width: int, height: int) -> av.VideoFrame:
+    """An image file scaled to `width` x `height`, with its alpha kept when it has one."""
+    with av.open(path) as container:
+        frame = next(container.decode(video=0))
+    fmt = "rgba" if "a" in frame.format.name else PIXEL_FORMAT
+    return frame.reformat(width=width, height=height, format=fmt)
+
+
+class VideoGraph:
+    """Composes one output frame from one frame per region."""
+
+    def __init__(self, layout: Layout) -> None:
+        self._layout = layout
+        canvas = layout.canvas
+        self._background = (
+            load_image(canvas.background_image, canvas.width, canvas.height)
+            if canvas.background_image
+            else solid(canvas.width, canvas.height, canvas.background)
+        )
+        self._background = self._background.reformat(format=PIXEL_FORMAT)
+        mark = canvas.watermark
+        self._watermark = load_image(mark.image, mark.width, mark.height) if mark else None
+        self._graph: av.filter.Graph | None = None
+        self._key: _Key = ()
+        self._placeholders: dict[int, av.VideoFrame] = {}
+
+    @property
+    def layout(self) -> Layout:
+        """The layout being drawn."""
+        return self._layout
+
+    def set_layout(self, layout: Layout) -> None:
+        """Draw `layout` from the next frame on."""
+        if layout.canvas != self._layout.canvas:
+            raise ValueError("the canvas of a mix is fixed once it records; change regions only")
+        self._layout = layout
+        self._graph = None
+        self._placeholders = {}
+
+    def compose(self, frames: Mapping[str, av.VideoFrame | None], pts: int) -> av.VideoFrame:
+        """The output frame at `pts` (in 1/fps) from each stream's current frame (None: absent)."""
+        regions = self._layout.regions_by_z()
+        inputs = [self._input(i, r, frames.get(r.stream_id or "")) for i, r in enumerate(regions)]
+        key = tuple((f.width, f.height, f.format.name) for f in inputs)
+        if self._graph is None or key != self._key:
+            self._graph, self._key = self._build(regions, inputs), key
+        base = Fraction(1, self._layout.canvas.fps)
+        pushed = [self._background, *inputs]
+        if self._watermark is not None:
+            pushed.append(self._watermark)
+        for at, frame in enumerate(pushed):
+            frame.pts, frame.time_base = pts, base
+            self._graph.push(frame, at=at)
+        out = self._graph.pull()
+        assert isinstance(out, av.VideoFrame)
+        return out
+
+    def _input(self, index: int, region: Region, frame: av.VideoFrame | None) -> av.VideoFrame:
+        if frame is not None:
+            return frame
+        placeholder = self._placeholders.get(index)
+        if placeholder is None:
+            spec = region.placeholder
+            if spec.image:
+                placeholder = load_image(spec.image, region.width, region.height)
+            else:
+                placeholder = solid(region.width, region.height, spec.color)
+            self._placeholders[index] = placeholder.reformat(format=PIXEL_FORMAT)
+            placeholder = self._placeholders[index]
+        return placeholder
+
+    def _build(self, regions: tuple[Region, ...], inputs: list[av.VideoFrame]) -> av.filter.Graph:
+        canvas = self._layout.canvas
+        graph = av.filter.Graph()
+        base = Fraction(1, canvas.fps)
+        chain = graph.add_buffer(
+            width=canvas.width, height=canvas.height, format=PIXEL_FORMAT, time_base=base
+        )
+        for region, frame in zip(regions, inputs, strict=True):
+            source = graph.add_buffer(
+                width=frame.width, height=frame.height, format=frame.format.name, time_base=base
+            )
+            fitted = _fit(graph, source, region, canvas)
+            overlay = graph.add("overlay", f"x={region.x}:y={region.y}:eof_action=repeat")
+            chain.link_to(overlay, 0, 0)
+            fitted.link_to(overlay, 0, 1)
+            chain = overlay
+        if self._watermark is not None and (mark := canvas.watermark) is not None:
+            source = graph.add_buffer(
+                width=mark.width,
+                height=mark.height,
+                format=self._watermark.format.name,
+                time_base=base,
+            )
+            node = source
+            if mark.opacity < 1:
+                node = _then(graph, node, "format", "rgba")
+                node = _then(graph, node, "colorchannelmixer", f"aa={mark.opacity:.3f}")
+            overlay = graph.add("overlay", f"x={mark.x}:y={mark.y}")
+            chain.link_to(overlay, 0, 0)
+            node.link_to(overlay, 0, 1)
+            chain = overlay
+        chain = _then(graph, chain, "format", PIXEL_FORMAT)
+        chain.link_to(graph.add("buffersink"))
+        graph.configure()
+        return graph
+
+
+def _fit(
+    graph: av.filter.Graph, node: av.filter.FilterContext, region: Region, canvas: Canvas
+) -> av.filter.FilterContext:
+    """Scale a stream into its region by the region's fit mode, inside its border."""
+    border = region.border.width if region.border else 0
+    width, height = region.width - 2 * border, region.height - 2 * border
+    match region.fit:
+        case "stretch":
+            node = _then(graph, node, "scale", f"{width}:{height}")
+        case "fit":
+            node = _then(
+                graph,
+                node,
+                "scale",
+                f"{width}:{height}:force_original_aspect_ratio=decrease:force_divisible_by=2",
+            )
+            node = _then(
+                graph,
+                node,
+                "pad",
+                f"{width}:{height}:(ow-iw)/2:(oh-ih)/2:color={canvas.background}",
+            )
+        case "fill":
+            node = _then(
+                graph, node, "scale", f"{width}:{height}:force_original_aspect_ratio=increase"
+            )
+            node = _then(graph, node, "crop", f"{width}:{height}")
+    if region.border is not None and border:
+        node = _then(
+            graph,
+            node,
+            "pad",
+            f"{region.width}:{region.height}:{border}:{border}:color={region.border.color}",
+        )
+    return _then(graph, node, "setsar", "1")
+
+
+def _then(
+    graph: av.filter.Graph, node: av.filter.FilterContext, name: str, args: str
+) -> av.filter.FilterContext:
+    nxt = graph.add(name, args)
+    node.link_to(nxt)
+    return nxt
+
+
+def render_preview(
+    layout: Layout, frames: Mapping[str, av.VideoFrame | None], *, pts: int = 0
+) -> av.VideoFrame:
+    """One frame of the mix for these streams' frames, through the graph a recording uses."""
+    return VideoGraph(layout).compose(frames, pts)

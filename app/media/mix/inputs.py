@@ -1,0 +1,180 @@
+"""One participant of a mix: a source decoded into pictures and 48 kHz sound on the mix's timeline.
+
+An input's own time starts at its first packet; `join` places that on the mix's timeline. A file
+input is decoded on demand (`fill_until`), so a mix of files runs as fast as the machine allows
+and every run gives the same frames; a live input is decoded by its own thread as packets come,
+and the mix takes what has arrived when each output frame is due.
+
+- `frame_at(t)`: the picture shown at mix time `t`: the newest frame presented at or before it; a
+  stalled input keeps its last frame, one that has not started or has ended gives None (the
+  region shows its placeholder).
+- `audio(t, n)`: `n` samples of sound from mix time `t`, silence where the input has none.
+
+May import PyAV, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+
+import av
+import av.audio
+
+from app.errors import RecDeskError
+from app.media.sources.base import MediaSource
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 48_000
+LAYOUT = "stereo"
+SAMPLE_FORMAT = "fltp"
+# Live: how much later than its arrival a frame is shown, to absorb network jitter.
+LIVE_DELAY = 0.2
+_KEEP_FRAMES = 120
+# An input that ended shows its last picture this much longer (a frame's time), then leaves.
+_LEFT_AFTER = 0.1
+
+
+class MixInput:
+    """A participant's source, decoded for the compositor."""
+
+    def __init__(self, stream_id: str, source: MediaSource, *, kind: str = "camera") -> None:
+        self.stream_id = stream_id
+        self.kind = kind
+        self._source = source
+        self.join = 0.0
+        self._video = next((s for s in source.streams if s.type == "video"), None)
+        self._audio = next((s for s in source.streams if s.type == "audio"), None)
+        for stream in (self._video, self._audio):
+            if stream is not None:
+                stream.codec_context.thread_type = "AUTO"
+        self._resampler = av.audio.resampler.AudioResampler(
+            format=SAMPLE_FORMAT, layout=LAYOUT, rate=SAMPLE_RATE
+        )
+        self._fifo = av.AudioFifo()
+        self._fifo_time: float | None = None  # input time of the first sample in the FIFO
+        self._frames: deque[tuple[float, av.VideoFrame]] = deque()
+        self._origin: float | None = None
+        self._packets: Iterator[av.Packet] | None = None
+        self._video_time = -1.0  # input time of the newest frame decoded
+        self._audio_time = -1.0
+        self._lock = threading.Lock()
+        self.ended = False
+        self.error: RecDeskError | None = None
+
+    @property
+    def has_video(self) -> bool:
+        """Whether the participant sends pictures."""
+        return self._video is not None
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the participant sends sound."""
+        return self._audio is not None
+
+    @property
+    def end(self) -> float:
+        """Mix time up to which this input has pictures or sound (so far)."""
+        return self.join + max(self._video_time, self._audio_time)
+
+    # -- decoding ------------------------------------------------------------------------------
+
+    def fill_until(self, t: float) -> None:
+        """Decode (a file input) until its pictures and sound cover mix time `t`."""
+        local = t - self.join
+        while not self.ended and (
+            (self._video is not None and self._video_time <= local)
+            or (self._audio is not None and self._audio_time <= local)
+        ):
+            self._step()
+
+    def run_live(self, now: Callable[[], float]) -> None:
+        """Decode a live input as its packets come (in a thread of its own) until it ends."""
+        while not self.ended:
+            self._step(now)
+
+    def _step(self, now: Callable[[], float] | None = None) -> None:
+        if self._packets is None:
+            self._packets = self._source.packets()
+        try:
+            packet = next(self._packets)
+        except StopIteration:
+            self.ended = True
+            return
+        except RecDeskError as exc:
+            log.warning("%s left: %s", self.stream_id, exc)
+            self.error, self.ended = exc, True
+            return
+        stream = packet.stream
+        if packet.pts is None or stream not in (self._video, self._audio):
+            return
+        if self._origin is None:
+            self._origin = float(packet.pts * packet.time_base)
+            if now is not None:
+                self.join = now() + LIVE_DELAY
+        try:
+            frames = stream.codec_context.decode(packet)
+        except av.FFmpegError as exc:
+            log.debug("%s: undecodable packet: %s", self.stream_id, exc)
+            return
+        for frame in frames:
+            if frame.pts is None:
+                continue
+            local = float(frame.pts * frame.time_base) - self._origin
+            if isinstance(frame, av.VideoFrame):
+                with self._lock:
+                    self._frames.append((local, frame))
+                    if len(self._frames) > _KEEP_FRAMES:
+                        self._frames.popleft()
+                self._video_time = local
+            elif isinstance(frame, av.AudioFrame):
+                self._add_audio(frame, local)
+
+    def _add_audio(self, frame: av.AudioFrame, local: float) -> None:
+        for out in self._resampler.resample(frame):
+            out.pts = None  # the FIFO wants continuous sound; its start time is kept here
+            with self._lock:
+                if self._fifo_time is None or self._fifo.samples == 0:
+                    self._fifo_time = local
+                self._fifo.write(out)
+            self._audio_time = local + frame.samples / (frame.sample_rate or SAMPLE_RATE)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def frame_at(self, t: float) -> av.VideoFrame | None:
+        """The picture shown at mix time `t`, or None when there is none (yet, or any more)."""
+        local = t - self.join
+        with self._lock:
+            frames = self._frames
+            while len(frames) > 1 and frames[1][0] <= local + 1e-6:
+                frames.popleft()
+            if not frames or frames[0][0] > local + 1e-6:
+                return None
+            if self.ended and len(frames) == 1 and local > frames[0][0] + _LEFT_AFTER:
+                return None  # left: the placeholder shows
+            return frames[0][1]
+
+    def audio(self, t: float, samples: int) -> av.AudioFrame | None:
+        """`samples` samples from mix time `t` on, or None where the input has no sound then."""
+        local = t - self.join
+        with self._lock:
+            start = self._fifo_time
+            if start is None or self._fifo.samples == 0:
+                return None
+            late = round((local - start) * SAMPLE_RATE)
+            if late > 0:  # sound from before `t` was never taken (a gap, a stall): drop it
+                self._fifo.read(min(late, self._fifo.samples))
+                start = self._fifo_time = start + late / SAMPLE_RATE
+            if start - local > samples / 2 / SAMPLE_RATE or self._fifo.samples < samples:
+                return None  # starts later, or not enough yet: silence for this chunk
+            frame = self._fifo.read(samples)
+            self._fifo_time = start + samples / SAMPLE_RATE
+            return frame
+
+    def close(self) -> None:
+        """Release the source."""
+        self.ended = True
+        self._source.close()

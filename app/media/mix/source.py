@@ -1,0 +1,227 @@
+"""A mix as a `MediaSource`: the participants composed, mixed and encoded, packet by packet.
+
+```
+MixInput (N) ─▶ frame_at(t) ─▶ VideoGraph (layout) ─▶ H.264 / VP8 ─┐
+            └▶ audio(t, n) ─▶ amix (sum, 48 kHz)  ─▶ AAC / Opus  ─┴▶ packets() ─▶ Remuxer ─▶ sinks
+```
+
+Because the mix is a source, everything the remuxer does for a single stream it does for a mix:
+the sinks, parts, pause and resume on one continuous timeline, snapshots, duration and stop.
+
+- **Constant frame rate.** Output frame `k` is at `k / fps` seconds; every participant's current
+  picture is composed into it. Sound is mixed in chunks of `AUDIO_CHUNK` samples.
+- **Pace.** With file inputs the mix runs as fast as it can and ends when every input has; with
+  live inputs it follows the clock (injectable), and each input is decoded by a thread of its own.
+- **Levels.** Sound is summed, not averaged: nobody gets louder or quieter when someone joins or
+  leaves.
+- **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
+  on, so there is no break in the timeline.
+
+May import PyAV, `app.layout`, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
+
+import av
+import av.filter
+import av.stream
+
+from app.layout.model import Layout
+from app.media.events import Event
+from app.media.formats import ContainerFormat
+from app.media.mix.graph import VideoGraph
+from app.media.mix.inputs import LAYOUT, SAMPLE_FORMAT, SAMPLE_RATE, MixInput
+
+AUDIO_CHUNK = 1024
+KEYFRAME_SECONDS = 2
+
+
+class MixSource:
+    """Participants composed by a layout, encoded; see the module docstring."""
+
+    def __init__(
+        self,
+        inputs: Sequence[MixInput],
+        layout: Layout,
+        fmt: ContainerFormat,
+        *,
+        live: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._inputs = list(inputs)
+        self._graph = VideoGraph(layout)
+        self._pending: Layout | None = None
+        self._live = live
+        self._clock = clock
+        self._sleep = sleep
+        self._stopping = threading.Event()
+        canvas = layout.canvas
+        self._fps = canvas.fps
+        # The encoders live in a container that is never written: its streams are the templates
+        # the sinks copy, like a demuxed source's.
+        self._templates = av.open(io.BytesIO(), "w", format="matroska")
+        video = self._templates.add_stream(fmt.video_encoder or "libx264", rate=canvas.fps)
+        video.width, video.height, video.pix_fmt = canvas.width, canvas.height, "yuv420p"
+        video.bit_rate = canvas.video_bitrate
+        video.codec_context.gop_size = canvas.fps * KEYFRAME_SECONDS
+        video.options = _video_options(video.codec_context.name)
+        audio = self._templates.add_stream(fmt.audio_encoder or "aac", rate=SAMPLE_RATE)
+        audio.layout = LAYOUT
+        audio.bit_rate = canvas.audio_bitrate
+        self._templates.start_encoding()
+        self._video, self._audio = video, audio
+        self._mixer: av.filter.Graph | None = None
+        self._mixer_inputs = -1
+        self._silence = _silence(AUDIO_CHUNK)
+
+    @property
+    def streams(self) -> Sequence[av.stream.Stream]:
+        """The encoded mix: one video and one audio stream."""
+        return [self._video, self._audio]
+
+    @property
+    def live(self) -> bool:
+        """Whether the participants are live."""
+        return self._live
+
+    @property
+    def label(self) -> str:
+        """The mix, by its participants."""
+        return "mix of " + ", ".join(i.stream_id for i in self._inputs)
+
+    def frame_rate(self, stream: av.stream.Stream) -> float | None:
+        """The canvas frame rate for the video."""
+        return float(self._fps) if stream.type == "video" else None
+
+    def set_layout(self, layout: Layout) -> None:
+        """Use `layout` from the next output frame; thread-safe."""
+        self._pending = layout
+
+    def watch(self, listener: Callable[[Event], None]) -> None:
+        """Participants come and go inside the mix: nothing to report as a source."""
+
+    def interrupt(self) -> None:
+        """Stop waiting for the next frame's time."""
+        self._stopping.set()
+
+    def packets(self) -> Iterator[av.Packet]:
+        """Encoded packets of the mix, video and audio interleaved by time."""
+        start = self._clock()
+        if self._live:
+            for item in self._inputs:
+                threading.Thread(
+                    target=item.run_live,
+                    args=(lambda: self._clock() - start,),
+                    name=f"mix-input-{item.stream_id}",
+                    daemon=True,
+                ).start()
+        base = Fraction(1, self._fps)
+        frame_index = 0
+        audio_index = 0
+        while not self._stopping.is_set():
+            t = frame_index * base
+            if self._live:
+                if (wait := start + float(t) - self._clock()) > 0:
+                    self._sleep(wait)
+            else:
+                for item in self._inputs:
+                    item.fill_until(float(t) + float(base))
+                if all(i.ended for i in self._inputs) and t >= max(i.end for i in self._inputs):
+                    break
+            if (pending := self._pending) is not None:
+                self._pending = None
+                self._graph.set_layout(pending)
+            frames = {i.stream_id: i.frame_at(float(t)) for i in self._inputs}
+            picture = self._graph.compose(frames, frame_index)
+            picture.pts, picture.time_base = frame_index, base
+            yield from self._encoded(self._video, picture)
+            frame_index += 1
+            # Sound up to the end of this frame.
+            while audio_index * AUDIO_CHUNK < float((t + base) * SAMPLE_RATE):
+                chunk = self._mix(audio_index * AUDIO_CHUNK / SAMPLE_RATE)
+                chunk.pts, chunk.time_base = audio_index * AUDIO_CHUNK, Fraction(1, SAMPLE_RATE)
+                yield from self._encoded(self._audio, chunk)
+                audio_index += 1
+        yield from self._encoded(self._video, None)
+        yield from self._encoded(self._audio, None)
+
+    def _encoded(
+        self, stream: av.stream.Stream, frame: av.VideoFrame | av.AudioFrame | None
+    ) -> Iterator[av.Packet]:
+        base = stream.time_base
+        assert base is not None
+        for packet in stream.encode(frame):
+            # Packets leave the encoder in its time base; a source's are in its stream's.
+            scale = Fraction(packet.time_base) / base
+            if packet.pts is not None:
+                packet.pts = round(packet.pts * scale)
+            if packet.dts is not None:
+                packet.dts = round(packet.dts * scale)
+            packet.duration = round(packet.duration * scale)
+            packet.time_base = base
+            if not packet.duration and stream.type == "video":
+                packet.duration = round(1 / (self._fps * base))
+            yield packet
+
+    def _mix(self, t: float) -> av.AudioFrame:
+        chunks = [i.audio(t, AUDIO_CHUNK) for i in self._inputs if i.has_audio]
+        present = [c for c in chunks if c is not None]
+        if not present:
+            return _silence(AUDIO_CHUNK)
+        if len(present) == 1:
+            return present[0]
+        if self._mixer is None or self._mixer_inputs != len(present):
+            self._mixer, self._mixer_inputs = _mixer(len(present)), len(present)
+        for at, chunk in enumerate(present):
+            chunk.pts, chunk.time_base = 0, Fraction(1, SAMPLE_RATE)
+            self._mixer.push(chunk, at=at)
+        out = self._mixer.pull()
+        assert isinstance(out, av.AudioFrame)
+        return out
+
+    def close(self) -> None:
+        """Stop the inputs and release the encoders."""
+        self._stopping.set()
+        for item in self._inputs:
+            item.close()
+        self._templates.close()
+
+
+def _video_options(encoder: str) -> dict[str, str]:
+    if encoder == "libx264":
+        return {"preset": "veryfast", "tune": "zerolatency"}
+    if encoder == "libvpx":
+        return {"deadline": "realtime", "cpu-used": "8"}
+    return {}
+
+
+def _mixer(inputs: int) -> av.filter.Graph:
+    """`inputs` sounds summed (amix without normalising, so no level jumps as people come, go)."""
+    graph = av.filter.Graph()
+    mix = graph.add("amix", f"inputs={inputs}:normalize=0:duration=longest")
+    for at in range(inputs):
+        source = graph.add_abuffer(
+            format=SAMPLE_FORMAT,
+            sample_rate=SAMPLE_RATE,
+            layout=LAYOUT,
+            time_base=Fraction(1, SAMPLE_RATE),
+        )
+        source.link_to(mix, 0, at)
+    mix.link_to(graph.add("abuffersink"))
+    graph.configure()
+    return graph
+
+
+def _silence(samples: int) -> av.AudioFrame:
+    frame = av.AudioFrame(format=SAMPLE_FORMAT, layout=LAYOUT, samples=samples)
+    frame.sample_rate = SAMPLE_RATE
+    for plane in frame.planes:
+        plane.update(bytes(plane.buffer_size))
+    return frame
