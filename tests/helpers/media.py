@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ class ClipSpec:
     height: int = HEIGHT
     fps: int = FPS
     bit_rate: int | None = None
+    video_graph: str | None = None  # a lavfi graph instead of the test card
+    audio_graph: str | None = None  # a lavfi graph instead of the 440 Hz tone
 
 
 _VIDEO_OPTIONS = {
@@ -52,11 +54,15 @@ def make_clip(path: Path, spec: ClipSpec) -> Path:
             if spec.bit_rate:
                 video.bit_rate = spec.bit_rate
             size = f"{spec.width}x{spec.height}"
-            graph = f"testsrc2=size={size}:rate={spec.fps}:duration={spec.seconds}"
+            graph = spec.video_graph or (
+                f"testsrc2=size={size}:rate={spec.fps}:duration={spec.seconds}"
+            )
             encoders.append((video, _frames(graph, "video")))
         if spec.audio:
             audio = out.add_stream(spec.audio, rate=SAMPLE_RATE, layout="stereo")
-            graph = f"sine=frequency=440:sample_rate={SAMPLE_RATE}:duration={spec.seconds}"
+            graph = spec.audio_graph or (
+                f"sine=frequency=440:sample_rate={SAMPLE_RATE}:duration={spec.seconds}"
+            )
             encoders.append((audio, _frames(graph, "audio")))
         # Encode the streams in step, so the file is interleaved as a live recording would be.
         pending = {stream: next(frames, None) for stream, frames in encoders}
@@ -197,3 +203,21 @@ def events(stdout: str, kind: str | None = "file") -> list[dict[str, Any]]:
     """The JSON lines `recdesk-record` printed: those of one kind, or all when `kind` is None."""
     lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
     return [e for e in lines if kind is None or e["event"] == kind]
+
+
+def flashing_clip(path: Path, color: str, flashes: tuple[float, ...], spec: ClipSpec) -> Path:
+    """A clip of one colour that turns white for a frame, and beeps for 50 ms, at `flashes`.
+
+    Picture and sound of a flash are at the same time, so the offset between the two in a
+    recording says how far apart it put them.
+    """
+    size = f"{spec.width}x{spec.height}"
+    on = "+".join(f"between(T,{t:g},{t + 0.999 / spec.fps:g})" for t in flashes) or "0"
+    beep = "+".join(f"between(t,{t:g},{t + 0.05:g})" for t in flashes) or "0"
+    video = (
+        f"color=c={color}:size={size}:rate={spec.fps}:duration={spec.seconds},format=yuv420p,"
+        f"geq=lum='if({on},235,lum(X,Y))':cb='if({on},128,cb(X,Y))':cr='if({on},128,cr(X,Y))'"
+    )
+    tone = f"if({beep},0.5*sin(2*PI*1000*t),0)"
+    audio = f"aevalsrc='{tone}|{tone}':s={SAMPLE_RATE}:d={spec.seconds}"
+    return make_clip(path, replace(spec, video_graph=video, audio_graph=audio))

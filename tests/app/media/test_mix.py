@@ -1,0 +1,215 @@
+"""Mixed recording: each participant in its region, layout changes, joins and leaves, sync, preview.
+
+Inputs are clips of one colour each that flash white and beep at known times, so a pixel says who
+is where, and a flash's picture against its beep says how far apart the mix put sound and picture.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import pytest
+
+from app.layout.model import Canvas, Layout, Region
+from app.layout.templates import StreamRef, arrange
+from app.media.formats import FORMATS
+from app.media.mix.graph import render_preview
+from app.media.mix.inputs import MixInput
+from app.media.mix.source import MixSource
+from app.media.remux import Remuxer
+from app.media.sinks.container import ContainerSink, StreamInput
+from app.media.sources import open_source, parse_source
+from tests.app.media.conftest import Record
+from tests.helpers.media import ClipSpec, flashing_clip, probe
+
+COLORS = {"red": (255, 0, 0), "lime": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
+CANVAS = Canvas(width=640, height=360, fps=30)
+FLASHES = (0.5, 1.5, 2.5)
+
+
+@pytest.fixture(scope="session")
+def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Four 3 s participants, 320x240 at 30 fps, one colour each, flashing at `FLASHES`."""
+    folder = tmp_path_factory.mktemp("people")
+    return {
+        name: flashing_clip(folder / f"{name}.mp4", name, FLASHES, ClipSpec(seconds=3.0))
+        for name in COLORS
+    }
+
+
+def grid(names: list[str], template: str = "grid") -> Layout:
+    streams = [StreamRef(n) for n in names]
+    return Layout(template=template, canvas=CANVAS, regions=arrange(template, CANVAS, streams))  # type: ignore[arg-type]
+
+
+def mix(people: dict[str, Path], names: list[str], layout: Layout, **joins: float) -> MixSource:
+    inputs = []
+    for name in names:
+        item = MixInput(name, open_source(parse_source(str(people[name]))))
+        item.join = joins.get(name, 0.0)
+        inputs.append(item)
+    return MixSource(inputs, layout, FORMATS["mp4"])
+
+
+def record(source: MixSource, out: Path) -> Path:
+    sink = ContainerSink(out, FORMATS["mp4"], [StreamInput(s, 30.0) for s in source.streams])
+    result = Remuxer(source, [sink]).run()
+    source.close()
+    assert result.error is None, result.error
+    return out
+
+
+def frames(path: Path) -> Iterator[av.VideoFrame]:
+    with av.open(str(path)) as container:
+        yield from container.decode(video=0)
+
+
+def rgb_at(frame: av.VideoFrame, x: int, y: int) -> tuple[int, int, int]:
+    rgb = frame.reformat(format="rgb24")
+    plane = rgb.planes[0]
+    offset = y * plane.line_size + 3 * x
+    data = bytes(plane)[offset : offset + 3]
+    return data[0], data[1], data[2]
+
+
+def near(got: tuple[int, int, int], want: tuple[int, int, int], slack: int = 40) -> bool:
+    return all(abs(a - b) <= slack for a, b in zip(got, want, strict=True))
+
+
+def centre(region: Region) -> tuple[int, int]:
+    return region.x + region.width // 2, region.y + region.height // 2
+
+
+def test_a_grid_of_four_puts_each_participant_in_its_region(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    names = list(COLORS)
+    layout = grid(names)
+    out = record(mix(people, names, layout), tmp_path / "mix.mp4")
+
+    got = probe(out)
+    assert got.codecs() == {"video": "h264", "audio": "aac"}
+    assert (got.streams[0]["width"], got.streams[0]["height"]) == (640, 360)
+    # The sound ends up to a 1024-sample chunk (21 ms) and an AAC frame after the picture.
+    assert got.media_duration() == pytest.approx(3.0, abs=0.08)
+    video = got.of("video")
+    assert len(video) == pytest.approx(90, abs=1)  # a constant 30 fps
+    frame = list(frames(out))[30]  # 1 s: between two flashes
+    for region in layout.regions:
+        assert near(rgb_at(frame, *centre(region)), COLORS[region.stream_id or ""]), region
+
+
+def test_a_layout_change_applies_from_the_next_frame(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    names = ["red", "lime"]
+    before, after = grid(names), grid(list(reversed(names)))
+    source = mix(people, names, before)
+    sink = ContainerSink(
+        tmp_path / "m.mp4", FORMATS["mp4"], [StreamInput(s, 30.0) for s in source.streams]
+    )
+    video_packets = 0
+    for packet in source.packets():
+        if packet.stream_index == 0:
+            video_packets += 1
+            if video_packets == 40:
+                source.set_layout(after)  # frames are encoded as they are made: from frame 40
+        sink.write(packet)
+    sink.close()
+    source.close()
+
+    decoded = list(frames(tmp_path / "m.mp4"))
+    left = (160, 180)
+    assert near(rgb_at(decoded[39], *left), COLORS["red"])
+    assert near(rgb_at(decoded[40], *left), COLORS["lime"])
+    stamps = [f.pts for f in decoded]
+    assert stamps == sorted(stamps)
+    assert len(decoded) == pytest.approx(90, abs=1)
+
+
+def test_a_late_joiner_appears_and_a_leaver_shows_the_placeholder(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    names = ["red", "blue"]
+    layout = grid(names)
+    out = record(mix(people, names, layout, blue=1.0), tmp_path / "m.mp4")
+
+    decoded = list(frames(out))
+    blue = centre(layout.regions[1])
+    placeholder = (0x20, 0x20, 0x20)
+    assert near(rgb_at(decoded[15], *blue), placeholder, 12)  # not there yet
+    assert near(rgb_at(decoded[40], *blue), COLORS["blue"])  # joined at 1 s
+    # Red's clip ends at 3 s while blue goes on to 4 s: red's region shows its placeholder.
+    assert len(decoded) == pytest.approx(120, abs=2)
+    assert near(rgb_at(decoded[110], *centre(layout.regions[0])), placeholder, 12)
+
+
+def test_sound_and_picture_of_each_participant_stay_together(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    names = ["red", "lime"]
+    layout = grid(names)
+    out = record(mix(people, names, layout, lime=0.25), tmp_path / "m.mp4")
+
+    flashes = []
+    for frame in frames(out):
+        if any(min(rgb_at(frame, *centre(r))) > 200 for r in layout.regions):
+            flashes.append(float(frame.time))
+    beeps = beep_onsets(out)
+    # Red flashes at 0.5, 1.5, 2.5 s and lime 0.25 s later; each beep within 40 ms of its flash.
+    assert len(flashes) == 6
+    assert len(beeps) == 6
+    for flash, beep in zip(sorted(flashes), sorted(beeps), strict=True):
+        assert abs(flash - beep) < 0.040, (flash, beep)
+
+
+def beep_onsets(path: Path) -> list[float]:
+    """Times where sound starts after at least 0.1 s of silence."""
+    onsets: list[float] = []
+    quiet_since = 0.0
+    with av.open(str(path)) as container:
+        for frame in container.decode(audio=0):
+            samples = array("f", bytes(frame.planes[0]))[: frame.samples]
+            for i, value in enumerate(samples):
+                t = float(frame.time) + i / frame.sample_rate
+                if abs(value) > 0.05:
+                    if t - quiet_since > 0.1:
+                        onsets.append(t)
+                    quiet_since = t
+    return onsets
+
+
+def test_preview_matches_the_recorded_frame(people: dict[str, Path], tmp_path: Path) -> None:
+    names = list(COLORS)
+    layout = grid(names, "floating")
+    out = record(mix(people, names, layout), tmp_path / "m.mp4")
+    inputs = {name: next(frames(people[name])) for name in names}
+
+    preview = render_preview(layout, inputs)
+
+    recorded = next(frames(out))
+    assert psnr(preview, recorded) >= 35
+
+
+def psnr(a: av.VideoFrame, b: av.VideoFrame) -> float:
+    """Peak signal-to-noise ratio of two pictures' luma, in dB."""
+    ya = bytes(a.reformat(format="gray").planes[0])
+    yb = bytes(b.reformat(format="gray").planes[0])
+    error = sum((x - y) ** 2 for x, y in zip(ya, yb, strict=True)) / len(ya)
+    return math.inf if error == 0 else 10 * math.log10(255**2 / error)
+
+
+def test_recdesk_record_mixes_several_sources(
+    record: Record, people: dict[str, Path], tmp_path: Path
+) -> None:
+    [event] = record(people["red"], people["lime"], "-o", tmp_path / "m.mp4", "--size", "640x360")
+
+    assert event["streams"][0]["width"] == 640
+    assert event["duration"] == pytest.approx(3.0, abs=0.08)
+    frame = list(frames(tmp_path / "m.mp4"))[10]
+    assert near(rgb_at(frame, 160, 180), COLORS["red"])
+    assert near(rgb_at(frame, 480, 180), COLORS["lime"])
