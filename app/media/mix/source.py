@@ -77,6 +77,9 @@ class MixSource:
         audio.bit_rate = canvas.audio_bitrate
         self._templates.start_encoding()
         self._video, self._audio = video, audio
+        self._changes = threading.Lock()
+        self._joining: list[MixInput] = []
+        self._leaving: set[str] = set()
         self._mixer: av.filter.Graph | None = None
         self._mixer_inputs = -1
         self._silence = _silence(AUDIO_CHUNK)
@@ -104,6 +107,35 @@ class MixSource:
         """Use `layout` from the next output frame; thread-safe."""
         self._pending = layout
 
+    def add_input(self, item: MixInput) -> None:
+        """A participant joins: shown from the next frame where the layout has a region for it."""
+        with self._changes:
+            self._joining.append(item)
+
+    def remove_input(self, stream_id: str) -> None:
+        """A participant leaves: its region shows its placeholder from the next frame."""
+        with self._changes:
+            self._leaving.add(stream_id)
+
+    def _apply_changes(self, now: Callable[[], float]) -> None:
+        with self._changes:
+            joining, self._joining = self._joining, []
+            leaving, self._leaving = self._leaving, set()
+        for item in joining:
+            self._inputs.append(item)
+            if self._live:
+                self._start_live(item, now)
+            else:
+                item.join = now()
+        for item in [i for i in self._inputs if i.stream_id in leaving]:
+            self._inputs.remove(item)
+            item.close()
+
+    def _start_live(self, item: MixInput, now: Callable[[], float]) -> None:
+        threading.Thread(
+            target=item.run_live, args=(now,), name=f"mix-input-{item.stream_id}", daemon=True
+        ).start()
+
     def watch(self, listener: Callable[[Event], None]) -> None:
         """Participants come and go inside the mix: nothing to report as a source."""
 
@@ -114,26 +146,29 @@ class MixSource:
     def packets(self) -> Iterator[av.Packet]:
         """Encoded packets of the mix, video and audio interleaved by time."""
         start = self._clock()
-        if self._live:
-            for item in self._inputs:
-                threading.Thread(
-                    target=item.run_live,
-                    args=(lambda: self._clock() - start,),
-                    name=f"mix-input-{item.stream_id}",
-                    daemon=True,
-                ).start()
         base = Fraction(1, self._fps)
         frame_index = 0
         audio_index = 0
+
+        def now() -> float:
+            return self._clock() - start if self._live else float(frame_index * base)
+
+        if self._live:
+            for item in self._inputs:
+                self._start_live(item, now)
         while not self._stopping.is_set():
             t = frame_index * base
+            if self._joining or self._leaving:
+                self._apply_changes(now)
             if self._live:
                 if (wait := start + float(t) - self._clock()) > 0:
                     self._sleep(wait)
             else:
                 for item in self._inputs:
                     item.fill_until(float(t) + float(base))
-                if all(i.ended for i in self._inputs) and t >= max(i.end for i in self._inputs):
+                if all(i.ended for i in self._inputs) and t >= max(
+                    (i.end for i in self._inputs), default=0.0
+                ):
                     break
             if (pending := self._pending) is not None:
                 self._pending = None
@@ -171,7 +206,12 @@ class MixSource:
             yield packet
 
     def _mix(self, t: float) -> av.AudioFrame:
-        chunks = [i.audio(t, AUDIO_CHUNK) for i in self._inputs if i.has_audio]
+        muted = {r.stream_id for r in self._graph.layout.regions if not r.audio}
+        chunks = [
+            i.audio(t, AUDIO_CHUNK)
+            for i in self._inputs
+            if i.has_audio and i.stream_id not in muted
+        ]
         present = [c for c in chunks if c is not None]
         if not present:
             return _silence(AUDIO_CHUNK)

@@ -213,3 +213,34 @@ def test_recdesk_record_mixes_several_sources(
     frame = list(frames(tmp_path / "m.mp4"))[10]
     assert near(rgb_at(frame, 160, 180), COLORS["red"])
     assert near(rgb_at(frame, 480, 180), COLORS["lime"])
+
+
+def test_participants_added_and_removed_while_recording(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    layout = grid(["red", "blue"])
+    source = mix(people, ["red"], layout)
+    sink = ContainerSink(
+        tmp_path / "m.mp4", FORMATS["mp4"], [StreamInput(s, 30.0) for s in source.streams]
+    )
+    video_packets = 0
+    for packet in source.packets():
+        if packet.stream_index == 0:
+            video_packets += 1
+            if video_packets == 30:
+                source.add_input(MixInput("blue", open_source(parse_source(str(people["blue"])))))
+            if video_packets == 60:
+                source.remove_input("red")
+        sink.write(packet)
+    sink.close()
+    source.close()
+
+    decoded = list(frames(tmp_path / "m.mp4"))
+    red, blue = (centre(r) for r in layout.regions)
+    placeholder = (0x20, 0x20, 0x20)
+    assert near(rgb_at(decoded[29], *blue), placeholder, 12)
+    assert near(rgb_at(decoded[31], *blue), COLORS["blue"])  # from the frame after it joined
+    assert near(rgb_at(decoded[59], *red), COLORS["red"])
+    assert near(rgb_at(decoded[61], *red), placeholder, 12)
+    # Blue joined 1 s in and plays its 3 s: the mix goes on until it ends.
+    assert len(decoded) == pytest.approx(120, abs=2)
