@@ -4,7 +4,9 @@ The benchmarks need a stream shaped like a real room's camera feed: 720p30 H.264
 with a keyframe every 2 s (and B-frames, as cameras and browsers send them), plus 48 kHz stereo AAC.
 Encoding ten minutes of that takes a minute or two on a 2-core machine, so each clip is made once
 and kept under `.bench/` at the repository root (gitignored); its name holds every parameter, so a
-changed spec makes a new file instead of reusing a stale one.
+changed spec makes a new file instead of reusing a stale one. Stream-copied derivatives are cached
+beside their clip the same way: its first seconds (`cut`), and the file a killed recorder would
+have left of it (`killed`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".bench"
 FFMPEG = shutil.which("ffmpeg") or "/usr/bin/ffmpeg"
 SAMPLE_RATE = 48_000
+# What a SIGKILL in the middle of a write leaves: the last fragment (about 250 KB at 2 Mbit/s) cut
+# short by a few KB.
+KILL_CUT_BYTES = 4096
 
 _AV_TIME_BASE = 1_000_000
 
@@ -61,6 +67,23 @@ def cut(path: Path, seconds: int, *, ffmpeg: str = FFMPEG) -> Path:
         args = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-c", "copy"]
         _write_atomically(short, [*args, "-t", str(seconds), "-f", "mp4"])
     return short
+
+
+def killed(path: Path, *, ffmpeg: str = FFMPEG) -> Path:
+    """`path` as a recorder killed at its end leaves it, cached beside it: stream-copied into an
+    MP4 of fragments of at most a second, with the last `KILL_CUT_BYTES` cut off."""
+    target = path.with_name(f"{path.stem}.frag1s.cut{KILL_CUT_BYTES}.mp4")
+    if not target.exists():
+        args = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-c", "copy", "-f", "mp4"]
+        # Fragments from the start (empty_moov) at each keyframe or second, each addressed from
+        # its own moof: the layout of the engine's files while they are being written.
+        flags = ["-movflags", "+frag_keyframe+empty_moov+default_base_moof"]
+        _write_atomically(
+            target,
+            [*args, *flags, "-frag_duration", "1000000"],
+            finish=lambda part: os.truncate(part, part.stat().st_size - KILL_CUT_BYTES),
+        )
+    return target
 
 
 def media_seconds(path: Path) -> float:
@@ -133,13 +156,18 @@ def _encode_args(spec: ClipSpec, ffmpeg: str) -> list[str]:
     ]
 
 
-def _write_atomically(path: Path, args: list[str]) -> None:
-    """Run an ffmpeg command whose last argument is the output; only a finished file is kept."""
+def _write_atomically(
+    path: Path, args: list[str], *, finish: Callable[[Path], None] | None = None
+) -> None:
+    """Run an ffmpeg command whose last argument is the output, then `finish` on that output if
+    given; only a finished file is kept."""
     # An interrupted encode must not leave a half file that a later run would take as cached.
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     try:
         subprocess.run([*args, "-y", str(partial)], check=True, stdin=subprocess.DEVNULL)
+        if finish is not None:
+            finish(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

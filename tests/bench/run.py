@@ -1,7 +1,9 @@
-"""`make bench`: the remuxer's CPU cost against ffmpeg, and how many live streams one process holds.
+"""`make bench`: the remuxer's CPU cost against ffmpeg, how many live streams one process holds, and
+what parts, snapshots and recovery cost.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live] [--ffmpeg PATH] [--join-window S] [--strict]
+python -m tests.bench.run [--quick] [--only remux|live|survive] [--ffmpeg PATH] [--join-window S]
+                          [--strict]
 ```
 
 Two figures decide whether the engine can carry a recording service on a small machine:
@@ -11,9 +13,16 @@ Two figures decide whether the engine can carry a recording service on a small m
 2. `concurrency`: the most 2 Mbit/s live streams one process records without falling behind
    (target >= 100), ramping N up until one level fails.
 
-`--quick` shortens everything (a 60 s input, 3 repeats, N up to 50) for a smoke test. A missed
-target prints MISS and, with `--strict` only, makes the exit status 1: a benchmark measures, and on
-a shared 2-core machine one noisy run should not fail a build by default.
+Three more say what keeping recordings whole adds (`survive`, on the same file):
+
+3. parts: steady-state CPU with `--split 60` / without (target <= 1.05x);
+4. snapshots: CPU per JPEG snapshot / ffmpeg's for one (target <= 2x);
+5. recovery: steady-state CPU of `recdesk-record --recover` / `ffmpeg -c copy` on the file a killed
+   recorder leaves (target <= 1.5x).
+
+`--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s) for a smoke
+test. A missed target prints MISS and, with `--strict` only, makes the exit status 1: a benchmark
+measures, and on a shared 2-core machine one noisy run should not fail a build by default.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.bench import concurrency, remux_cpu
+from tests.bench import concurrency, remux_cpu, survive
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut
 
 
@@ -39,6 +48,10 @@ class Settings:
     levels: tuple[int, ...]
     live_seconds: float
     join_window: float
+    split_seconds: float
+    # The parts figure is a ratio of two small slopes, with a target of 5 %: more repeats than the
+    # others, which the group's short runs afford.
+    survive_repeats: int
     live_clip_seconds: int = 30
 
 
@@ -49,6 +62,8 @@ FULL = Settings(
     levels=(25, 50, 75, 100, 125, 150, 200, 300, 400),
     live_seconds=20.0,
     join_window=5.0,
+    split_seconds=60.0,
+    survive_repeats=9,
 )
 QUICK = Settings(
     long_seconds=60,
@@ -57,6 +72,9 @@ QUICK = Settings(
     levels=(10, 25, 50),
     live_seconds=10.0,
     join_window=2.0,
+    # A 60 s input in parts of 60 s would make one part: the smoke test must cross boundaries.
+    split_seconds=10.0,
+    survive_repeats=3,
 )
 
 
@@ -82,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(_remux(settings, args.ffmpeg))
     if args.only in (None, "live"):
         rows.append(_live(settings, args.ffmpeg))
+    if args.only in (None, "survive"):
+        rows += _survive(settings, args.ffmpeg)
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and not all(row.passed for row in rows) else 0
 
@@ -89,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
-    parser.add_argument("--only", choices=("remux", "live"), help="run one benchmark only")
+    parser.add_argument(
+        "--only", choices=("remux", "live", "survive"), help="run one benchmark only"
+    )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
     parser.add_argument(
         "--join-window",
@@ -136,6 +158,53 @@ def _live(settings: Settings, ffmpeg: str) -> Row:
     print(f"  largest N that kept up: {figure}")
     passed = best is not None and best.streams >= concurrency.TARGET_STREAMS
     return Row("live streams, one process", figure, f">= {concurrency.TARGET_STREAMS}", passed)
+
+
+def _survive(settings: Settings, ffmpeg: str) -> list[Row]:
+    print(
+        f"\n[3] parts, snapshots and recovery: CPU against plain recording and ffmpeg "
+        f"({settings.survive_repeats} repeats)"
+    )
+    long_input = clip(ClipSpec(settings.long_seconds), ffmpeg=ffmpeg)
+    short_input = cut(long_input, settings.short_seconds, ffmpeg=ffmpeg)
+    result = survive.measure(
+        long_input,
+        short_input,
+        settings.survive_repeats,
+        split=settings.split_seconds,
+        ffmpeg=ffmpeg,
+    )
+    for line in survive.report(result):
+        print(line)
+    plain = result.slope(result.record[survive.PLAIN]) * 1e3
+    split = result.slope(result.record[result.split_name]) * 1e3
+    snap = result.snapshots[0]
+    ours, theirs = snap.ours(result.plain_long) * 1e3, snap.ffmpeg() * 1e3
+    recover = result.slope(result.recover[survive.RECOVER_OURS]) * 1e3
+    reference = result.slope(result.recover[survive.RECOVER_FFMPEG]) * 1e3
+    floor = result.recover_ratio_of(survive.RECOVER_FLOOR, survive.RECOVER_FFMPEG)
+    return [
+        Row(
+            f"parts, --split {result.split:g} / plain",
+            f"{result.parts_ratio:.3f}x ({split:.3f} vs {plain:.3f} ms CPU/media-s)",
+            f"<= {survive.TARGET_PARTS}x",
+            result.parts_passed,
+        ),
+        Row(
+            f"snapshot every {snap.every:g} s, ours / ffmpeg",
+            f"{result.snapshot_ratio(snap):.3f}x ({ours:.1f} vs {theirs:.1f} ms CPU/JPEG, "
+            f"{snap.core_share(result.plain_long) * 100:.3f}% of a core)",
+            f"<= {survive.TARGET_SNAPSHOT}x",
+            result.snapshot_passed,
+        ),
+        Row(
+            "recover, ours / ffmpeg",
+            f"{result.recover_ratio:.3f}x ({recover:.3f} vs {reference:.3f} ms CPU/media-s; "
+            f"bare PyAV loop {floor:.2f}x)",
+            f"<= {survive.TARGET_RECOVER}x",
+            result.recover_passed,
+        ),
+    ]
 
 
 def _print_summary(rows: Sequence[Row], seconds: float, *, quick: bool) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -58,12 +59,13 @@ class _Part:
         self.streams: set[int] = set()  # streams written so far
 
     def write(self, packet: av.Packet) -> None:
+        """Write a packet of the previous part's tail (the hot path is `PartedSink.write`)."""
         index = packet.stream_index
-        shift = self.shifts[index]
-        if packet.pts is not None:
-            packet.pts -= shift
-        if packet.dts is not None:
-            packet.dts -= shift
+        if shift := self.shifts[index]:
+            if packet.pts is not None:
+                packet.pts -= shift
+            if packet.dts is not None:
+                packet.dts -= shift
         self.streams.add(index)
         self.sink.write(packet)
 
@@ -90,6 +92,8 @@ class PartedSink:
         self._old: _Part | None = None
         self._draining: set[int] = set()
         self._drain_until = 0.0
+        self._due: dict[int, int] = {}
+        self._set_due()
         self.on_file: Callable[[FileInfo], None] | None = None
 
     @property
@@ -113,7 +117,7 @@ class PartedSink:
             self._draining.discard(index)
             if not self._draining:
                 self._finish_old()
-        if pts is not None:
+        if pts is not None and pts >= self._due[index]:
             seconds = pts * self._bases[index]
             if self._old is not None and index == self._video and seconds >= self._drain_until:
                 self._finish_old()
@@ -121,7 +125,21 @@ class PartedSink:
                 self._video is None or (index == self._video and packet.is_keyframe)
             ):
                 self._next_part(seconds)
-        self._current.write(packet)
+        # The hot path, inlined: one shift (none in the first part) and the part's own write.
+        part = self._current
+        if shift := part.shifts[index]:
+            if pts is not None:
+                packet.pts = pts - shift
+            if packet.dts is not None:
+                packet.dts -= shift
+        if index not in part.streams:
+            part.streams.add(index)
+        part.sink.write(packet)
+
+    def _set_due(self) -> None:
+        """In each stream's ticks, the time from which packets need a look (a boundary, a drain)."""
+        due = self._boundary if self._old is None else min(self._boundary, self._drain_until)
+        self._due = {i: math.floor(due / b) for i, b in self._bases.items()}
 
     def _next_part(self, origin: float) -> None:
         if self._old is not None:
@@ -133,6 +151,7 @@ class PartedSink:
         self._drain_until = origin + _DRAIN
         while self._boundary <= origin:
             self._boundary += self._split
+        self._set_due()
         if not self._draining:
             self._finish_old()
 
@@ -140,6 +159,7 @@ class PartedSink:
         old, self._old, self._draining = self._old, None, set()
         if old is None:
             return
+        self._set_due()
         info = old.sink.close()
         if info is not None and self.on_file is not None:
             self.on_file(info)
