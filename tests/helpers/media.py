@@ -32,6 +32,7 @@ class ClipSpec:
     height: int = HEIGHT
     fps: int = FPS
     bit_rate: int | None = None
+    sample_rate: int = SAMPLE_RATE
     video_graph: str | None = None  # a lavfi graph instead of the test card
     audio_graph: str | None = None  # a lavfi graph instead of the 440 Hz tone
 
@@ -59,9 +60,9 @@ def make_clip(path: Path, spec: ClipSpec) -> Path:
             )
             encoders.append((video, _frames(graph, "video")))
         if spec.audio:
-            audio = out.add_stream(spec.audio, rate=SAMPLE_RATE, layout="stereo")
+            audio = out.add_stream(spec.audio, rate=spec.sample_rate, layout="stereo")
             graph = spec.audio_graph or (
-                f"sine=frequency=440:sample_rate={SAMPLE_RATE}:duration={spec.seconds}"
+                f"sine=frequency=440:sample_rate={spec.sample_rate}:duration={spec.seconds}"
             )
             encoders.append((audio, _frames(graph, "audio")))
         # Encode the streams in step, so the file is interleaved as a live recording would be.
@@ -212,12 +213,13 @@ def flashing_clip(path: Path, color: str, flashes: tuple[float, ...], spec: Clip
     recording says how far apart it put them.
     """
     size = f"{spec.width}x{spec.height}"
-    on = "+".join(f"between(T,{t:g},{t + 0.999 / spec.fps:g})" for t in flashes) or "0"
+    on = "+".join(f"between(t,{t:g},{t + 0.999 / spec.fps:g})" for t in flashes) or "0"
     beep = "+".join(f"between(t,{t:g},{t + 0.05:g})" for t in flashes) or "0"
+    common = f"size={size}:rate={spec.fps}:duration={spec.seconds}"
     video = (
-        f"color=c={color}:size={size}:rate={spec.fps}:duration={spec.seconds},format=yuv420p,"
-        f"geq=lum='if({on},235,lum(X,Y))':cb='if({on},128,cb(X,Y))':cr='if({on},128,cr(X,Y))'"
+        f"color=c={color}:{common}[bg];color=c=white:{common}[flash];"
+        f"[bg][flash]overlay=enable='{on}',format=yuv420p[out0]"
     )
     tone = f"if({beep},0.5*sin(2*PI*1000*t),0)"
-    audio = f"aevalsrc='{tone}|{tone}':s={SAMPLE_RATE}:d={spec.seconds}"
+    audio = f"aevalsrc='{tone}|{tone}':s={spec.sample_rate}:d={spec.seconds}"
     return make_clip(path, replace(spec, video_graph=video, audio_graph=audio))

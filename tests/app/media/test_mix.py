@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import pytest
 
-from app.layout.model import Canvas, Layout, Region
+from app.layout.model import Border, Canvas, Layout, Region, Watermark
 from app.layout.templates import StreamRef, arrange
 from app.media.formats import FORMATS
 from app.media.mix.graph import render_preview
@@ -174,6 +174,8 @@ def beep_onsets(path: Path) -> list[float]:
     with av.open(str(path)) as container:
         for frame in container.decode(audio=0):
             samples = array("f", bytes(frame.planes[0]))[: frame.samples]
+            if max(samples, default=0.0) <= 0.05 and -min(samples, default=0.0) <= 0.05:
+                continue
             for i, value in enumerate(samples):
                 t = float(frame.time) + i / frame.sample_rate
                 if abs(value) > 0.05:
@@ -244,3 +246,85 @@ def test_participants_added_and_removed_while_recording(
     assert near(rgb_at(decoded[61], *red), placeholder, 12)
     # Blue joined 1 s in and plays its 3 s: the mix goes on until it ends.
     assert len(decoded) == pytest.approx(120, abs=2)
+
+
+def flash_times(path: Path, points: list[tuple[int, int]]) -> list[float]:
+    """Times where one of `points` turns white (a 25 fps flash may cover two 30 fps frames)."""
+    times: list[float] = []
+    for frame in frames(path):
+        plane = frame.planes[0]  # luma
+        data, line = bytes(plane), plane.line_size
+        if any(data[y * line + x] > 200 for x, y in points):
+            t = float(frame.time)
+            if not times or t - times[-1] > 0.1:
+                times.append(t)
+    return times
+
+
+def test_sync_holds_over_minutes_with_inputs_of_other_sizes_rates_and_sample_rates(
+    tmp_path: Path,
+) -> None:
+    flashes = tuple(float(t) for t in range(1, 90, 8))
+    odd = flashing_clip(
+        tmp_path / "odd.mp4",
+        "blue",
+        flashes,
+        ClipSpec(seconds=90.0, width=200, height=150, fps=25, sample_rate=44100),
+    )
+    plain = flashing_clip(
+        tmp_path / "plain.mp4",
+        "red",
+        tuple(t + 3 for t in flashes[:-1]),
+        ClipSpec(seconds=90.0, width=160, height=90, fps=30),
+    )
+    canvas = Canvas(width=320, height=180, fps=30)
+    names = ["odd", "plain"]
+    layout = Layout(canvas=canvas, regions=arrange("grid", canvas, [StreamRef(n) for n in names]))
+    inputs = [
+        MixInput("odd", open_source(parse_source(str(odd)))),
+        MixInput("plain", open_source(parse_source(str(plain)))),
+    ]
+    out = record(MixSource(inputs, layout, FORMATS["mp4"]), tmp_path / "m.mp4")
+
+    assert probe(out).media_duration() == pytest.approx(90.0, abs=0.1)
+    seen = flash_times(out, [centre(r) for r in layout.regions])
+    beeps = beep_onsets(out)
+    assert len(seen) == len(beeps) == 2 * len(flashes) - 1
+    # Picture and sound of each flash within 40 ms, from the first minute to the last.
+    for flash, beep in zip(sorted(seen), sorted(beeps), strict=True):
+        assert abs(flash - beep) < 0.040, (flash, beep)
+
+
+def test_background_image_watermark_and_borders(people: dict[str, Path], tmp_path: Path) -> None:
+    image = tmp_path / "mark.png"
+    with av.open(str(image), "w", format="image2") as out:
+        stream = out.add_stream("png")
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "rgb24"
+        for packet in stream.encode(solid_rgb(64, 32, (255, 0, 255))):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    canvas = Canvas(
+        width=640,
+        height=360,
+        fps=30,
+        background="#0000ff",
+        watermark=Watermark(image=str(image), x=560, y=10, width=64, height=32, opacity=1.0),
+    )
+    region = Region(x=0, y=0, width=320, height=180, stream_id="red", border=Border(8, "#00ff00"))
+    layout = Layout(template="custom", canvas=canvas, regions=(region,))
+    out = record(mix(people, ["red"], layout), tmp_path / "m.mp4")
+
+    frame = list(frames(out))[10]
+    assert near(rgb_at(frame, 160, 90), COLORS["red"])
+    assert near(rgb_at(frame, 3, 90), (0, 255, 0))  # the border, inside the region
+    assert near(rgb_at(frame, 480, 270), (0, 0, 255))  # the background
+    assert near(rgb_at(frame, 590, 25), (255, 0, 255))  # the watermark
+
+
+def solid_rgb(width: int, height: int, rgb: tuple[int, int, int]) -> av.VideoFrame:
+    frame = av.VideoFrame(width, height, "rgb24")
+    plane = frame.planes[0]
+    row = bytes(rgb) * width
+    plane.update((row + bytes(plane.line_size - len(row))) * height)
+    return frame
