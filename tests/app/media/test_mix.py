@@ -7,11 +7,13 @@ is where, and a flash's picture against its beep says how far apart the mix put 
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
 import av
+import av.stream
 import pytest
 
 from app.layout.model import Border, Canvas, Layout, Region, Watermark
@@ -328,3 +330,60 @@ def solid_rgb(width: int, height: int, rgb: tuple[int, int, int]) -> av.VideoFra
     row = bytes(rgb) * width
     plane.update((row + bytes(plane.line_size - len(row))) * height)
     return frame
+
+
+class Stalling:
+    """A live source that sends the first `seconds` of a clip in real time, then nothing."""
+
+    def __init__(self, clip: Path, seconds: float) -> None:
+        from app.media.sources.livefile import LiveFileSource
+
+        self._inner = LiveFileSource(str(clip))
+        self._seconds = seconds
+        self._closed = threading.Event()
+        self.streams = self._inner.streams
+        self.live, self.label = True, "stalling"
+
+    def packets(self) -> Iterator[av.Packet]:
+        for packet in self._inner.packets():
+            if float(packet.dts * packet.time_base) > self._seconds:
+                self._closed.wait(30)  # stalled: the connection stays, no data comes
+                return
+            yield packet
+
+    def frame_rate(self, stream: av.stream.Stream) -> float | None:
+        return self._inner.frame_rate(stream)
+
+    def watch(self, listener: object) -> None:
+        pass
+
+    def interrupt(self) -> None:
+        self._closed.set()
+
+    def close(self) -> None:
+        self._closed.set()
+        self._inner.close()
+
+
+def test_a_stalled_live_participant_keeps_its_last_picture(h264_aac: Path, tmp_path: Path) -> None:
+    canvas = Canvas(width=320, height=240, fps=30)
+    layout = Layout(canvas=canvas, regions=arrange("grid", canvas, [StreamRef("cam")]))
+    source = MixSource(
+        [MixInput("cam", Stalling(h264_aac, 1.0))], layout, FORMATS["mp4"], live=True
+    )
+    sink = ContainerSink(
+        tmp_path / "m.mp4",
+        FORMATS["mp4"],
+        [StreamInput(s, 30.0) for s in source.streams],
+        live=True,
+    )
+    result = Remuxer(source, [sink], duration=2.5).run()
+    source.close()
+
+    assert result.error is None
+    decoded = list(frames(tmp_path / "m.mp4"))
+    assert len(decoded) == pytest.approx(75, abs=2)
+    # The test card's clock stops where the source stalled, and the picture stays (no placeholder).
+    assert psnr(decoded[-1], decoded[-15]) > 50  # the same picture, up to the encoder
+    assert psnr(decoded[20], decoded[35]) < 40
+    assert not near(rgb_at(decoded[-1], 160, 120), (0x20, 0x20, 0x20), 12)
