@@ -24,6 +24,7 @@ import av
 import av.audio
 
 from app.errors import RecDeskError
+from app.layout.templates import StreamKind
 from app.media.sources.base import MediaSource
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ _LEFT_AFTER = 0.1
 class MixInput:
     """A participant's source, decoded for the compositor."""
 
-    def __init__(self, stream_id: str, source: MediaSource, *, kind: str = "camera") -> None:
+    def __init__(self, stream_id: str, source: MediaSource, *, kind: StreamKind = "camera") -> None:
         self.stream_id = stream_id
         self.kind = kind
         self._source = source

@@ -33,10 +33,12 @@ import av.filter
 import av.stream
 
 from app.layout.model import Layout
+from app.layout.templates import StreamRef, reflow
 from app.media.events import Event
 from app.media.formats import ContainerFormat
 from app.media.mix.graph import VideoGraph
 from app.media.mix.inputs import LAYOUT, SAMPLE_FORMAT, SAMPLE_RATE, MixInput
+from app.media.mix.speakers import SpeakerTracker
 
 AUDIO_CHUNK = 1024
 KEYFRAME_SECONDS = 2
@@ -80,6 +82,7 @@ class MixSource:
         self._changes = threading.Lock()
         self._joining: list[MixInput] = []
         self._leaving: set[str] = set()
+        self._speakers = SpeakerTracker()
         self._mixer: av.filter.Graph | None = None
         self._mixer_inputs = -1
         self._silence = _silence(AUDIO_CHUNK)
@@ -130,6 +133,13 @@ class MixSource:
         for item in [i for i in self._inputs if i.stream_id in leaving]:
             self._inputs.remove(item)
             item.close()
+        self._reflow()
+
+    def _reflow(self) -> None:
+        """Arrange the layout again for who is in the room now (a custom layout stays)."""
+        layout = self._graph.layout
+        streams = [StreamRef(i.stream_id, i.kind if i.has_video else "audio") for i in self._inputs]
+        self._graph.set_layout(reflow(layout, streams, speaker=self._speakers.current))
 
     def _start_live(self, item: MixInput, now: Callable[[], float]) -> None:
         threading.Thread(
@@ -207,12 +217,16 @@ class MixSource:
 
     def _mix(self, t: float) -> av.AudioFrame:
         muted = {r.stream_id for r in self._graph.layout.regions if not r.audio}
-        chunks = [
-            i.audio(t, AUDIO_CHUNK)
+        heard = [
+            (i.stream_id, i.audio(t, AUDIO_CHUNK))
             for i in self._inputs
             if i.has_audio and i.stream_id not in muted
         ]
-        present = [c for c in chunks if c is not None]
+        present = [c for _, c in heard if c is not None]
+        if self._graph.layout.template == "speaker" and self._speakers.hear(
+            t, {stream_id: chunk for stream_id, chunk in heard if chunk is not None}
+        ):
+            self._reflow()
         if not present:
             return _silence(AUDIO_CHUNK)
         if len(present) == 1:

@@ -26,7 +26,7 @@ from app.media.remux import Remuxer
 from app.media.sinks.container import ContainerSink, StreamInput
 from app.media.sources import open_source, parse_source
 from tests.app.media.conftest import Record
-from tests.helpers.media import ClipSpec, flashing_clip, probe
+from tests.helpers.media import ClipSpec, flashing_clip, make_clip, probe
 
 COLORS = {"red": (255, 0, 0), "lime": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
 CANVAS = Canvas(width=640, height=360, fps=30)
@@ -219,7 +219,7 @@ def test_recdesk_record_mixes_several_sources(
     assert near(rgb_at(frame, 480, 180), COLORS["lime"])
 
 
-def test_participants_added_and_removed_while_recording(
+def test_participants_join_and_leave_and_the_grid_follows(
     people: dict[str, Path], tmp_path: Path
 ) -> None:
     layout = grid(["red", "blue"])
@@ -245,7 +245,8 @@ def test_participants_added_and_removed_while_recording(
     assert near(rgb_at(decoded[29], *blue), placeholder, 12)
     assert near(rgb_at(decoded[31], *blue), COLORS["blue"])  # from the frame after it joined
     assert near(rgb_at(decoded[59], *red), COLORS["red"])
-    assert near(rgb_at(decoded[61], *red), placeholder, 12)
+    # Red left the room: the grid is arranged again, and blue has the whole canvas.
+    assert near(rgb_at(decoded[61], 320, 180), COLORS["blue"])
     # Blue joined 1 s in and plays its 3 s: the mix goes on until it ends.
     assert len(decoded) == pytest.approx(120, abs=2)
 
@@ -387,3 +388,29 @@ def test_a_stalled_live_participant_keeps_its_last_picture(h264_aac: Path, tmp_p
     assert psnr(decoded[-1], decoded[-15]) > 50  # the same picture, up to the encoder
     assert psnr(decoded[20], decoded[35]) < 40
     assert not near(rgb_at(decoded[-1], 160, 120), (0x20, 0x20, 0x20), 12)
+
+
+def test_the_speaker_layout_follows_who_speaks(tmp_path: Path) -> None:
+    def clip(name: str, talks: str) -> Path:
+        tone = f"if({talks},0.5*sin(2*PI*440*t),0)"
+        spec = ClipSpec(
+            seconds=3.0,
+            video_graph=f"color=c={name}:size=320x240:rate=30:duration=3,format=yuv420p",
+            audio_graph=f"aevalsrc='{tone}|{tone}':s=48000:d=3",
+        )
+        return make_clip(tmp_path / f"{name}.mp4", spec)
+
+    red, blue = clip("red", "lt(t,0.8)"), clip("blue", "between(t,1,3)")
+    streams = [StreamRef("red"), StreamRef("blue")]
+    layout = Layout(template="speaker", canvas=CANVAS, regions=arrange("speaker", CANVAS, streams))
+    inputs = [
+        MixInput("red", open_source(parse_source(str(red)))),
+        MixInput("blue", open_source(parse_source(str(blue)))),
+    ]
+    out = record(MixSource(inputs, layout, FORMATS["mp4"]), tmp_path / "m.mp4")
+
+    decoded = list(frames(out))
+    main = (layout.regions[0].x + layout.regions[0].width // 2, CANVAS.height // 2)
+    assert near(rgb_at(decoded[15], *main), COLORS["red"])
+    # Blue speaks from 1 s; after 0.3 s of it (and 1.5 s after red took the stage) blue is main.
+    assert near(rgb_at(decoded[75], *main), COLORS["blue"])
