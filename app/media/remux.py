@@ -231,6 +231,7 @@ class Remuxer:
         if self._rejoin:
             self._rejoin = False
             timeline.discontinuity()
+            self._source.want_keyframe()
         want = self._want_paused
         if want and not (timeline.paused or timeline.pausing):
             timeline.pause()
@@ -241,6 +242,7 @@ class Remuxer:
             elif not timeline.paused:  # resumed before every stream had paused
                 self._emit(Paused(timeline.end()))
             self._emit(Resumed(timeline.resume()))
+            self._source.want_keyframe()
         if timeline.paused_at is not None:
             self._emit(Paused(timeline.paused_at))
             timeline.paused_at = None

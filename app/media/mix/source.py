@@ -31,6 +31,7 @@ from fractions import Fraction
 import av
 import av.filter
 import av.stream
+import av.video.frame
 
 from app.layout.model import Layout
 from app.layout.templates import StreamRef, reflow
@@ -83,6 +84,7 @@ class MixSource:
         self._joining: list[MixInput] = []
         self._leaving: set[str] = set()
         self._speakers = SpeakerTracker()
+        self._keyframe = False
         self._mixer: av.filter.Graph | None = None
         self._mixer_inputs = -1
         self._silence = _silence(AUDIO_CHUNK)
@@ -149,6 +151,10 @@ class MixSource:
     def watch(self, listener: Callable[[Event], None]) -> None:
         """Participants come and go inside the mix: nothing to report as a source."""
 
+    def want_keyframe(self) -> None:
+        """Make the next picture a keyframe (a resume starts on it at once); thread-safe."""
+        self._keyframe = True
+
     def interrupt(self) -> None:
         """Stop waiting for the next frame's time."""
         self._stopping.set()
@@ -186,6 +192,9 @@ class MixSource:
             frames = {i.stream_id: i.frame_at(float(t)) for i in self._inputs}
             picture = self._graph.compose(frames, frame_index)
             picture.pts, picture.time_base = frame_index, base
+            if self._keyframe:
+                self._keyframe = False
+                picture.pict_type = av.video.frame.PictureType.I
             yield from self._encoded(self._video, picture)
             frame_index += 1
             # Sound up to the end of this frame.
@@ -250,7 +259,8 @@ class MixSource:
 
 def _video_options(encoder: str) -> dict[str, str]:
     if encoder == "libx264":
-        return {"preset": "veryfast", "tune": "zerolatency"}
+        # forced-idr: a picture marked I (see `want_keyframe`) starts a group a file can start at.
+        return {"preset": "veryfast", "tune": "zerolatency", "forced-idr": "1"}
     if encoder == "libvpx":
         return {"deadline": "realtime", "cpu-used": "8"}
     return {}

@@ -110,6 +110,10 @@ class MediaSource(Protocol):
         """
         ...
 
+    def want_keyframe(self) -> None:
+        """Ask for a keyframe soon (a resume waits for one); only a source that encodes can."""
+        ...
+
     def interrupt(self) -> None:
         """Wake a read that waits (for a reconnect, say) so the recording can stop; any thread."""
         ...

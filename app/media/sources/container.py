@@ -106,6 +106,9 @@ class ContainerSource:
     def watch(self, listener: Callable[[Event], None]) -> None:
         """Never reconnects: nothing to report."""
 
+    def want_keyframe(self) -> None:
+        """Keyframes come when the sender makes them."""
+
     def interrupt(self) -> None:
         """Reads end on their own (a read timeout, or the next packet's time)."""
 

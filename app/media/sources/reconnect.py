@@ -103,6 +103,9 @@ class ReconnectingSource:
         """Report `SourceLost` and `SourceBack` to `listener`."""
         self._listener = listener
 
+    def want_keyframe(self) -> None:
+        """Keyframes come when the sender makes them."""
+
     def interrupt(self) -> None:
         """Stop waiting for a reconnect: the packets end."""
         self._interrupted.set()

@@ -6,10 +6,11 @@ is where, and a flash's picture against its beep says how far apart the mix put 
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import av
@@ -358,6 +359,9 @@ class Stalling:
     def watch(self, listener: object) -> None:
         pass
 
+    def want_keyframe(self) -> None:
+        pass
+
     def interrupt(self) -> None:
         self._closed.set()
 
@@ -414,3 +418,50 @@ def test_the_speaker_layout_follows_who_speaks(tmp_path: Path) -> None:
     assert near(rgb_at(decoded[15], *main), COLORS["red"])
     # Blue speaks from 1 s; after 0.3 s of it (and 1.5 s after red took the stage) blue is main.
     assert near(rgb_at(decoded[75], *main), COLORS["blue"])
+
+
+class Timed:
+    """A source whose packets call `actions[t]()` when they first reach `t` seconds."""
+
+    def __init__(self, inner: MixSource, actions: dict[float, Callable[[], None]]) -> None:
+        self._inner = inner
+        self._actions = sorted(actions.items())
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def packets(self) -> Iterator[av.Packet]:
+        for packet in self._inner.packets():
+            seconds = float((packet.pts or 0) * packet.time_base)
+            while self._actions and seconds >= self._actions[0][0]:
+                self._actions.pop(0)[1]()
+            yield packet
+
+
+def test_a_paused_mix_resumes_at_once_on_a_fresh_keyframe(
+    people: dict[str, Path], tmp_path: Path
+) -> None:
+    remuxer: Remuxer | None = None
+
+    def call(name: str) -> Callable[[], None]:
+        def act() -> None:
+            getattr(remuxer, name)()
+
+        return act
+
+    inner = mix(people, ["red"], grid(["red"]))
+    source = Timed(inner, {1.0: call("pause"), 2.0: call("resume")})
+    out = tmp_path / "m.mp4"
+    sink = ContainerSink(out, FORMATS["mp4"], [StreamInput(s, 30.0) for s in inner.streams])
+    remuxer = Remuxer(source, [sink])  # type: ignore[arg-type]
+    result = remuxer.run()
+    inner.close()
+
+    assert result.error is None
+    video = probe(out).of("video")
+    # 3 s less the second paused, give or take the frames in flight: no wait for the 2 s group.
+    assert len(video) == pytest.approx(60, abs=3)
+    keyframes = [p.pts for p in video if p.keyframe]
+    assert any(abs(k - 1.0) < 0.1 for k in keyframes), keyframes  # where it resumed
+    stamps = sorted(p.pts for p in video if p.pts is not None)
+    assert max(b - a for a, b in itertools.pairwise(stamps)) == pytest.approx(1 / 30, abs=1e-3)

@@ -60,6 +60,9 @@ class Scripted:
     def watch(self, listener: Callable[[Event], None]) -> None:
         pass
 
+    def want_keyframe(self) -> None:
+        pass
+
     def interrupt(self) -> None:
         pass
 
