@@ -465,3 +465,32 @@ def test_a_paused_mix_resumes_at_once_on_a_fresh_keyframe(
     assert any(abs(k - 1.0) < 0.1 for k in keyframes), keyframes  # where it resumed
     stamps = sorted(p.pts for p in video if p.pts is not None)
     assert max(b - a for a, b in itertools.pairwise(stamps)) == pytest.approx(1 / 30, abs=1e-3)
+
+
+def test_recdesk_record_with_a_layout_file(
+    capsys: pytest.CaptureFixture[str], people: dict[str, Path], tmp_path: Path
+) -> None:
+    from app.media.cli import main
+
+    regions = (
+        Region(x=0, y=0, width=640, height=360, stream_id="lime", fit="fill"),
+        Region(x=400, y=200, width=200, height=120, stream_id="red", z=1),
+        Region(x=40, y=200, width=200, height=120, stream_id="bob", z=1),
+    )
+    layout = Layout(template="custom", canvas=CANVAS, regions=regions)
+    layout.save(tmp_path / "room.json")
+
+    status = main(
+        [str(people["red"]), str(people["lime"]), "-o", str(tmp_path / "m.mp4")]
+        + ["--layout", str(tmp_path / "room.json")]
+    )
+
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert captured.err == (
+        "recdesk-record: warning: regions[2].stream_id: no stream 'bob' in the room (yet)\n"
+    )
+    frame = list(frames(tmp_path / "m.mp4"))[10]
+    assert near(rgb_at(frame, 320, 100), COLORS["lime"])
+    assert near(rgb_at(frame, 500, 260), COLORS["red"])
+    assert near(rgb_at(frame, 140, 260), (0x20, 0x20, 0x20), 12)  # bob's placeholder
