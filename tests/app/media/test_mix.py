@@ -481,8 +481,10 @@ def test_recdesk_record_with_a_layout_file(
     layout.save(tmp_path / "room.json")
 
     status = main(
-        [str(people["red"]), str(people["lime"]), "-o", str(tmp_path / "m.mp4")]
-        + ["--layout", str(tmp_path / "room.json")]
+        [
+            *(str(people[name]) for name in ("red", "lime")),
+            *("-o", str(tmp_path / "m.mp4"), "--layout", str(tmp_path / "room.json")),
+        ]
     )
 
     captured = capsys.readouterr()
