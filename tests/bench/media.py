@@ -5,8 +5,9 @@ with a keyframe every 2 s (and B-frames, as cameras and browsers send them), plu
 Encoding ten minutes of that takes a minute or two on a 2-core machine, so each clip is made once
 and kept under `.bench/` at the repository root (gitignored); its name holds every parameter, so a
 changed spec makes a new file instead of reusing a stale one. Stream-copied derivatives are cached
-beside their clip the same way: its first seconds (`cut`), and the file a killed recorder would
-have left of it (`killed`).
+beside their clip the same way: its first seconds (`cut`), a stretch from a later keyframe
+(`cut_at`, so that a mix gets different pictures from one clip), and the file a killed recorder
+would have left of it (`killed`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ def cut(path: Path, seconds: int, *, ffmpeg: str = FFMPEG) -> Path:
         args = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-c", "copy"]
         _write_atomically(short, [*args, "-t", str(seconds), "-f", "mp4"])
     return short
+
+
+def cut_at(path: Path, start: int, seconds: int, *, ffmpeg: str = FFMPEG) -> Path:
+    """`seconds` of `path` from `start` on, stream-copied, cached beside it. `start` must be one of
+    the clip's keyframes (a multiple of its `keyframe_seconds`): a copy can only begin on one."""
+    if start == 0:
+        return cut(path, seconds, ffmpeg=ffmpeg)
+    part = path.with_name(f"{path.stem}.from{start}s.{seconds}s.mp4")
+    if not part.exists():
+        args = [ffmpeg, "-nostdin", "-v", "error", "-ss", str(start), "-i", str(path)]
+        _write_atomically(part, [*args, "-c", "copy", "-t", str(seconds), "-f", "mp4"])
+    return part
 
 
 def killed(path: Path, *, ffmpeg: str = FFMPEG) -> Path:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
 
 import av
 import av.audio
+import av.frame
 
 from app.errors import RecDeskError
 from app.layout.templates import StreamKind
@@ -59,6 +61,7 @@ class MixInput:
         self._fifo_time: float | None = None  # input time of the first sample in the FIFO
         self._frames: deque[tuple[float, av.VideoFrame]] = deque()
         self._origin: float | None = None
+        self._origin_is_video = False
         self._packets: Iterator[av.Packet] | None = None
         self._video_time = -1.0  # input time of the newest frame decoded
         self._audio_time = -1.0
@@ -103,34 +106,63 @@ class MixInput:
         try:
             packet = next(self._packets)
         except StopIteration:
+            self._flush()
             self.ended = True
             return
         except RecDeskError as exc:
             log.warning("%s left: %s", self.stream_id, exc)
+            self._flush()
             self.error, self.ended = exc, True
             return
         stream = packet.stream
         if packet.pts is None or stream not in (self._video, self._audio):
             return
-        if self._origin is None:
-            self._origin = float(packet.pts * packet.time_base)
-            if now is not None:
-                self.join = now() + LIVE_DELAY
+        self._set_origin(packet, now)
         try:
             frames = stream.codec_context.decode(packet)
         except av.FFmpegError as exc:
             log.debug("%s: undecodable packet: %s", self.stream_id, exc)
             return
-        for frame in frames:
-            if frame.pts is None:
+        self._take(frames, stream.time_base)
+
+    def _set_origin(self, packet: av.Packet, now: Callable[[], float] | None) -> None:
+        """The input's time zero: its first picture (sound before it, AAC priming, is earlier)."""
+        time = float(packet.pts * packet.time_base)
+        video = packet.stream is self._video
+        if self._origin is None:
+            self._origin, self._origin_is_video = time, video
+            if now is not None:
+                self.join = now() + LIVE_DELAY
+        elif video and not self._origin_is_video:
+            moved, self._origin, self._origin_is_video = time - self._origin, time, True
+            with self._lock:
+                if self._fifo_time is not None:
+                    self._fifo_time -= moved
+            self._audio_time -= moved
+
+    def _flush(self) -> None:
+        """The frames a decoder still holds at the end (B-frames, frame threads)."""
+        for stream in (self._video, self._audio):
+            if stream is None or self._origin is None:
                 continue
-            local = float(frame.pts * frame.time_base) - self._origin
+            try:
+                self._take(stream.codec_context.decode(None), stream.time_base)
+            except av.FFmpegError as exc:
+                log.debug("%s: flushing the decoder failed: %s", self.stream_id, exc)
+
+    def _take(self, frames: Sequence[av.frame.Frame], base: Fraction | None) -> None:
+        assert self._origin is not None
+        for frame in frames:
+            time_base = frame.time_base or base
+            if frame.pts is None or time_base is None:
+                continue
+            local = float(frame.pts * time_base) - self._origin
             if isinstance(frame, av.VideoFrame):
                 with self._lock:
                     self._frames.append((local, frame))
                     if len(self._frames) > _KEEP_FRAMES:
                         self._frames.popleft()
-                self._video_time = local
+                self._video_time = max(self._video_time, local)
             elif isinstance(frame, av.AudioFrame):
                 self._add_audio(frame, local)
 
