@@ -499,3 +499,28 @@ def test_recdesk_record_with_a_layout_file(
     assert near(rgb_at(frame, 320, 100), COLORS["lime"])
     assert near(rgb_at(frame, 500, 260), COLORS["red"])
     assert near(rgb_at(frame, 140, 260), (0x20, 0x20, 0x20), 12)  # bob's placeholder
+
+
+def test_a_mix_in_parts_with_snapshots(
+    record: Record, people: dict[str, Path], tmp_path: Path
+) -> None:
+    seen = record(
+        people["red"],
+        people["lime"],
+        *("-o", tmp_path / "m.mp4", "--size", "640x360", "--split", "1.5"),
+        *("--snapshot-every", "1"),
+        kind=None,
+    )
+
+    parts = [e for e in seen if e["event"] == "file"]
+    shots = [e for e in seen if e["event"] == "snapshot"]
+    # The mix makes a keyframe every 2 s, so the parts start at 0 and 2 s.
+    assert [Path(e["path"]).name for e in parts] == ["m-001.mp4", "m-002.mp4"]
+    assert sum(e["duration"] for e in parts) == pytest.approx(3.0, abs=0.1)
+    # One a second (and one at 3 s when the sound, which ends 20 ms after the picture, makes
+    # the mix's last frame start there).
+    assert [s["at"] for s in shots][:3] == pytest.approx([0.0, 1.0, 2.0], abs=0.05)
+    with av.open(shots[1]["path"]) as container:
+        frame = next(container.decode(video=0))
+    assert (frame.width, frame.height) == (640, 360)
+    assert near(rgb_at(frame, 160, 180), COLORS["red"])
