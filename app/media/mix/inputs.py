@@ -27,6 +27,7 @@ import av.frame
 
 from app.errors import RecDeskError
 from app.layout.templates import StreamKind
+from app.media.events import Event, SourceBack
 from app.media.sources.base import MediaSource
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class MixInput:
             format=SAMPLE_FORMAT, layout=LAYOUT, rate=SAMPLE_RATE
         )
         self._fifo = av.AudioFifo()
-        self._fifo_time: float | None = None  # input time of the first sample in the FIFO
+        self._fifo_time: float | None = None  # mix time of the first sample in the FIFO
         self._frames: deque[tuple[float, av.VideoFrame]] = deque()
         self._origin: float | None = None
         self._origin_is_video = False
@@ -68,6 +69,8 @@ class MixInput:
         self._lock = threading.Lock()
         self.ended = False
         self.error: RecDeskError | None = None
+        self._restarted = False
+        source.watch(self._source_event)
 
     @property
     def has_video(self) -> bool:
@@ -114,8 +117,11 @@ class MixInput:
             self._flush()
             self.error, self.ended = exc, True
             return
-        stream = packet.stream
-        if packet.pts is None or stream not in (self._video, self._audio):
+        # By kind, not by object: a reconnected source's packets come from streams of its own
+        # (with the same parameters), and the first connection's decoders go on decoding them.
+        kind = packet.stream.type
+        stream = self._video if kind == "video" else self._audio if kind == "audio" else None
+        if packet.pts is None or stream is None:
             return
         self._set_origin(packet, now)
         try:
@@ -125,10 +131,18 @@ class MixInput:
             return
         self._take(frames, stream.time_base)
 
+    def _source_event(self, event: Event) -> None:
+        if isinstance(event, SourceBack):  # timestamps start afresh: so does this input's time
+            self._restarted = True
+
     def _set_origin(self, packet: av.Packet, now: Callable[[], float] | None) -> None:
         """The input's time zero: its first picture (sound before it, AAC priming, is earlier)."""
         time = float(packet.pts * packet.time_base)
-        video = packet.stream is self._video
+        video = packet.stream.type == "video"
+        if self._restarted and now is not None:
+            # Back after a drop, on a clock of its own: it goes on from now, after what it showed.
+            self._restarted, self._origin = False, None
+            self._video_time = self._audio_time = -1.0
         if self._origin is None:
             self._origin, self._origin_is_video = time, video
             if now is not None:
@@ -159,7 +173,7 @@ class MixInput:
             local = float(frame.pts * time_base) - self._origin
             if isinstance(frame, av.VideoFrame):
                 with self._lock:
-                    self._frames.append((local, frame))
+                    self._frames.append((self.join + local, frame))
                     if len(self._frames) > _KEEP_FRAMES:
                         self._frames.popleft()
                 self._video_time = max(self._video_time, local)
@@ -171,7 +185,7 @@ class MixInput:
             out.pts = None  # the FIFO wants continuous sound; its start time is kept here
             with self._lock:
                 if self._fifo_time is None or self._fifo.samples == 0:
-                    self._fifo_time = local
+                    self._fifo_time = self.join + local
                 self._fifo.write(out)
             self._audio_time = local + frame.samples / (frame.sample_rate or SAMPLE_RATE)
 
@@ -179,29 +193,27 @@ class MixInput:
 
     def frame_at(self, t: float) -> av.VideoFrame | None:
         """The picture shown at mix time `t`, or None when there is none (yet, or any more)."""
-        local = t - self.join
         with self._lock:
             frames = self._frames
-            while len(frames) > 1 and frames[1][0] <= local + 1e-6:
+            while len(frames) > 1 and frames[1][0] <= t + 1e-6:
                 frames.popleft()
-            if not frames or frames[0][0] > local + 1e-6:
+            if not frames or frames[0][0] > t + 1e-6:
                 return None
-            if self.ended and len(frames) == 1 and local > frames[0][0] + _LEFT_AFTER:
+            if self.ended and len(frames) == 1 and t > frames[0][0] + _LEFT_AFTER:
                 return None  # left: the placeholder shows
             return frames[0][1]
 
     def audio(self, t: float, samples: int) -> av.AudioFrame | None:
         """`samples` samples from mix time `t` on, or None where the input has no sound then."""
-        local = t - self.join
         with self._lock:
             start = self._fifo_time
             if start is None or self._fifo.samples == 0:
                 return None
-            late = round((local - start) * SAMPLE_RATE)
+            late = round((t - start) * SAMPLE_RATE)
             if late > 0:  # sound from before `t` was never taken (a gap, a stall): drop it
                 self._fifo.read(min(late, self._fifo.samples))
                 start = self._fifo_time = start + late / SAMPLE_RATE
-            if start - local > samples / 2 / SAMPLE_RATE or self._fifo.samples < samples:
+            if start - t > samples / 2 / SAMPLE_RATE or self._fifo.samples < samples:
                 return None  # starts later, or not enough yet: silence for this chunk
             frame = self._fifo.read(samples)
             self._fifo_time = start + samples / SAMPLE_RATE

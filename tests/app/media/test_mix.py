@@ -524,3 +524,62 @@ def test_a_mix_in_parts_with_snapshots(
         frame = next(container.decode(video=0))
     assert (frame.width, frame.height) == (640, 360)
     assert near(rgb_at(frame, 160, 180), COLORS["red"])
+
+
+class Restarting(Stalling):
+    """A live source that drops after `seconds` and comes back with timestamps from zero."""
+
+    def __init__(self, clip: Path, seconds: float) -> None:
+        super().__init__(clip, seconds)
+        self._clip = clip
+        self._listener: Callable[[object], None] = lambda event: None
+
+    def watch(self, listener: object) -> None:
+        self._listener = listener  # type: ignore[assignment]
+
+    def packets(self) -> Iterator[av.Packet]:
+        from app.media.events import SourceBack, SourceLost
+        from app.media.sources.livefile import LiveFileSource
+
+        for packet in self._inner.packets():
+            if float(packet.dts * packet.time_base) > self._seconds:
+                break
+            yield packet
+        self._listener(SourceLost("dropped"))
+        self._listener(SourceBack(0.3, 1))
+        again = LiveFileSource(str(self._clip))
+        try:
+            yield from again.packets()
+        finally:
+            again.close()
+
+
+def test_a_live_participant_that_reconnects_goes_on_with_sound(
+    h264_aac: Path, tmp_path: Path
+) -> None:
+    canvas = Canvas(width=320, height=240, fps=30)
+    layout = Layout(canvas=canvas, regions=arrange("grid", canvas, [StreamRef("cam")]))
+    source = MixSource(
+        [MixInput("cam", Restarting(h264_aac, 1.0))], layout, FORMATS["mp4"], live=True
+    )
+    sink = ContainerSink(
+        tmp_path / "m.mp4",
+        FORMATS["mp4"],
+        [StreamInput(s, 30.0) for s in source.streams],
+        live=True,
+    )
+    result = Remuxer(source, [sink], duration=3.0).run()
+    source.close()
+
+    assert result.error is None
+    decoded = list(frames(tmp_path / "m.mp4"))
+    # Pictures move again after the restart (the test card's clock runs), and sound comes back.
+    assert psnr(decoded[-1], decoded[-10]) < 40
+    with av.open(str(tmp_path / "m.mp4")) as container:
+        loud = [
+            float(f.time)
+            for f in container.decode(audio=0)
+            if max(array("f", bytes(f.planes[0]))[: f.samples], default=0.0) > 0.05
+        ]
+    assert loud
+    assert loud[-1] > 2.5
