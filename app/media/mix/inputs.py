@@ -70,6 +70,7 @@ class MixInput:
         self.ended = False
         self.error: RecDeskError | None = None
         self._restarted = False
+        self._reader: threading.Thread | None = None
         source.watch(self._source_event)
 
     @property
@@ -99,9 +100,17 @@ class MixInput:
             self._step()
 
     def run_live(self, now: Callable[[], float]) -> None:
-        """Decode a live input as its packets come (in a thread of its own) until it ends."""
-        while not self.ended:
-            self._step(now)
+        """Decode a live input as its packets come (in a thread of its own) until it ends.
+
+        The thread that reads the source closes it: closing a container while another thread
+        demuxes from it would free what that read is using.
+        """
+        self._reader = threading.current_thread()
+        try:
+            while not self.ended:
+                self._step(now)
+        finally:
+            self._source.close()
 
     def _step(self, now: Callable[[], float] | None = None) -> None:
         if self._packets is None:
@@ -220,6 +229,9 @@ class MixInput:
             return frame
 
     def close(self) -> None:
-        """Release the source."""
+        """Release the source (a live input's thread closes it after its current read)."""
         self.ended = True
-        self._source.close()
+        if self._reader is None:
+            self._source.close()
+        else:
+            self._source.interrupt()
