@@ -1,16 +1,18 @@
 """One participant of a mix: a source decoded into pictures and 48 kHz sound on the mix's timeline.
 
-An input's own time starts at its first packet; `join` places that on the mix's timeline. A file
-input is decoded on demand (`fill_until`), so a mix of files runs as fast as the machine allows
-and every run gives the same frames; a live input is decoded by its own thread as packets come,
-and the mix takes what has arrived when each output frame is due.
+An input's own time starts at its first picture; `join` places that on the mix's timeline, and
+pictures and sound are kept by mix time. A file input is decoded on demand (`fill_until`), so a
+mix of files runs as fast as the machine allows and every run gives the same frames; a live input
+is decoded by its own thread as packets come, and the mix takes what has arrived when each output
+frame is due. A live input that reconnects (timestamps from zero) goes on from the moment it is
+back.
 
 - `frame_at(t)`: the picture shown at mix time `t`: the newest frame presented at or before it; a
   stalled input keeps its last frame, one that has not started or has ended gives None (the
   region shows its placeholder).
 - `audio(t, n)`: `n` samples of sound from mix time `t`, silence where the input has none.
 
-May import PyAV, `app.media` siblings and the standard library.
+May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations
