@@ -1,10 +1,10 @@
-"""What the compositor costs: a 2x2 grid against the ffmpeg CLI, and how cost grows with the room.
+"""What the compositor costs: a 2x2 grid against the ffmpeg CLI (the room sizes: `mix_rooms`).
 
 Owns the fourth group of `make bench` (`--only mix`). The inputs are cuts of the cached 720p30
 2 Mbit/s H.264 + AAC clip (`media.clip`), each starting at a different keyframe, so that every
 participant sends different pictures, as in a real room.
 
-1. **Grid of four**: CPU (user + sys, from `os.wait4`) per output second of
+**Grid of four**: CPU (user + sys, from `os.wait4`) per output second of
    `recdesk-record IN1 IN2 IN3 IN4 -o out.mp4 --layout grid --size 1280x720 --fps 30` over that of
    the ffmpeg CLI running the same filter graph with the same encoder settings on the same inputs
    (target <= 1.0x). The reference graph is built from the layout the engine draws: per input
@@ -19,30 +19,16 @@ participant sends different pictures, as in a real room.
    so a drift between the two encoders' settings shows in the report instead of in the ratio.
    The CLI is the machine's ffmpeg build, whose FFmpeg and x264 are not the ones inside PyAV: its
    path and both versions are printed.
-2. **Room size**: for 1, 4, 9, 16 and 25 inputs on the same grid, a few runs each of
-   `recdesk-record` on short inputs, the sizes taking turns, the median run reported: the
-   real-time factor (output seconds over wall seconds, files being mixed as fast as the machine
-   goes) and CPU seconds per output second. Both are taken from the recording's `started` event
-   to the end of the process, CPU read from `/proc` at that event, so that opening N inputs is
-   reported apart, as start-up, instead of diluting the rate. Finishing the file is in it, so on
-   short inputs it reads a little above the grid's steady-state slope: the rows are for comparing
-   with each other.
-
 May import the `tests.bench` siblings, PyAV, `app.layout`, the compositor's constants and the
 standard library.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -51,21 +37,32 @@ from app.layout.model import Layout
 from app.media.mix.inputs import SAMPLE_RATE
 from app.media.mix.setup import make_layout, stream_ids
 from app.media.mix.source import KEYFRAME_SECONDS
-from tests.bench.media import FFMPEG, REPO, ClipSpec, clip, cut, cut_at, media_seconds
-from tests.bench.remux_cpu import ToolCost, child_cpu, ffmpeg_muxer_args
+from tests.bench.media import FFMPEG, ClipSpec, clip, cut, cut_at, media_seconds
+from tests.bench.remux_cpu import ToolCost, child_cpu, ffmpeg_muxer_args, runs
 
 TARGET_RATIO = 1.0
+
+
 GRID_INPUTS = 4
-ROOM_SIZES = (1, 4, 9, 16, 25)
+
+
 SIZE = (1280, 720)
+
+
 FPS = 30
+
+
 OURS = "recdesk-record"
+
+
 REFERENCE = "ffmpeg CLI"
 # What `app.media.mix.source` asks of libx264; the settings x264 writes into both outputs are
 # compared after the untimed pass, so a change on either side is reported, not silently measured.
 X264_OPTIONS = {"preset": "veryfast", "tune": "zerolatency"}
 
 # The venv's console script, beside the interpreter running the benchmark.
+
+
 RECORD = str(Path(sys.executable).parent / "recdesk-record")
 _X264_MARK = b"x264 - core "
 
@@ -119,48 +116,6 @@ class GridResult:
             for key in sorted(ours.keys() | theirs.keys())
             if ours.get(key) != theirs.get(key)
         ]
-
-
-@dataclass(frozen=True)
-class RoomRun:
-    """One run of `recdesk-record` on a grid."""
-
-    output_seconds: float
-    startup_wall: float  # process start to the `started` event
-    startup_cpu: float
-    wall: float  # `started` to the end of the process
-    cpu: float
-
-    @property
-    def realtime(self) -> float:
-        """Output seconds per wall second once recording."""
-        return self.output_seconds / self.wall
-
-    @property
-    def cpu_per_second(self) -> float:
-        """CPU seconds per output second once recording."""
-        return self.cpu / self.output_seconds
-
-    @property
-    def cores(self) -> float:
-        """How many cores the recording kept busy on average."""
-        return self.cpu / self.wall
-
-
-@dataclass
-class RoomSize:
-    """The runs on a grid of `count` inputs, each shown in a tile of `tile` pixels."""
-
-    count: int
-    tile: str
-    inputs: list[Path]
-    runs: list[RoomRun] = field(default_factory=list)
-
-    @property
-    def typical(self) -> RoomRun:
-        """The run with the median real-time factor (the lower middle one of an even count)."""
-        ranked = sorted(self.runs, key=lambda r: r.realtime)
-        return ranked[(len(ranked) - 1) // 2]
 
 
 def participants(spec: ClipSpec, count: int, seconds: int, *, ffmpeg: str = FFMPEG) -> list[Path]:
@@ -224,27 +179,6 @@ def measure(
         ffmpeg=ffmpeg,
         ffmpeg_note=note,
     )
-
-
-def room(
-    spec: ClipSpec, sizes: Sequence[int], seconds: int, repeats: int, ffmpeg: str = FFMPEG
-) -> list[RoomSize]:
-    """`repeats` runs of `recdesk-record` per room size, on inputs of `seconds` each; the sizes
-    take turns, so that a slow patch of the machine does not fall on one size's runs only."""
-    rooms: list[RoomSize] = []
-    for count in sizes:
-        region = grid_layout(count).regions[0]
-        inputs = participants(spec, count, seconds, ffmpeg=ffmpeg)
-        rooms.append(RoomSize(count, f"{region.width}x{region.height}", inputs))
-    with tempfile.TemporaryDirectory(prefix="recdesk-bench-") as tmp:
-        out = Path(tmp) / "mix.mp4"
-        for run in range(repeats):
-            for size in rooms:
-                for path in size.inputs:  # into the page cache
-                    path.read_bytes()
-                size.runs.append(_timed(ours_command(size.inputs, out)))
-            print(f"  rooms, run {run + 1}/{repeats} done", flush=True)
-    return rooms
 
 
 def ours_command(inputs: Sequence[Path], out: Path) -> list[str]:
@@ -345,55 +279,6 @@ def _x264_core(x264: str) -> str:
     return x264.split(" ", 1)[0] or "?"
 
 
-def _timed(argv: list[str]) -> RoomRun:
-    """Run `argv`, taking wall time and CPU at its `started` event and at its end."""
-    began = time.monotonic()
-    started: tuple[float, float] | None = None
-    seconds = 0.0
-    with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(
-            argv,
-            cwd=REPO,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-        assert proc.stdout is not None
-        with proc.stdout:
-            for line in proc.stdout:
-                event = json.loads(line) if line.startswith("{") else {}
-                if event.get("event") == "started" and started is None:
-                    started = (time.monotonic(), _process_cpu(proc.pid))
-                elif event.get("event") == "file":
-                    seconds = float(event["duration"])
-        _, status, usage = os.wait4(proc.pid, 0)
-        ended = time.monotonic()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0 or started is None:
-            stderr.seek(0)
-            message = stderr.read().decode(errors="replace").strip()
-            raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {message}")
-    cpu = usage.ru_utime + usage.ru_stime
-    at, cpu_at = started
-    return RoomRun(
-        output_seconds=seconds,
-        startup_wall=at - began,
-        startup_cpu=cpu_at,
-        wall=ended - at,
-        cpu=cpu - cpu_at,
-    )
-
-
-def _process_cpu(pid: int) -> float:
-    """User + system CPU seconds of a running process (all its threads), from /proc."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    # The fields after the command name, which is in parentheses and may hold spaces: utime and
-    # stime are the 14th and 15th of the whole line.
-    fields = stat.rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def report(result: GridResult) -> list[str]:
     """The lines that describe the grid comparison."""
     starts = ", ".join(f"{o} s" for o in result.offsets)
@@ -417,8 +302,8 @@ def report(result: GridResult) -> list[str]:
         slope = result.per_output_second(name)
         lines += [
             f"  {name}:",
-            f"    CPU s, long runs:  {_runs(cost.long_runs)}",
-            f"    CPU s, short runs: {_runs(cost.short_runs)}",
+            f"    CPU s, long runs:  {runs(cost.long_runs)}",
+            f"    CPU s, short runs: {runs(cost.short_runs)}",
             f"    steady state: {slope:.3f} s CPU per output second "
             f"({slope / FPS * 1e3:.2f} ms per frame); start-up {result.startup(name):.3f} s",
         ]
@@ -427,47 +312,3 @@ def report(result: GridResult) -> list[str]:
         f"  ratio ours / ffmpeg: {result.ratio:.3f}x (target <= {TARGET_RATIO}x) {verdict}"
     )
     return lines
-
-
-def room_report(rooms: Sequence[RoomSize]) -> list[str]:
-    """The room-size table: each size's median run, and the range of its real-time factors."""
-    table = [
-        (
-            "inputs",
-            "tile",
-            "output s",
-            "start-up s",
-            "wall s",
-            "real time",
-            "(range)",
-            "CPU s/out s",
-            "cores",
-        )
-    ]
-    for size in rooms:
-        r = size.typical
-        factors = [run.realtime for run in size.runs]
-        table.append(
-            (
-                str(size.count),
-                size.tile,
-                f"{r.output_seconds:.2f}",
-                f"{r.startup_wall:.2f}",
-                f"{r.wall:.2f}",
-                f"{r.realtime:.2f}x",
-                f"{min(factors):.2f}-{max(factors):.2f}",
-                f"{r.cpu_per_second:.3f}",
-                f"{r.cores:.2f}",
-            )
-        )
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    lines = []
-    for i, row in enumerate(table):
-        lines.append("    " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-        if i == 0:
-            lines.append("    " + "  ".join("-" * w for w in widths))
-    return lines
-
-
-def _runs(cpu: list[float]) -> str:
-    return " ".join(f"{c:.3f}" for c in cpu) + f"  (median {statistics.median(cpu):.3f})"

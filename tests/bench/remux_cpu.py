@@ -220,8 +220,8 @@ def report(result: RemuxCpuResult) -> list[str]:
         slope = result.per_media_second(name)
         lines += [
             f"  {name}:",
-            f"    CPU s, long runs:  {_runs(cost.long_runs)}",
-            f"    CPU s, short runs: {_runs(cost.short_runs)}",
+            f"    CPU s, long runs:  {runs(cost.long_runs)}",
+            f"    CPU s, short runs: {runs(cost.short_runs)}",
             f"    steady state: {slope * 1e3:.3f} ms CPU per media second, "
             f"{slope / streams * 1e3:.3f} ms per stream-second; "
             f"start-up {cost.startup(long_s, short_s):.3f} s",
@@ -236,5 +236,6 @@ def report(result: RemuxCpuResult) -> list[str]:
     return lines
 
 
-def _runs(cpu: list[float]) -> str:
+def runs(cpu: list[float]) -> str:
+    """CPU seconds of each run, and their median."""
     return " ".join(f"{c:.3f}" for c in cpu) + f"  (median {statistics.median(cpu):.3f})"

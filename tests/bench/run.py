@@ -42,7 +42,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.bench import concurrency, mix_cpu, remux_cpu, survive
+from tests.bench import concurrency, mix_cpu, mix_rooms, remux_cpu, survive, survive_report
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut
 
 
@@ -203,7 +203,7 @@ def _survive(settings: Settings, ffmpeg: str) -> list[Row]:
         split=settings.split_seconds,
         ffmpeg=ffmpeg,
     )
-    for line in survive.report(result):
+    for line in survive_report.report(result):
         print(line)
     plain = result.slope(result.record[survive.PLAIN]) * 1e3
     split = result.slope(result.record[result.split_name]) * 1e3
@@ -240,7 +240,7 @@ def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
     print(
         f"\n[4] compositor: a {mix_cpu.GRID_INPUTS}-input grid against the ffmpeg CLI "
         f"({settings.mix_repeats} repeats), then rooms of "
-        f"{', '.join(str(n) for n in mix_cpu.ROOM_SIZES)} inputs"
+        f"{', '.join(str(n) for n in mix_rooms.ROOM_SIZES)} inputs"
     )
     spec = ClipSpec(settings.mix_clip_seconds)
     result = mix_cpu.measure(
@@ -248,14 +248,14 @@ def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
     )
     for line in mix_cpu.report(result):
         print(line)
-    rooms = mix_cpu.room(
-        spec, mix_cpu.ROOM_SIZES, settings.room_seconds, settings.room_repeats, ffmpeg
+    rooms = mix_rooms.room(
+        spec, mix_rooms.ROOM_SIZES, settings.room_seconds, settings.room_repeats, ffmpeg
     )
     print(
         f"  rooms: inputs of {settings.room_seconds} s, median of {settings.room_repeats} "
         f"run(s) each, measured from `started` to the end"
     )
-    for line in mix_cpu.room_report(rooms):
+    for line in mix_rooms.room_report(rooms):
         print(line)
     ours = result.per_output_second(mix_cpu.OURS)
     theirs = result.per_output_second(mix_cpu.REFERENCE)

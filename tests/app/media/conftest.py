@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.media.cli import main
-from tests.helpers.media import events
+from tests.helpers.media import ClipSpec, events, flashing_clip
+from tests.helpers.mix import COLORS, FLASHES
 
 Record = Callable[..., list[dict[str, Any]]]
 
@@ -28,3 +30,13 @@ def record(capsys: pytest.CaptureFixture[str]) -> Record:
         return events(captured.out, kind)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Four 3 s participants, 320x240 at 30 fps, one colour each, flashing at `FLASHES`."""
+    folder = tmp_path_factory.mktemp("people")
+    return {
+        name: flashing_clip(folder / f"{name}.mp4", name, FLASHES, ClipSpec(seconds=3.0))
+        for name in COLORS
+    }

@@ -1,16 +1,11 @@
 """Mixed recording: each participant in its region, layout changes, joins and leaves, sync, preview.
 
-Inputs are clips of one colour each that flash white and beep at known times, so a pixel says who
-is where, and a flash's picture against its beep says how far apart the mix put sound and picture.
+The participants (`people`, in conftest) are clips of one colour each that flash and beep at known
+times; `tests.helpers.mix` says what each check reads from the mix.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-import threading
-from array import array
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import av
@@ -20,71 +15,27 @@ import pytest
 from app.layout.model import Border, Canvas, Layout, Region, Watermark
 from app.layout.templates import StreamRef, arrange
 from app.media.formats import FORMATS
-from app.media.mix.graph import render_preview
+from app.media.mix.graph import render_preview, solid
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
-from app.media.remux import Remuxer
 from app.media.sinks.container import ContainerSink, StreamInput
 from app.media.sources import open_source, parse_source
 from tests.app.media.conftest import Record
-from tests.helpers.media import ClipSpec, flashing_clip, make_clip, probe
-
-COLORS = {"red": (255, 0, 0), "lime": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
-CANVAS = Canvas(width=640, height=360, fps=30)
-FLASHES = (0.5, 1.5, 2.5)
-
-
-@pytest.fixture(scope="session")
-def people(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Four 3 s participants, 320x240 at 30 fps, one colour each, flashing at `FLASHES`."""
-    folder = tmp_path_factory.mktemp("people")
-    return {
-        name: flashing_clip(folder / f"{name}.mp4", name, FLASHES, ClipSpec(seconds=3.0))
-        for name in COLORS
-    }
-
-
-def grid(names: list[str], template: str = "grid") -> Layout:
-    streams = [StreamRef(n) for n in names]
-    return Layout(template=template, canvas=CANVAS, regions=arrange(template, CANVAS, streams))  # type: ignore[arg-type]
-
-
-def mix(people: dict[str, Path], names: list[str], layout: Layout, **joins: float) -> MixSource:
-    inputs = []
-    for name in names:
-        item = MixInput(name, open_source(parse_source(str(people[name]))))
-        item.join = joins.get(name, 0.0)
-        inputs.append(item)
-    return MixSource(inputs, layout, FORMATS["mp4"])
-
-
-def record(source: MixSource, out: Path) -> Path:
-    sink = ContainerSink(out, FORMATS["mp4"], [StreamInput(s, 30.0) for s in source.streams])
-    result = Remuxer(source, [sink]).run()
-    source.close()
-    assert result.error is None, result.error
-    return out
-
-
-def frames(path: Path) -> Iterator[av.VideoFrame]:
-    with av.open(str(path)) as container:
-        yield from container.decode(video=0)
-
-
-def rgb_at(frame: av.VideoFrame, x: int, y: int) -> tuple[int, int, int]:
-    rgb = frame.reformat(format="rgb24")
-    plane = rgb.planes[0]
-    offset = y * plane.line_size + 3 * x
-    data = bytes(plane)[offset : offset + 3]
-    return data[0], data[1], data[2]
-
-
-def near(got: tuple[int, int, int], want: tuple[int, int, int], slack: int = 40) -> bool:
-    return all(abs(a - b) <= slack for a, b in zip(got, want, strict=True))
-
-
-def centre(region: Region) -> tuple[int, int]:
-    return region.x + region.width // 2, region.y + region.height // 2
+from tests.helpers.media import ClipSpec, flashing_clip, probe
+from tests.helpers.mix import (
+    CANVAS,
+    COLORS,
+    beep_onsets,
+    centre,
+    flash_times,
+    frames,
+    grid,
+    mix,
+    near,
+    psnr,
+    record_mix,
+    rgb_at,
+)
 
 
 def test_a_grid_of_four_puts_each_participant_in_its_region(
@@ -92,7 +43,7 @@ def test_a_grid_of_four_puts_each_participant_in_its_region(
 ) -> None:
     names = list(COLORS)
     layout = grid(names)
-    out = record(mix(people, names, layout), tmp_path / "mix.mp4")
+    out = record_mix(mix(people, names, layout), tmp_path / "mix.mp4")
 
     got = probe(out)
     assert got.codecs() == {"video": "h264", "audio": "aac"}
@@ -142,7 +93,7 @@ def test_a_late_joiner_appears_and_a_leaver_shows_the_placeholder(
 ) -> None:
     names = ["red", "blue"]
     layout = grid(names)
-    out = record(mix(people, names, layout, blue=1.0), tmp_path / "m.mp4")
+    out = record_mix(mix(people, names, layout, blue=1.0), tmp_path / "m.mp4")
 
     decoded = list(frames(out))
     blue = centre(layout.regions[1])
@@ -159,7 +110,7 @@ def test_sound_and_picture_of_each_participant_stay_together(
 ) -> None:
     names = ["red", "lime"]
     layout = grid(names)
-    out = record(mix(people, names, layout, lime=0.25), tmp_path / "m.mp4")
+    out = record_mix(mix(people, names, layout, lime=0.25), tmp_path / "m.mp4")
 
     flashes = []
     for frame in frames(out):
@@ -173,42 +124,16 @@ def test_sound_and_picture_of_each_participant_stay_together(
         assert abs(flash - beep) < 0.040, (flash, beep)
 
 
-def beep_onsets(path: Path) -> list[float]:
-    """Times where sound starts after at least 0.1 s of silence."""
-    onsets: list[float] = []
-    quiet_since = 0.0
-    with av.open(str(path)) as container:
-        for frame in container.decode(audio=0):
-            samples = array("f", bytes(frame.planes[0]))[: frame.samples]
-            if max(samples, default=0.0) <= 0.05 and -min(samples, default=0.0) <= 0.05:
-                continue
-            for i, value in enumerate(samples):
-                t = float(frame.time) + i / frame.sample_rate
-                if abs(value) > 0.05:
-                    if t - quiet_since > 0.1:
-                        onsets.append(t)
-                    quiet_since = t
-    return onsets
-
-
 def test_preview_matches_the_recorded_frame(people: dict[str, Path], tmp_path: Path) -> None:
     names = list(COLORS)
     layout = grid(names, "floating")
-    out = record(mix(people, names, layout), tmp_path / "m.mp4")
+    out = record_mix(mix(people, names, layout), tmp_path / "m.mp4")
     inputs = {name: next(frames(people[name])) for name in names}
 
     preview = render_preview(layout, inputs)
 
     recorded = next(frames(out))
     assert psnr(preview, recorded) >= 35
-
-
-def psnr(a: av.VideoFrame, b: av.VideoFrame) -> float:
-    """Peak signal-to-noise ratio of two pictures' luma, in dB."""
-    ya = bytes(a.reformat(format="gray").planes[0])
-    yb = bytes(b.reformat(format="gray").planes[0])
-    error = sum((x - y) ** 2 for x, y in zip(ya, yb, strict=True)) / len(ya)
-    return math.inf if error == 0 else 10 * math.log10(255**2 / error)
 
 
 def test_recdesk_record_mixes_several_sources(
@@ -255,19 +180,6 @@ def test_participants_join_and_leave_and_the_grid_follows(
     assert len(decoded) == pytest.approx(120, abs=2)
 
 
-def flash_times(path: Path, points: list[tuple[int, int]]) -> list[float]:
-    """Times where one of `points` turns white (a 25 fps flash may cover two 30 fps frames)."""
-    times: list[float] = []
-    for frame in frames(path):
-        plane = frame.planes[0]  # luma
-        data, line = bytes(plane), plane.line_size
-        if any(data[y * line + x] > 200 for x, y in points):
-            t = float(frame.time)
-            if not times or t - times[-1] > 0.1:
-                times.append(t)
-    return times
-
-
 def test_sync_holds_over_minutes_with_inputs_of_other_sizes_rates_and_sample_rates(
     tmp_path: Path,
 ) -> None:
@@ -291,7 +203,7 @@ def test_sync_holds_over_minutes_with_inputs_of_other_sizes_rates_and_sample_rat
         MixInput("odd", open_source(parse_source(str(odd)))),
         MixInput("plain", open_source(parse_source(str(plain)))),
     ]
-    out = record(MixSource(inputs, layout, FORMATS["mp4"]), tmp_path / "m.mp4")
+    out = record_mix(MixSource(inputs, layout, FORMATS["mp4"]), tmp_path / "m.mp4")
 
     assert probe(out).media_duration() == pytest.approx(90.0, abs=0.1)
     seen = flash_times(out, [centre(r) for r in layout.regions])
@@ -307,7 +219,7 @@ def test_background_image_watermark_and_borders(people: dict[str, Path], tmp_pat
     with av.open(str(image), "w", format="image2") as out:
         stream = out.add_stream("png")
         stream.width, stream.height, stream.pix_fmt = 64, 32, "rgb24"
-        for packet in stream.encode(solid_rgb(64, 32, (255, 0, 255))):
+        for packet in stream.encode(solid(64, 32, "#ff00ff").reformat(format="rgb24")):
             out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
@@ -320,154 +232,13 @@ def test_background_image_watermark_and_borders(people: dict[str, Path], tmp_pat
     )
     region = Region(x=0, y=0, width=320, height=180, stream_id="red", border=Border(8, "#00ff00"))
     layout = Layout(template="custom", canvas=canvas, regions=(region,))
-    out = record(mix(people, ["red"], layout), tmp_path / "m.mp4")
+    out = record_mix(mix(people, ["red"], layout), tmp_path / "m.mp4")
 
     frame = list(frames(out))[10]
     assert near(rgb_at(frame, 160, 90), COLORS["red"])
     assert near(rgb_at(frame, 3, 90), (0, 255, 0))  # the border, inside the region
     assert near(rgb_at(frame, 480, 270), (0, 0, 255))  # the background
     assert near(rgb_at(frame, 590, 25), (255, 0, 255))  # the watermark
-
-
-def solid_rgb(width: int, height: int, rgb: tuple[int, int, int]) -> av.VideoFrame:
-    frame = av.VideoFrame(width, height, "rgb24")
-    plane = frame.planes[0]
-    row = bytes(rgb) * width
-    plane.update((row + bytes(plane.line_size - len(row))) * height)
-    return frame
-
-
-class Stalling:
-    """A live source that sends the first `seconds` of a clip in real time, then nothing."""
-
-    def __init__(self, clip: Path, seconds: float) -> None:
-        from app.media.sources.livefile import LiveFileSource
-
-        self._inner = LiveFileSource(str(clip))
-        self._seconds = seconds
-        self._closed = threading.Event()
-        self.streams = self._inner.streams
-        self.live, self.label = True, "stalling"
-
-    def packets(self) -> Iterator[av.Packet]:
-        for packet in self._inner.packets():
-            if float(packet.dts * packet.time_base) > self._seconds:
-                self._closed.wait(30)  # stalled: the connection stays, no data comes
-                return
-            yield packet
-
-    def frame_rate(self, stream: av.stream.Stream) -> float | None:
-        return self._inner.frame_rate(stream)
-
-    def watch(self, listener: object) -> None:
-        pass
-
-    def want_keyframe(self) -> None:
-        pass
-
-    def interrupt(self) -> None:
-        self._closed.set()
-
-    def close(self) -> None:
-        self._closed.set()
-        self._inner.close()
-
-
-def test_a_stalled_live_participant_keeps_its_last_picture(h264_aac: Path, tmp_path: Path) -> None:
-    canvas = Canvas(width=320, height=240, fps=30)
-    layout = Layout(canvas=canvas, regions=arrange("grid", canvas, [StreamRef("cam")]))
-    source = MixSource(
-        [MixInput("cam", Stalling(h264_aac, 1.0))], layout, FORMATS["mp4"], live=True
-    )
-    sink = ContainerSink(
-        tmp_path / "m.mp4",
-        FORMATS["mp4"],
-        [StreamInput(s, 30.0) for s in source.streams],
-        live=True,
-    )
-    result = Remuxer(source, [sink], duration=2.5).run()
-    source.close()
-
-    assert result.error is None
-    decoded = list(frames(tmp_path / "m.mp4"))
-    assert len(decoded) == pytest.approx(75, abs=2)
-    # The test card's clock stops where the source stalled, and the picture stays (no placeholder).
-    assert psnr(decoded[-1], decoded[-15]) > 50  # the same picture, up to the encoder
-    assert psnr(decoded[20], decoded[35]) < 40
-    assert not near(rgb_at(decoded[-1], 160, 120), (0x20, 0x20, 0x20), 12)
-
-
-def test_the_speaker_layout_follows_who_speaks(tmp_path: Path) -> None:
-    def clip(name: str, talks: str) -> Path:
-        tone = f"if({talks},0.5*sin(2*PI*440*t),0)"
-        spec = ClipSpec(
-            seconds=3.0,
-            video_graph=f"color=c={name}:size=320x240:rate=30:duration=3,format=yuv420p",
-            audio_graph=f"aevalsrc='{tone}|{tone}':s=48000:d=3",
-        )
-        return make_clip(tmp_path / f"{name}.mp4", spec)
-
-    red, blue = clip("red", "lt(t,0.8)"), clip("blue", "between(t,1,3)")
-    streams = [StreamRef("red"), StreamRef("blue")]
-    layout = Layout(template="speaker", canvas=CANVAS, regions=arrange("speaker", CANVAS, streams))
-    inputs = [
-        MixInput("red", open_source(parse_source(str(red)))),
-        MixInput("blue", open_source(parse_source(str(blue)))),
-    ]
-    out = record(MixSource(inputs, layout, FORMATS["mp4"]), tmp_path / "m.mp4")
-
-    decoded = list(frames(out))
-    main = (layout.regions[0].x + layout.regions[0].width // 2, CANVAS.height // 2)
-    assert near(rgb_at(decoded[15], *main), COLORS["red"])
-    # Blue speaks from 1 s; after 0.3 s of it (and 1.5 s after red took the stage) blue is main.
-    assert near(rgb_at(decoded[75], *main), COLORS["blue"])
-
-
-class Timed:
-    """A source whose packets call `actions[t]()` when they first reach `t` seconds."""
-
-    def __init__(self, inner: MixSource, actions: dict[float, Callable[[], None]]) -> None:
-        self._inner = inner
-        self._actions = sorted(actions.items())
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
-
-    def packets(self) -> Iterator[av.Packet]:
-        for packet in self._inner.packets():
-            seconds = float((packet.pts or 0) * packet.time_base)
-            while self._actions and seconds >= self._actions[0][0]:
-                self._actions.pop(0)[1]()
-            yield packet
-
-
-def test_a_paused_mix_resumes_at_once_on_a_fresh_keyframe(
-    people: dict[str, Path], tmp_path: Path
-) -> None:
-    remuxer: Remuxer | None = None
-
-    def call(name: str) -> Callable[[], None]:
-        def act() -> None:
-            getattr(remuxer, name)()
-
-        return act
-
-    inner = mix(people, ["red"], grid(["red"]))
-    source = Timed(inner, {1.0: call("pause"), 2.0: call("resume")})
-    out = tmp_path / "m.mp4"
-    sink = ContainerSink(out, FORMATS["mp4"], [StreamInput(s, 30.0) for s in inner.streams])
-    remuxer = Remuxer(source, [sink])  # type: ignore[arg-type]
-    result = remuxer.run()
-    inner.close()
-
-    assert result.error is None
-    video = probe(out).of("video")
-    # 3 s less the second paused, give or take the frames in flight: no wait for the 2 s group.
-    assert len(video) == pytest.approx(60, abs=3)
-    keyframes = [p.pts for p in video if p.keyframe]
-    assert any(abs(k - 1.0) < 0.1 for k in keyframes), keyframes  # where it resumed
-    stamps = sorted(p.pts for p in video if p.pts is not None)
-    assert max(b - a for a, b in itertools.pairwise(stamps)) == pytest.approx(1 / 30, abs=1e-3)
 
 
 def test_recdesk_record_with_a_layout_file(
@@ -524,62 +295,3 @@ def test_a_mix_in_parts_with_snapshots(
         frame = next(container.decode(video=0))
     assert (frame.width, frame.height) == (640, 360)
     assert near(rgb_at(frame, 160, 180), COLORS["red"])
-
-
-class Restarting(Stalling):
-    """A live source that drops after `seconds` and comes back with timestamps from zero."""
-
-    def __init__(self, clip: Path, seconds: float) -> None:
-        super().__init__(clip, seconds)
-        self._clip = clip
-        self._listener: Callable[[object], None] = lambda event: None
-
-    def watch(self, listener: object) -> None:
-        self._listener = listener  # type: ignore[assignment]
-
-    def packets(self) -> Iterator[av.Packet]:
-        from app.media.events import SourceBack, SourceLost
-        from app.media.sources.livefile import LiveFileSource
-
-        for packet in self._inner.packets():
-            if float(packet.dts * packet.time_base) > self._seconds:
-                break
-            yield packet
-        self._listener(SourceLost("dropped"))
-        self._listener(SourceBack(0.3, 1))
-        again = LiveFileSource(str(self._clip))
-        try:
-            yield from again.packets()
-        finally:
-            again.close()
-
-
-def test_a_live_participant_that_reconnects_goes_on_with_sound(
-    h264_aac: Path, tmp_path: Path
-) -> None:
-    canvas = Canvas(width=320, height=240, fps=30)
-    layout = Layout(canvas=canvas, regions=arrange("grid", canvas, [StreamRef("cam")]))
-    source = MixSource(
-        [MixInput("cam", Restarting(h264_aac, 1.0))], layout, FORMATS["mp4"], live=True
-    )
-    sink = ContainerSink(
-        tmp_path / "m.mp4",
-        FORMATS["mp4"],
-        [StreamInput(s, 30.0) for s in source.streams],
-        live=True,
-    )
-    result = Remuxer(source, [sink], duration=3.0).run()
-    source.close()
-
-    assert result.error is None
-    decoded = list(frames(tmp_path / "m.mp4"))
-    # Pictures move again after the restart (the test card's clock runs), and sound comes back.
-    assert psnr(decoded[-1], decoded[-10]) < 40
-    with av.open(str(tmp_path / "m.mp4")) as container:
-        loud = [
-            float(f.time)
-            for f in container.decode(audio=0)
-            if max(array("f", bytes(f.planes[0]))[: f.samples], default=0.0) > 0.05
-        ]
-    assert loud
-    assert loud[-1] > 2.5
