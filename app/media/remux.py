@@ -193,9 +193,7 @@ class Remuxer:
                     self._stop_left -= 1
                     if timeline.paused or self._stop_left <= 0:
                         return "stopped"
-                if timeline.paused_at is not None:
-                    self._emit(Paused(timeline.paused_at))
-                    timeline.paused_at = None
+                self._report_pause(timeline)
                 if ready and not started:
                     started = True
                     self._emit(Started())
@@ -236,17 +234,17 @@ class Remuxer:
         if want and not (timeline.paused or timeline.pausing):
             timeline.pause()
         elif not want and (timeline.paused or timeline.pausing):
-            if timeline.paused_at is not None:  # paused at once (and not reported yet)
-                self._emit(Paused(timeline.paused_at))
-                timeline.paused_at = None
-            elif not timeline.paused:  # resumed before every stream had paused
+            if timeline.pausing:  # resumed before every stream had paused: say it did
                 self._emit(Paused(timeline.end()))
+            self._report_pause(timeline)
             self._emit(Resumed(timeline.resume()))
             self._source.want_keyframe()
-        if timeline.paused_at is not None:
-            self._emit(Paused(timeline.paused_at))
-            timeline.paused_at = None
+        self._report_pause(timeline)
         return False
+
+    def _report_pause(self, timeline: Timeline) -> None:
+        if (at := timeline.take_paused_at()) is not None:
+            self._emit(Paused(at))
 
 
 class _Writer(Protocol):

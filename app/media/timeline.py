@@ -106,6 +106,11 @@ class Timeline:
                 self._paused()
         self._update()
 
+    def take_paused_at(self) -> float | None:
+        """Where a pause took hold since the last call (None: it has not), to report it once."""
+        at, self.paused_at = self.paused_at, None
+        return at
+
     def _paused(self) -> None:
         self._pausing = None
         self.paused = True
