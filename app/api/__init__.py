@@ -1,4 +1,7 @@
 """Wire models (pydantic) and the stable error codes shared by the service and its client.
 
-May import `app.layout` and `app.errors`.
+- `models`  every request and response body (`RecordingCreate`, `Recording`, `RoomList`, ...);
+- `errors`  `ErrorCode` (stable numbers, HTTP statuses, the seeds' codes) and `ApiError`.
+
+May import `app.layout`, `app.errors`, pydantic and the standard library.
 """

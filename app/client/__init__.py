@@ -1,4 +1,5 @@
 """The async HTTP client of the recording service, and `recdesk-ctl`.
 
-Speaks HTTP only: may import `app.api` and `app.errors`, never `app.service` or `app.media`.
+Speaks HTTP only: may import `app.api`, `app.layout` (template names), `app.errors`, httpx and
+httpx-sse, never `app.service` or `app.media`.
 """

@@ -1,6 +1,20 @@
 """`recdesk-ctl`: drive a recording service from the command line.
 
-Only `health` exists so far; the recording commands arrive with the service's issue.
+```
+recdesk-ctl [--url URL] [--json] COMMAND
+  health | rooms | room ID | files [--name] [--room] [--recording] | events [--since N]
+  record start ROOM [options] | record stop|pause|resume|status ID | record list [--room] [--state]
+  layout set ID FILE|TEMPLATE | download FILE_ID [-o PATH]
+```
+
+The URL comes from `--url`, else `$RECDESK_URL`, else `http://127.0.0.1:8080`; `$RECDESK_APP_ID`
+and `$RECDESK_SECRET`, when set, are sent as HTTP Basic auth (a secret on the command line would
+show in `ps`). Output is aligned plain text, or with `--json` (before or after the command) the
+JSON of what the service answered: lists as one `{"items": [...]}` with every page, events one
+object per line. Errors are one line on stderr; the exit status is 1 when the service or the
+connection failed and 2 for a wrong command line, checked before anything is sent.
+
+May import `app.api`, `app.layout`, `app.client` and the standard library.
 """
 
 from __future__ import annotations
@@ -8,31 +22,336 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import aclosing
+from pathlib import Path
+from typing import Any, NoReturn, get_args
 
-import httpx
+from app.api.models import (
+    FileList,
+    Mode,
+    OutputFormat,
+    RecordingCreate,
+    RecordingList,
+    RecordingState,
+    RoomList,
+    StreamType,
+)
+from app.client import tables
+from app.client.client import DEFAULT_URL, RecDeskClient
+from app.client.errors import ClientError, ServiceError
+from app.layout import TEMPLATES
+
+PROG = "recdesk-ctl"
 
 
-async def _health(url: str) -> int:
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-        try:
-            response = await client.get("/v1/health")
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            print(f"recdesk-ctl: cannot reach {url}: {exc}", file=sys.stderr)
-            return 1
-    print(json.dumps(response.json()))
+class UsageError(Exception):
+    """The command line is wrong; the message says what to change."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # One line instead of argparse's usage block, and no exit: `main` decides the status.
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def _event_id(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not an event id (0 or more): {text!r}")
+    return int(text)
+
+
+def layout_argument(value: str) -> dict[str, Any] | str:
+    """A template id as itself, or the JSON object in the layout file `value`."""
+    if value in TEMPLATES:
+        return value
+    path = Path(value)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"no layout template or file named {value!r} (templates: {', '.join(TEMPLATES)})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the layout file {value}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"the layout file {value} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"the layout file {value} must hold a JSON object")
+    return data
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; `--url` and `--json` are accepted before or after the command."""
+    # SUPPRESS after the command word: the subparser then sets the option only when it is given,
+    # and leaves the value parsed before the command alone.
+    late = _Parser(add_help=False)
+    late.add_argument("--url", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    late.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    parser = _Parser(prog=PROG, description="Drive a RecDesk recording service.")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("RECDESK_URL", DEFAULT_URL),
+        help="the service's base URL (default: $RECDESK_URL or %(default)s)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the service's JSON")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(group: Any, name: str, text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(
+            name, help=text, description=text, parents=[late]
+        )
+        return sub
+
+    command(commands, "health", "the service's version, uptime and free space")
+    command(commands, "rooms", "list the rooms")
+    command(commands, "room", "show a room and its streams").add_argument("id", metavar="ID")
+
+    record = command(commands, "record", "start, control and list recordings")
+    actions = record.add_subparsers(dest="action", metavar="ACTION", required=True)
+    start = command(actions, "start", "start recording a room")
+    start.add_argument("room", metavar="ROOM")
+    start.add_argument("--mode", choices=get_args(Mode))
+    start.add_argument("--stream-type", choices=get_args(StreamType))
+    start.add_argument("--format", choices=get_args(OutputFormat))
+    start.add_argument("--layout", metavar="FILE|TEMPLATE", help="mixed mode's layout")
+    start.add_argument("--folder", help="folder under the service's data dir")
+    start.add_argument("--name-rule", help="how the files are named")
+    start.add_argument("--split", type=_seconds, metavar="SECONDS", help="a new file every ...")
+    start.add_argument("--max-idle", type=_seconds, metavar="SECONDS")
+    start.add_argument("--max-duration", type=_seconds, metavar="SECONDS")
+    start.add_argument("--snapshot", type=_seconds, metavar="SECONDS", help="a JPEG every ...")
+    start.add_argument("--include", nargs="+", action="extend", metavar="ID", default=[])
+    start.add_argument("--exclude", nargs="+", action="extend", metavar="ID", default=[])
+    start.add_argument("--user-data", metavar="TEXT")
+    start.add_argument("--tag", nargs="+", action="extend", metavar="TAG", default=[])
+    for name, text in [
+        ("stop", "stop a recording and wait for its files"),
+        ("pause", "pause a recording"),
+        ("resume", "resume a paused recording"),
+        ("status", "show a recording"),
+    ]:
+        command(actions, name, text).add_argument("id", metavar="ID")
+    listing = command(actions, "list", "list recordings, newest first")
+    listing.add_argument("--room", metavar="ROOM")
+    listing.add_argument("--state", choices=get_args(RecordingState))
+
+    layout = command(commands, "layout", "change a mixed recording's layout")
+    layout_actions = layout.add_subparsers(dest="action", metavar="ACTION", required=True)
+    layout_set = command(layout_actions, "set", "set the layout of a running mixed recording")
+    layout_set.add_argument("id", metavar="ID")
+    layout_set.add_argument("layout", metavar="FILE|TEMPLATE")
+
+    files = command(commands, "files", "list recorded files")
+    files.add_argument("--name", help="the file's name")
+    files.add_argument("--room", metavar="ROOM")
+    files.add_argument("--recording", metavar="ID")
+
+    events = command(commands, "events", "follow the service's events until Ctrl-C")
+    events.add_argument("--since", type=_event_id, metavar="N", help="start after event N")
+
+    download = command(commands, "download", "download a recorded file")
+    download.add_argument("file_id", metavar="FILE_ID")
+    download.add_argument("-o", "--output", type=Path, metavar="PATH", help="file or folder")
+    return parser
+
+
+def recording_request(args: argparse.Namespace) -> RecordingCreate:
+    """The `record start` options as a request, checked here; only the options given are sent."""
+    given: dict[str, Any] = {
+        "mode": args.mode,
+        "stream_type": args.stream_type,
+        "format": args.format,
+        "folder": args.folder,
+        "name_rule": args.name_rule,
+        "split_seconds": args.split,
+        "max_idle_seconds": args.max_idle,
+        "max_duration_seconds": args.max_duration,
+        "snapshot_seconds": args.snapshot,
+        "include": args.include,
+        "exclude": args.exclude,
+        "user_data": args.user_data,
+        "tags": args.tag,
+        "layout": layout_argument(args.layout) if args.layout is not None else None,
+    }
+    fields = {key: value for key, value in given.items() if value not in (None, [])}
+    try:
+        return RecordingCreate(room_id=args.room, **fields)
+    except ValueError as exc:
+        raise UsageError(_first_problem(exc)) from None
+
+
+def _first_problem(exc: ValueError) -> str:
+    # pydantic's ValidationError lists every problem over many lines; the first, on one, is enough.
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where}: {first.get('msg', 'invalid')}"
+    return " ".join(str(exc).split())
+
+
+Handler = Callable[[RecDeskClient, argparse.Namespace], Coroutine[Any, Any, str | None]]
+
+
+async def _health(client: RecDeskClient, args: argparse.Namespace) -> str:
+    health = await client.health()
+    return health.model_dump_json(indent=2) if args.json else tables.health_detail(health)
+
+
+async def _rooms(client: RecDeskClient, args: argparse.Namespace) -> str:
+    rooms = await client.all_rooms()
+    if args.json:
+        return RoomList(items=rooms).model_dump_json(indent=2)
+    return tables.rooms_table(rooms)
+
+
+async def _room(client: RecDeskClient, args: argparse.Namespace) -> str:
+    room = await client.room(args.id)
+    return room.model_dump_json(indent=2) if args.json else tables.room_detail(room)
+
+
+async def _record(client: RecDeskClient, args: argparse.Namespace) -> str:
+    if args.action == "list":
+        found = await client.all_recordings(args.room, args.state)
+        if args.json:
+            return RecordingList(items=found).model_dump_json(indent=2)
+        return tables.recordings_table(found)
+    match args.action:
+        case "start":
+            recording = await client.start_recording(args.request)
+        case "stop":
+            recording = await client.stop(args.id)
+        case "pause":
+            recording = await client.pause(args.id)
+        case "resume":
+            recording = await client.resume(args.id)
+        case _:
+            recording = await client.recording(args.id)
+    return recording.model_dump_json(indent=2) if args.json else tables.recording_detail(recording)
+
+
+async def _layout(client: RecDeskClient, args: argparse.Namespace) -> str:
+    recording = await client.set_layout(args.id, args.layout_value)
+    return recording.model_dump_json(indent=2) if args.json else tables.recording_detail(recording)
+
+
+async def _files(client: RecDeskClient, args: argparse.Namespace) -> str:
+    found = await client.all_files(args.name, args.room, args.recording)
+    return (
+        FileList(items=found).model_dump_json(indent=2) if args.json else tables.files_table(found)
+    )
+
+
+async def _events(client: RecDeskClient, args: argparse.Namespace) -> None:
+    async with aclosing(client.events(args.since)) as stream:
+        async for event in stream:
+            print(event.model_dump_json() if args.json else tables.event_line(event), flush=True)
+
+
+class _ProgressLine:
+    """`name: 12.3 MB of 45.6 MB (27%)` on stderr, redrawn in place on a terminal."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.live = sys.stderr.isatty()
+        self.drawn = 0.0
+        self.text = ""
+
+    def __call__(self, done: int, total: int | None) -> None:
+        of = f" of {tables.size(total)} ({100 * done // total}%)" if total else ""
+        self.text = f"{self.name}: {tables.size(done)}{of}"
+        now = time.monotonic()
+        if self.live and now - self.drawn >= 0.1:
+            self.drawn = now
+            print(f"\r{self.text}", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        print(f"\r{self.text}" if self.live else self.text, file=sys.stderr, flush=True)
+
+
+async def _download(client: RecDeskClient, args: argparse.Namespace) -> str:
+    line = _ProgressLine(args.file_id)
+    path = await client.download(args.file_id, args.output or Path.cwd(), progress=line)
+    line.finish()
+    if args.json:
+        return json.dumps({"file_id": args.file_id, "path": str(path)})
+    return str(path)
+
+
+_HANDLERS: dict[str, Handler] = {
+    "health": _health,
+    "rooms": _rooms,
+    "room": _room,
+    "record": _record,
+    "layout": _layout,
+    "files": _files,
+    "events": _events,
+    "download": _download,
+}
+
+
+async def _run(client: RecDeskClient, args: argparse.Namespace) -> int:
+    try:
+        async with client:
+            text = await _HANDLERS[args.command](client, args)
+    except ServiceError as exc:
+        where = f"code {exc.number} {exc.name}" if exc.number is not None else f"HTTP {exc.status}"
+        print(f"{PROG}: {exc.message} ({where})", file=sys.stderr)
+        return 1
+    except ClientError as exc:
+        print(f"{PROG}: {exc.message}", file=sys.stderr)
+        return 1
+    if text is not None:
+        print(text)
     return 0
 
 
+def _prepare(argv: Sequence[str] | None) -> tuple[RecDeskClient, argparse.Namespace]:
+    args = build_parser().parse_args(argv)
+    if args.command == "record" and args.action == "start":
+        args.request = recording_request(args)
+    if args.command == "layout":
+        args.layout_value = layout_argument(args.layout)
+    app_id = os.environ.get("RECDESK_APP_ID")
+    secret = os.environ.get("RECDESK_SECRET")
+    try:
+        client = RecDeskClient(args.url, app_id=app_id, secret=secret)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return client, args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `recdesk-ctl`."""
-    parser = argparse.ArgumentParser(
-        prog="recdesk-ctl", description="Drive a RecDesk recording service."
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8787", help="the service's base URL")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("health", help="show the service's version, uptime and free disk space")
-    args = parser.parse_args(argv)
-    return asyncio.run(_health(args.url))
+    """Entry point of `recdesk-ctl`; returns the exit status."""
+    try:
+        client, args = _prepare(argv)
+    except UsageError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    try:
+        return asyncio.run(_run(client, args))
+    except KeyboardInterrupt:
+        # Ctrl-C is how `events` ends; anywhere else it cut a command short.
+        return 0 if args.command == "events" else 130
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: stop quietly, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -178,7 +178,7 @@ class Snapshotter:
                 log.warning("snapshot skipped: the group of pictures decoded to no frame")
                 return
             frame, frame_at = decoded
-            _write_atomically(path, _encode_jpeg(frame))
+            _write_atomically(path, encode_jpeg(frame))
         except Exception as exc:
             log.warning("snapshot %s failed: %s: %s", path.name, type(exc).__name__, exc)
             return
@@ -271,7 +271,7 @@ def _frame_time(
     return ref_at - float((ref_pts - pts) * time_base)
 
 
-def _encode_jpeg(frame: av.VideoFrame) -> bytes:
+def encode_jpeg(frame: av.VideoFrame) -> bytes:
     """One frame as a baseline JPEG of the same size, at a fixed quality."""
     encoder: Any = av.CodecContext.create("mjpeg", "w")
     encoder.width, encoder.height = frame.width, frame.height

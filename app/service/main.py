@@ -1,47 +1,123 @@
-"""`recdesk-server`: builds the service with `create_app()` and serves it with uvicorn.
+"""`recdesk-server`: parse the flags into `Settings`, build the app, serve it with uvicorn.
 
-Only the health endpoint exists so far; rooms and recordings arrive with the service's issue.
+With `--port 0` the service takes a free port and prints one JSON line, `{"url": "http://..."}`,
+on stdout before anything else, so whoever started it (the desktop app, a test) knows where it is.
+It listens on loopback unless `--host` says otherwise. SIGINT/SIGTERM stop it cleanly: workers
+finish the part they write, and active recordings go on after the next start.
+
+May import `app.service` siblings, uvicorn and the standard library.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Sequence
-from importlib.metadata import version
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from shutil import disk_usage
-from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
+
+from app.service.app import create_app
+from app.service.settings import Settings
+
+DEFAULT_PORT = 8080
 
 
-def create_app(data_dir: Path) -> FastAPI:
-    """The service's ASGI app; nothing heavy happens until it starts."""
-    app = FastAPI(title="RecDesk recording service", version=version("recdesk"))
-    started = time.monotonic()
+def default_data_dir() -> Path:
+    """Where the service keeps its database and recordings unless told otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "recdesk" / "service"
 
-    @app.get("/v1/health")
-    def health() -> dict[str, Any]:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return {
-            "version": version("recdesk"),
-            "uptime": round(time.monotonic() - started, 3),
-            "free_bytes": disk_usage(data_dir).free,
-        }
 
-    return app
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="recdesk-server", description="The RecDesk recording service (REST API on /v1)."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port and prints it"
+    )
+    parser.add_argument("--data-dir", type=Path, default=None, help="database and recordings")
+    parser.add_argument("--demo", action="store_true", help="serve six built-in demo rooms")
+    parser.add_argument("--demo-media-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-churn", action="store_true", help="demo participants stay; nobody joins or leaves"
+    )
+    parser.add_argument(
+        "--first-media-timeout",
+        type=float,
+        default=30.0,
+        help="a recording with no media this many seconds after its start fails (default 30)",
+    )
+    parser.add_argument("--log-level", default="warning", help="debug, info, warning, error")
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `recdesk-server`."""
-    parser = argparse.ArgumentParser(
-        prog="recdesk-server", description="The RecDesk recording service."
+    args = build_parser().parse_args(argv)
+    settings = Settings(
+        data_dir=(args.data_dir or default_data_dir()).absolute(),
+        host=args.host,
+        port=args.port,
+        demo=args.demo,
+        demo_media_dir=args.demo_media_dir,
+        demo_churn=not args.no_churn,
+        first_media_timeout=args.first_media_timeout,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8787)
-    parser.add_argument("--data-dir", type=Path, default=Path.home() / ".local/share/recdesk")
-    args = parser.parse_args(argv)
-    uvicorn.run(create_app(args.data_dir), host=args.host, port=args.port, log_level="warning")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    # With its protocol named, asyncio turns Nagle's algorithm off on every connection; without,
+    # an answer's headers and body sent apart wait 40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        print(
+            f"recdesk-server: cannot listen on {settings.host}:{settings.port}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    port = sock.getsockname()[1]
+    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    print(json.dumps({"url": f"http://{host}:{port}"}), flush=True)
+    config = uvicorn.Config(
+        create_app(settings),
+        log_level=args.log_level,
+        timeout_graceful_shutdown=2,
+        lifespan="on",
+    )
+    _Server(config).run(sockets=[sock])
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, with a stop by signal that ends in exit status 0.
+
+    uvicorn raises a caught SIGTERM again once it has shut down, so a clean stop would look like
+    a kill to whoever started the service; here the signal only asks for the shutdown.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        wanted = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in wanted}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

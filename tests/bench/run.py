@@ -2,7 +2,7 @@
 what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live|survive|mix] [--ffmpeg PATH]
+python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service] [--ffmpeg PATH]
                           [--join-window S] [--strict]
 ```
 
@@ -27,6 +27,13 @@ Two say what mixing costs (`mix`, on cuts of a 60 s clip of the same kind):
    settings (target <= 1.0x);
 7. the real-time factor and CPU per output second for 1, 4, 9, 16 and 25 inputs, as a table.
 
+Three say how the recording service answers (`service`, a real `recdesk-server --demo`):
+
+8. start → first media byte on disk (median; target <= 1 s);
+9. stop → finished files listed (median; target <= 1 s);
+10. `GET /v1/recordings` latency at a fixed open-loop rate, p50 and p99, as ratios to
+    `GET /v1/health` in the same run (targets <= 3x).
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -42,7 +49,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.bench import concurrency, mix_cpu, mix_rooms, remux_cpu, survive, survive_report
+from tests.bench import (
+    concurrency,
+    mix_cpu,
+    mix_rooms,
+    remux_cpu,
+    service,
+    survive,
+    survive_report,
+)
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut
 
 
@@ -68,6 +83,9 @@ class Settings:
     mix_repeats: int
     room_seconds: int
     room_repeats: int
+    service_repeats: int
+    service_rate: float
+    service_seconds: float
     live_clip_seconds: int = 30
     mix_clip_seconds: int = 60
 
@@ -86,6 +104,9 @@ FULL = Settings(
     mix_repeats=5,
     room_seconds=6,
     room_repeats=3,
+    service_repeats=9,
+    service_rate=100.0,
+    service_seconds=20.0,
 )
 QUICK = Settings(
     long_seconds=60,
@@ -102,6 +123,9 @@ QUICK = Settings(
     mix_repeats=2,
     room_seconds=3,
     room_repeats=1,
+    service_repeats=3,
+    service_rate=50.0,
+    service_seconds=4.0,
 )
 
 
@@ -131,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _survive(settings, args.ffmpeg)
     if args.only in (None, "mix"):
         rows += _mix(settings, args.ffmpeg)
+    if args.only in (None, "service"):
+        rows += _service(settings)
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
 
@@ -139,7 +165,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
-        "--only", choices=("remux", "live", "survive", "mix"), help="run one benchmark only"
+        "--only",
+        choices=("remux", "live", "survive", "mix", "service"),
+        help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
     parser.add_argument(
@@ -232,6 +260,41 @@ def _survive(settings: Settings, ffmpeg: str) -> list[Row]:
             f"bare PyAV loop {floor:.2f}x)",
             f"<= {survive.TARGET_RECOVER}x",
             result.recover_passed,
+        ),
+    ]
+
+
+def _service(settings: Settings) -> list[Row]:
+    print(
+        f"\n[5] the recording service: start and stop ({settings.service_repeats} runs), then "
+        f"latency at {settings.service_rate:g} requests/s for {settings.service_seconds:g} s"
+    )
+    result = service.measure(
+        settings.service_repeats, settings.service_rate, settings.service_seconds
+    )
+    for line in service.report(result):
+        print(line)
+    start_ok, stop_ok, latency_ok = result.passed
+    return [
+        Row(
+            "start → first media byte (median)",
+            f"{result.median(result.start_to_byte):.3f} s",
+            f"<= {service.TARGET_START:g} s",
+            start_ok,
+        ),
+        Row(
+            "stop → files listed (median)",
+            f"{result.median(result.stop_to_listed):.3f} s",
+            f"<= {service.TARGET_STOP:g} s",
+            stop_ok,
+        ),
+        Row(
+            "GET /v1/recordings / GET /v1/health",
+            f"p50 {result.ratio(50):.2f}x, p99 {result.ratio(99):.2f}x "
+            f"({result.percentile('recordings', 50) * 1e3:.2f} / "
+            f"{result.percentile('recordings', 99) * 1e3:.2f} ms)",
+            f"<= {service.TARGET_LATENCY_RATIO:g}x",
+            latency_ok,
         ),
     ]
 

@@ -1,5 +1,8 @@
 """An output split into parts of N seconds: `STEM-001.EXT`, `STEM-002.EXT`, ...
 
+A `name(k)` function may name the parts otherwise, and numbering may start at `first`, so that a
+recording carried on by a new process goes on with its numbering.
+
 Part `k` begins at the first video keyframe presented at or after `(k-1)·N` seconds of the
 recording (for sound alone: the first packet), so the parts line up with a fixed grid and never
 drift by a group of pictures per part. Each part is a file of its own, with its own timeline from
@@ -71,7 +74,10 @@ class _Part:
 
 
 class PartedSink:
-    """A `MediaSink` that writes parts of `split` seconds through `make(path)`."""
+    """A `MediaSink` that writes parts of `split` seconds through `make(path)`.
+
+    Part `k` (from `first`) is written to `name(k)`, by default `part_path(path, k)`.
+    """
 
     def __init__(
         self,
@@ -80,14 +86,17 @@ class PartedSink:
         make: Callable[[Path], MediaSink],
         *,
         split: float,
+        name: Callable[[int], Path] | None = None,
+        first: int = 1,
     ) -> None:
         self._path = path
         self._make = make
         self._split = split
+        self._name = name or (lambda number: part_path(path, number))
         self._bases = {s.index: float(s.time_base) for s in streams}
         self._video = next((s.index for s in streams if s.type == "video"), None)
-        self._number = 1
-        self._current = _Part(make(part_path(path, 1)), 0.0, self._bases)
+        self._number = first
+        self._current = _Part(make(self._name(first)), 0.0, self._bases)
         self._boundary = split
         self._old: _Part | None = None
         self._draining: set[int] = set()
@@ -98,7 +107,7 @@ class PartedSink:
 
     @property
     def path(self) -> Path:
-        """The output as named; the parts are `part_path(path, n)`."""
+        """The output as named; the parts are `name(n)`, by default `part_path(path, n)`."""
         return self._path
 
     @property
@@ -145,7 +154,7 @@ class PartedSink:
         if self._old is not None:
             self._finish_old()
         self._number += 1
-        part = _Part(self._make(part_path(self._path, self._number)), origin, self._bases)
+        part = _Part(self._make(self._name(self._number)), origin, self._bases)
         self._old, self._current = self._current, part
         self._draining = {i for i in self._old.streams if i != self._video}
         self._drain_until = origin + _DRAIN

@@ -1,58 +1,37 @@
-"""`recdesk-server` serves its health over real HTTP on loopback, and `recdesk-ctl` reads it."""
+"""`recdesk-server --port 0` says where it listens; `recdesk-ctl` reads its health."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from tests.helpers.rtmp import free_port
+from tests.helpers.service import ServiceProcess
 
 
-def test_server_health_through_ctl(tmp_path: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [
+def test_server_prints_its_url_and_ctl_reads_health(tmp_path: Path) -> None:
+    service = ServiceProcess(tmp_path / "data").start()
+    try:
+        assert service.url.startswith("http://127.0.0.1:")
+        ctl = [
             sys.executable,
             "-c",
-            "import sys; from app.service.main import main; sys.exit(main())",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp_path),
-        ],
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{url}/v1/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+            "import sys; from app.client.ctl import main; sys.exit(main())",
+        ]
+        plain = subprocess.run(
+            [*ctl, "--url", service.url, "health"], capture_output=True, text=True, check=True
+        )
+        assert "0.1.0" in plain.stdout
         out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from app.client.ctl import main; sys.exit(main())",
-                "--url",
-                url,
-                "health",
-            ],
+            [*ctl, "--url", service.url, "health", "--json"],
             capture_output=True,
             text=True,
             check=True,
-            timeout=30,
-        ).stdout
-        health = json.loads(out)
+        )
+        health = json.loads(out.stdout)
         assert health["version"] == "0.1.0"
-        assert health["free_bytes"] > 0
         assert health["uptime"] >= 0
+        assert health["free_bytes"] > 0
     finally:
-        server.terminate()
-        server.wait(10)
+        assert service.stop() == 0

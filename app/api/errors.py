@@ -1,0 +1,88 @@
+"""The service's stable error codes: one number per thing that can go wrong, and its HTTP status.
+
+Every error body is `{"code": 40401, "name": "room_not_found", "message": "..."}`. `code` never
+changes meaning; the leading three digits are the HTTP status it travels with (400 malformed, 404
+unknown, 409 conflicting state, 422 invalid values, 500/503 the service's own failure). Where a
+source document defines a code for the same case, `seed_code` names it, and the README's table
+lists them.
+
+```
+ApiError (RecDeskError)
+ └─ carries an ErrorCode and a message; raised by the service, rebuilt by the client
+```
+
+May import `app.errors` and the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from app.errors import RecDeskError
+
+
+@dataclass(frozen=True)
+class _Code:
+    number: int
+    status: int
+    seed_code: int | None
+    meaning: str
+
+
+class ErrorCode(Enum):
+    """Every error the service answers with; `value` holds the number, status and meaning."""
+
+    malformed_request = _Code(40001, 400, 30000000, "the body is not valid JSON or not an object")
+    invalid_value = _Code(42201, 422, None, "a field has a wrong type or value")
+    invalid_layout = _Code(42202, 422, None, "the layout breaks one of its rules")
+    path_outside_data_dir = _Code(42203, 422, None, "a folder or name rule leaves the data dir")
+    invalid_name_rule = _Code(42204, 422, None, "the name rule uses an unknown or unfit field")
+    unsupported_output = _Code(42205, 422, None, "the format cannot hold the stream type")
+    room_not_found = _Code(40401, 404, 30000410, "no room has this id")
+    stream_not_found = _Code(40402, 404, 30000411, "the room has no stream with this id")
+    recording_not_found = _Code(40403, 404, None, "no recording has this id")
+    file_not_found = _Code(40404, 404, None, "no file has this id")
+    not_found = _Code(40405, 404, None, "no such endpoint")
+    recording_active = _Code(40901, 409, 30000415, "the room already records in this mode")
+    recording_stopped = _Code(40902, 409, 30000412, "the recording has already stopped")
+    recording_state = _Code(40903, 409, None, "the recording cannot do this in its state")
+    room_not_live = _Code(40904, 409, None, "the room has no stream to record")
+    internal = _Code(50001, 500, None, "the service failed; its log says why")
+    unavailable = _Code(50301, 503, None, "the service is starting or stopping")
+
+    @property
+    def number(self) -> int:
+        """The stable numeric code."""
+        return self.value.number
+
+    @property
+    def status(self) -> int:
+        """The HTTP status it is answered with."""
+        return self.value.status
+
+    @property
+    def seed_code(self) -> int | None:
+        """The source documents' code for the same case, if they have one."""
+        return self.value.seed_code
+
+    @classmethod
+    def of(cls, number: int) -> ErrorCode | None:
+        """The code with this number, or None for one this version does not know."""
+        return _BY_NUMBER.get(number)
+
+
+_BY_NUMBER = {code.number: code for code in ErrorCode}
+
+
+class ApiError(RecDeskError):
+    """An error with a stable code; the service raises it, the client rebuilds it from a body."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.caller_fault = code.status < 500
+
+    def body(self) -> dict[str, object]:
+        """The JSON error body."""
+        return {"code": self.code.number, "name": self.code.name, "message": self.message}

@@ -1,0 +1,232 @@
+"""The wire models: every JSON body the service reads or writes, shared with its client.
+
+One family per resource (`RecordingCreate` → `Recording` → `RecordingList`). Requests are strict
+(`extra="forbid"`: a misspelt field is an error, never a silent default); responses ignore fields
+they do not know, so an older client keeps working against a newer service.
+
+May import `app.layout`, pydantic and the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+StreamKind = Literal["camera", "screen", "audio"]
+Mode = Literal["single", "mixed"]
+StreamType = Literal["audio", "video", "av", "separate"]
+OutputFormat = Literal["mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg"]
+RecordingState = Literal["starting", "recording", "paused", "stopping", "completed", "failed"]
+ACTIVE_STATES: tuple[RecordingState, ...] = ("starting", "recording", "paused", "stopping")
+EventType = Literal[
+    "room.updated",
+    "stream.joined",
+    "stream.left",
+    "recording.state",
+    "recording.file",
+    "recording.snapshot",
+]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- rooms ----------------------------------------------------------------------------------------
+
+
+class Stream(_Response):
+    """One live stream of a room: a user's camera, screen or microphone."""
+
+    stream_id: str
+    user_id: str
+    kind: StreamKind
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    audio_codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    since: datetime
+
+
+class Room(_Response):
+    """A room and its live streams; `recording` lists the ids of its active recordings."""
+
+    room_id: str
+    name: str
+    live: bool
+    streams: list[Stream] = []
+    recording: list[str] = []
+
+
+class RoomList(_Response):
+    """A page of rooms; `next` is the cursor of the following page, or null."""
+
+    items: list[Room]
+    next: str | None = None
+
+
+# --- recordings -----------------------------------------------------------------------------------
+
+
+class RecordingCreate(_Request):
+    """`POST /v1/recordings`: what to record, how, and where."""
+
+    room_id: str = Field(min_length=1)
+    mode: Mode = "single"
+    stream_type: StreamType = "av"
+    format: OutputFormat = "mp4"
+    folder: str = ""
+    name_rule: str | None = None
+    split_seconds: float | None = Field(default=None, gt=0)
+    max_idle_seconds: float = Field(default=60.0, gt=0)
+    max_duration_seconds: float | None = Field(default=None, gt=0)
+    layout: dict[str, Any] | str | None = None
+    include: list[str] = []
+    exclude: list[str] = []
+    snapshot_seconds: float | None = Field(default=None, gt=0)
+    user_data: str | None = None
+    tags: list[str] = []
+
+    @field_validator("user_data", mode="before")
+    @classmethod
+    def _object_as_text(cls, value: object) -> object:
+        # A JSON object is accepted and kept as its JSON text, as the seeds' UserData is a string.
+        if isinstance(value, dict | list):
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return value
+
+
+class StreamsUpdate(_Request):
+    """`PUT /v1/recordings/{id}/streams`: who is recorded from now on."""
+
+    include: list[str] = []
+    exclude: list[str] = []
+
+
+class LayoutUpdate(_Request):
+    """`PUT /v1/recordings/{id}/layout`: a layout's JSON form or a template id."""
+
+    layout: dict[str, Any] | str
+
+
+class StreamInfo(_Response):
+    """One stream inside a recorded file."""
+
+    type: str
+    codec: str
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+
+
+class RecordedFile(_Response):
+    """A finished file of a recording."""
+
+    file_id: str
+    recording_id: str
+    room_id: str
+    name: str
+    path: str
+    size: int
+    duration: float
+    start: datetime
+    end: datetime
+    streams: list[StreamInfo] = []
+    stream_id: str | None = None
+    user_id: str | None = None
+    part: int = 1
+
+
+class FileList(_Response):
+    """A page of files."""
+
+    items: list[RecordedFile]
+    next: str | None = None
+
+
+class Recording(_Response):
+    """A recording task, its state and its files so far."""
+
+    id: str
+    room_id: str
+    mode: Mode
+    stream_type: StreamType
+    format: OutputFormat
+    state: RecordingState
+    reason: str | None = None
+    folder: str = ""
+    name_rule: str | None = None
+    split_seconds: float | None = None
+    max_idle_seconds: float = 60.0
+    max_duration_seconds: float | None = None
+    snapshot_seconds: float | None = None
+    include: list[str] = []
+    exclude: list[str] = []
+    layout: dict[str, Any] | None = None
+    user_data: str | None = None
+    tags: list[str] = []
+    created: datetime
+    started: datetime | None = None
+    ended: datetime | None = None
+    elapsed: float = 0.0
+    # File name stems by stream id ("" for the mix), and the part number the next file gets.
+    stems: dict[str, str] = {}
+    next_part: int = 1
+    files: list[RecordedFile] = []
+
+
+class RecordingList(_Response):
+    """A page of recordings, newest first."""
+
+    items: list[Recording]
+    next: str | None = None
+
+
+# --- the rest -------------------------------------------------------------------------------------
+
+
+class LayoutPreview(_Request):
+    """`POST /v1/layouts/preview`: render `layout` from `room_id`'s current frames."""
+
+    room_id: str = Field(min_length=1)
+    layout: dict[str, Any] | str
+
+
+class Health(_Response):
+    """`GET /v1/health`."""
+
+    version: str
+    uptime: float
+    free_bytes: int
+    data_dir: str | None = None
+    recordings: int = 0  # active now
+    last_event_id: int = 0  # follow the events from here to see only what comes next
+
+
+class Event(_Response):
+    """One entry of the event log; `id` is the global sequence and the SSE id."""
+
+    id: int
+    type: EventType
+    at: datetime
+    data: dict[str, Any]
+
+
+class ErrorBody(_Response):
+    """Every error answer."""
+
+    code: int
+    name: str
+    message: str

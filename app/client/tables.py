@@ -1,0 +1,202 @@
+"""Plain text for `recdesk-ctl`: the service's resources as aligned tables and detail blocks.
+
+- `table`            columns aligned with two spaces between, sizes and durations right-aligned;
+- `duration`, `size` `1:02:03`, `12.3 MB` (decimal units, as `ls --si` and disk makers count);
+- `rooms_table`, `streams_table`, `recordings_table`, `files_table`  one row per item;
+- `health_detail`, `room_detail`, `recording_detail`  a `key  value` block, then its table;
+- `event_line`       one line per event, for following the stream.
+
+A missing value prints as `-`, so every row has every column.
+
+May import `app.api` and the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from app.api.models import Event, Health, RecordedFile, Recording, Room, Stream
+
+NONE = "-"
+_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()
+) -> str:
+    """Rows under their headers, each column as wide as its widest cell; no trailing spaces."""
+    widths = [len(header) for header in headers]
+    for row in rows:
+        for column, cell in enumerate(row):
+            widths[column] = max(widths[column], len(cell))
+    lines = []
+    for row in (headers, *rows):
+        cells = [
+            cell.rjust(width) if column in right else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def details(pairs: Sequence[tuple[str, str]]) -> str:
+    """`key  value` lines with the values aligned."""
+    width = max((len(key) for key, _ in pairs), default=0)
+    return "\n".join(f"{key.ljust(width)}  {value}".rstrip() for key, value in pairs)
+
+
+def duration(seconds: float | None) -> str:
+    """`1:02:03` for 3723 s, `0:00:05` for 4.6 s; `-` for None."""
+    if seconds is None:
+        return NONE
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def size(count: int | None) -> str:
+    """`512 B`, `12.3 MB`, `1.5 GB`; `-` for None."""
+    if count is None:
+        return NONE
+    if count < 1000:
+        return f"{count} B"
+    value = float(count)
+    unit = 0
+    # Move up while the rounded value would read 1000.0 or more in this unit.
+    while value >= 999.95 and unit < len(_UNITS) - 1:
+        value /= 1000
+        unit += 1
+    return f"{value:.1f} {_UNITS[unit]}"
+
+
+def when(moment: datetime | None) -> str:
+    """A time in the local zone, to the second."""
+    if moment is None:
+        return NONE
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _listed(values: Sequence[str]) -> str:
+    return ", ".join(values) if values else NONE
+
+
+def rooms_table(rooms: Sequence[Room]) -> str:
+    """Rooms: id, name, live, number of streams, active recordings."""
+    rows = [
+        [
+            room.room_id,
+            room.name,
+            "yes" if room.live else "no",
+            str(len(room.streams)),
+            _listed(room.recording),
+        ]
+        for room in rooms
+    ]
+    return table(["ID", "NAME", "LIVE", "STREAMS", "RECORDING"], rows, right={3})
+
+
+def _video(stream: Stream) -> str:
+    if stream.width is None or stream.height is None:
+        return stream.codec or NONE
+    fps = f" {stream.fps:g} fps" if stream.fps else ""
+    return f"{stream.codec or '?'} {stream.width}x{stream.height}{fps}"
+
+
+def _audio(stream: Stream) -> str:
+    if stream.audio_codec is None:
+        return NONE
+    rate = f" {stream.sample_rate / 1000:g} kHz" if stream.sample_rate else ""
+    channels = f" {stream.channels} ch" if stream.channels else ""
+    return f"{stream.audio_codec}{rate}{channels}"
+
+
+def streams_table(streams: Sequence[Stream]) -> str:
+    """A room's streams: id, user, kind, video and audio format, since when."""
+    rows = [[s.stream_id, s.user_id, s.kind, _video(s), _audio(s), when(s.since)] for s in streams]
+    return table(["STREAM", "USER", "KIND", "VIDEO", "AUDIO", "SINCE"], rows)
+
+
+def recordings_table(recordings: Sequence[Recording]) -> str:
+    """Recordings: id, room, mode, state, elapsed time, number of files."""
+    rows = [
+        [r.id, r.room_id, r.mode, r.state, duration(r.elapsed), str(len(r.files))]
+        for r in recordings
+    ]
+    return table(["ID", "ROOM", "MODE", "STATE", "ELAPSED", "FILES"], rows, right={4, 5})
+
+
+def files_table(files: Sequence[RecordedFile]) -> str:
+    """Files: id, name, size, duration, recording."""
+    rows = [[f.file_id, f.name, size(f.size), duration(f.duration), f.recording_id] for f in files]
+    return table(["ID", "NAME", "SIZE", "DURATION", "RECORDING"], rows, right={2, 3})
+
+
+def health_detail(health: Health) -> str:
+    """The service's version, uptime, free space and running recordings."""
+    return details(
+        [
+            ("version", health.version),
+            ("uptime", duration(health.uptime)),
+            ("free", size(health.free_bytes)),
+            ("data dir", health.data_dir or NONE),
+            ("recordings", str(health.recordings)),
+        ]
+    )
+
+
+def room_detail(room: Room) -> str:
+    """A room's fields, then its streams."""
+    head = details(
+        [
+            ("room", room.room_id),
+            ("name", room.name),
+            ("live", "yes" if room.live else "no"),
+            ("recording", _listed(room.recording)),
+        ]
+    )
+    return f"{head}\n\n{streams_table(room.streams)}"
+
+
+def recording_detail(recording: Recording) -> str:
+    """A recording's settings, state and timings, then its files."""
+    state = f"{recording.state} ({recording.reason})" if recording.reason else recording.state
+    layout = recording.layout.get("template") if recording.layout else None
+    head = details(
+        [
+            ("recording", recording.id),
+            ("room", recording.room_id),
+            ("mode", f"{recording.mode}, {recording.stream_type}, {recording.format}"),
+            ("state", state),
+            ("elapsed", duration(recording.elapsed)),
+            ("created", when(recording.created)),
+            ("started", when(recording.started)),
+            ("ended", when(recording.ended)),
+            ("layout", str(layout) if layout else NONE),
+            ("include", _listed(recording.include)),
+            ("exclude", _listed(recording.exclude)),
+            ("tags", _listed(recording.tags)),
+            ("user data", recording.user_data or NONE),
+        ]
+    )
+    if not recording.files:
+        return head
+    return f"{head}\n\n{files_table(recording.files)}"
+
+
+def _field(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("stream_id"), str):
+        return str(value["stream_id"])  # a whole stream is too long for a line; its id will do
+    return json.dumps(value, separators=(",", ":"))
+
+
+def event_line(event: Event) -> str:
+    """`id  time  type  key=value ...` for one event; empty values are left out."""
+    fields = " ".join(
+        f"{key}={_field(value)}" for key, value in event.data.items() if value is not None
+    )
+    return f"{event.id}  {when(event.at)}  {event.type}  {fields}".rstrip()

@@ -1,0 +1,162 @@
+"""The service's ASGI app: `create_app(settings)`, its lifespan, its errors and its docs.
+
+Nothing happens at import or in `create_app`; the lifespan opens the store, starts the room
+provider and the task manager, and closes them in reverse order. Every error leaves as
+`{code, name, message}` (`app.api.errors`): a malformed body is 400, a field of the wrong type or
+value 422, an unknown id 404, a conflicting state 409; anything unexpected is logged and answered
+500 with the same shape, never a stack trace. `/docs` serves Swagger UI from files installed with
+the service, so it works offline.
+
+May import `app.api`, `app.service` siblings, FastAPI and the standard library.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from app.api.errors import ApiError, ErrorCode
+from app.service.eventlog import EventLog
+from app.service.rooms.base import RoomChange, RoomProvider
+from app.service.settings import Settings
+from app.service.store import Store
+from app.service.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Service:
+    """What the routes work with, built by the lifespan."""
+
+    settings: Settings
+    store: Store
+    events: EventLog
+    rooms: RoomProvider
+    tasks: TaskManager
+    started: float
+    version: str
+
+
+def _provider(settings: Settings) -> RoomProvider:
+    if settings.demo:
+        from app.service.rooms.demo import DemoRooms
+
+        return DemoRooms(settings.media_dir, churn=settings.demo_churn)
+    from app.service.rooms.static import NoRooms
+
+    return NoRooms()
+
+
+def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> FastAPI:
+    """The service for `settings`; `rooms` replaces the provider the settings choose."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.recordings_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(settings.database)
+        events = EventLog(store)
+        provider = rooms if rooms is not None else _provider(settings)
+        tasks = TaskManager(settings, store, events, provider)
+        service = Service(
+            settings, store, events, provider, tasks, time.monotonic(), version("recdesk")
+        )
+        app.state.service = service
+
+        def changed(change: RoomChange) -> None:
+            tasks.room_changed(change)
+
+        try:
+            await tasks.start()
+            await provider.start(changed)
+            yield
+        finally:
+            await events.close()
+            await tasks.close()
+            await provider.stop()
+            store.close()
+
+    app = FastAPI(
+        title="RecDesk recording service",
+        version=version("recdesk"),
+        summary="Record real-time audio/video rooms: single-stream or mixed, in parts.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    _errors(app)
+    _docs(app)
+    from app.service.routes import demo, files, meta, recordings
+    from app.service.routes import rooms as room_routes
+
+    for module in (meta, room_routes, recordings, files):
+        app.include_router(module.router)
+    if settings.demo:
+        app.include_router(demo.router)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.code.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return api_error_response(_validation_error(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = ErrorCode.not_found if exc.status_code == 404 else ErrorCode.malformed_request
+        body = {"code": code.number, "name": code.name, "message": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("%s %s failed", request.method, request.url.path)
+        return api_error_response(ApiError(ErrorCode.internal, f"the service failed: {exc}"))
+
+
+def api_error_response(error: ApiError) -> JSONResponse:
+    """The JSON answer for an `ApiError`."""
+    return JSONResponse(error.body(), status_code=error.code.status)
+
+
+def _validation_error(exc: RequestValidationError) -> ApiError:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        if error.get("type") == "json_invalid":
+            return ApiError(ErrorCode.malformed_request, "the body is not valid JSON")
+        if not where and error.get("type") in ("model_attributes_type", "dict_type", "missing"):
+            return ApiError(ErrorCode.malformed_request, "the body must be a JSON object")
+        problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+    return ApiError(ErrorCode.invalid_value, "; ".join(problems) or "invalid request")
+
+
+def _docs(app: FastAPI) -> None:
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )

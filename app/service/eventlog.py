@@ -1,0 +1,63 @@
+"""The event log: every room change, task transition and finished file, in one global sequence.
+
+`EventLog.publish` stores the event (its id is the SSE id) and wakes every listener; `follow`
+yields what was stored after an id, then each new event as it comes, so a client that reconnects
+with `Last-Event-ID` misses nothing and sees nothing twice, whatever happened while it was away.
+
+May import `app.api`, `app.service.store` and the standard library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from app.api.models import Event, EventType
+from app.service.store import Store
+
+# A quiet stream still sends something this often, so proxies and clients see it is alive.
+KEEPALIVE = 15.0
+
+
+class EventLog:
+    """Stores events and hands them to whoever follows the log."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._changed = asyncio.Condition()
+        self._closed = False
+
+    def publish(self, type: EventType, data: dict[str, Any]) -> Event:
+        """Store an event and wake the followers (called on the event loop's thread)."""
+        event = self._store.append_event(type, data)
+        asyncio.get_running_loop().create_task(self._notify())
+        return event
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def close(self) -> None:
+        """End every `follow` (at shutdown)."""
+        self._closed = True
+        await self._notify()
+
+    async def follow(
+        self, after: int, *, keepalive: float = KEEPALIVE
+    ) -> AsyncIterator[Event | None]:
+        """Events after id `after`, then new ones as they come; None: nothing new for a while."""
+        while not self._closed:
+            events = self._store.events_after(after)
+            if events:
+                for event in events:
+                    yield event
+                after = events[-1].id
+                continue
+            async with self._changed:
+                if self._store.last_event_id() > after or self._closed:
+                    continue
+                try:
+                    await asyncio.wait_for(self._changed.wait(), keepalive)
+                except TimeoutError:
+                    yield None

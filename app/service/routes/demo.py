@@ -1,0 +1,45 @@
+"""Demo controls (only with `--demo`): make a participant join or leave a demo room now.
+
+Operators use them to show what a recording does when people come and go; tests use them to
+make it happen at a known moment.
+
+May import `app.api`, `app.service` siblings, FastAPI and the standard library.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api.errors import ApiError, ErrorCode
+from app.api.models import Room
+from app.service.routes.deps import ServiceDep
+
+router = APIRouter(prefix="/v1/demo/rooms", tags=["demo"])
+
+
+@router.post("/{room_id}/users/{user_id}/join", response_model=Room)
+async def join(room_id: str, user_id: str, service: ServiceDep) -> Room:
+    """The user's streams join the room (again)."""
+    return _act(service, room_id, user_id, join=True)
+
+
+@router.post("/{room_id}/users/{user_id}/leave", response_model=Room)
+async def leave(room_id: str, user_id: str, service: ServiceDep) -> Room:
+    """The user's streams leave the room."""
+    return _act(service, room_id, user_id, join=False)
+
+
+def _act(service: ServiceDep, room_id: str, user_id: str, *, join: bool) -> Room:
+    from app.service.rooms.demo import DemoRooms
+
+    rooms = service.rooms
+    if not isinstance(rooms, DemoRooms):
+        raise ApiError(ErrorCode.not_found, "demo controls exist only with --demo")
+    # Unknown rooms and users are ApiErrors from the provider itself.
+    if join:
+        rooms.join(room_id, user_id)
+    else:
+        rooms.leave(room_id, user_id)
+    state = rooms.room(room_id)
+    assert state is not None
+    return state.to_api(service.tasks.active_ids(room_id))

@@ -1,0 +1,94 @@
+"""Health, the event stream (server-sent events) and layout previews.
+
+`GET /v1/events` sends each stored event as `id: N`, `event: TYPE`, `data: {Event JSON}`; it
+starts after `Last-Event-ID` (or `?since=N`), so a client that reconnects resumes where it was.
+Without either it starts with new events only; `since=0` replays the whole log.
+
+May import `app.api`, `app.service` siblings, FastAPI and the standard library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from shutil import disk_usage
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from app.api.errors import ApiError, ErrorCode
+from app.api.models import Health, LayoutPreview
+from app.service.layouts import preview_jpeg, resolve_layout
+from app.service.routes.deps import ServiceDep
+
+router = APIRouter(prefix="/v1")
+
+_JPEG: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/jpeg": {}}, "description": "a JPEG picture"}
+}
+
+
+@router.get("/health", response_model=Health, tags=["service"])
+async def health(service: ServiceDep) -> Health:
+    """Version, uptime, and the free space where recordings are written."""
+    folder = service.settings.recordings_dir
+    return Health(
+        version=service.version,
+        uptime=round(time.monotonic() - service.started, 3),
+        free_bytes=disk_usage(folder if folder.exists() else service.settings.data_dir).free,
+        data_dir=str(service.settings.data_dir),
+        recordings=service.tasks.active_count,
+        last_event_id=service.store.last_event_id(),
+    )
+
+
+@router.get(
+    "/events",
+    tags=["events"],
+    responses={200: {"content": {"text/event-stream": {}}, "description": "server-sent events"}},
+)
+async def events(
+    service: ServiceDep,
+    request: Request,
+    since: Annotated[int | None, Query(ge=0)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """Every event after `Last-Event-ID` (or `since`), then each new one as it happens."""
+    after = since
+    if last_event_id is not None:
+        try:
+            after = max(0, int(last_event_id))
+        except ValueError as exc:
+            raise ApiError(ErrorCode.invalid_value, "Last-Event-ID: not an event id") from exc
+    start = service.store.last_event_id() if after is None else after
+
+    async def stream() -> AsyncIterator[bytes]:
+        yield b"retry: 1000\n\n"
+        async for event in service.events.follow(start):
+            if await request.is_disconnected():
+                return
+            if event is None:
+                yield b": keep-alive\n\n"
+                continue
+            data = json.dumps(event.model_dump(mode="json"), separators=(",", ":"))
+            yield f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n".encode()
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post("/layouts/preview", tags=["layouts"], response_class=Response, responses=_JPEG)
+async def preview(body: LayoutPreview, service: ServiceDep) -> Response:
+    """One frame of `layout`, rendered by the compositor from the room's current pictures."""
+    room = service.rooms.room(body.room_id)
+    if room is None:
+        raise ApiError(ErrorCode.room_not_found, f"no room {body.room_id!r}")
+    layout = resolve_layout(body.layout, room.streams.values())
+    jpeg = await asyncio.to_thread(preview_jpeg, layout, dict(room.streams))
+    return Response(jpeg, media_type="image/jpeg")

@@ -1,0 +1,45 @@
+"""The service's settings: validated into one frozen object before anything is built.
+
+May import the standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `create_app` needs; `recdesk-server`'s flags fill it."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    demo: bool = False
+    # Where the demo rooms' generated media is kept (default: DATA_DIR/demo-media); tests share one.
+    demo_media_dir: Path | None = None
+    # Demo participants join and leave over time; tests turn it off and drive joins themselves.
+    demo_churn: bool = True
+    # A worker that sends no heartbeat for this long is killed and restarted into a new part.
+    heartbeat_timeout: float = 5.0
+    # A recording that writes no media for this long after its start fails.
+    first_media_timeout: float = 30.0
+    # Workers kept started and waiting, so a recording starts without a process start-up.
+    warm_workers: int = 1
+    page_size: int = 50
+
+    @property
+    def recordings_dir(self) -> Path:
+        """Where recordings are written; a request's `folder` is relative to it."""
+        return self.data_dir / "recordings"
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file."""
+        return self.data_dir / "recdesk.sqlite3"
+
+    @property
+    def media_dir(self) -> Path:
+        """The demo media folder."""
+        return self.demo_media_dir or self.data_dir / "demo-media"

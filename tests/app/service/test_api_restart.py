@@ -1,0 +1,164 @@
+"""The service and its workers die and come back; recordings go on and no file is forgotten."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import av
+import httpx
+import pytest
+
+from app.api.models import Recording
+from app.client.client import RecDeskClient
+from tests.helpers.service import ServiceProcess, run, wait_until
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _writing(pid: int, folder: Path) -> bool:
+    try:
+        return any(
+            os.readlink(fd).startswith(str(folder)) for fd in Path(f"/proc/{pid}/fd").iterdir()
+        )
+    except OSError:
+        return False
+
+
+def _gone(pids: list[int], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while any(Path(f"/proc/{p}").exists() for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+async def _recording(url: str, rec_id: str) -> Recording | None:
+    async with RecDeskClient(url) as api:
+        rec = await api.recording(rec_id)
+        return rec if rec.state == "recording" else None
+
+
+def _start(service: ServiceProcess, **fields: object) -> Recording:
+    async def go() -> Recording:
+        async with RecDeskClient(service.url) as api:
+            rec = await api.start_recording(room_id="call", **fields)
+            await wait_until(lambda: _recording(service.url, rec.id))
+            await asyncio.sleep(1.5)
+            return rec
+
+    return run(go())
+
+
+def _stop(service: ServiceProcess, rec_id: str) -> Recording:
+    async def go() -> Recording:
+        async with RecDeskClient(service.url) as api:
+            await wait_until(lambda: _recording(service.url, rec_id), timeout=60)
+            await asyncio.sleep(1.5)
+            return await api.stop(rec_id)
+
+    return run(go())
+
+
+def _playable(service: ServiceProcess, rec: Recording) -> list[float]:
+    durations = []
+    for f in rec.files:
+        with av.open(str(service.data_dir / f.path)) as container:
+            durations.append(float(container.duration or 0) / 1e6)
+    return durations
+
+
+@pytest.fixture
+def own_service(tmp_path: Path, demo_media: Path):
+    service = ServiceProcess(tmp_path / "data", demo_media).start()
+    service.wait_rooms("call")
+    yield service
+    service.stop()
+
+
+def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
+    rec = _start(own_service, mode="mixed")
+    assert own_service.process is not None
+    workers = _children(own_service.process.pid)
+    assert own_service.stop() == 0
+    assert _gone(workers), "workers outlived their service"
+    own_service.start().wait_rooms("call")
+    done = _stop(own_service, rec.id)
+    assert done.state == "completed"
+    assert [f.part for f in done.files] == [1, 2]
+    assert all(d > 1.0 for d in _playable(own_service, done))
+
+
+def test_killed_service_leaves_no_orphans_and_loses_no_file(own_service: ServiceProcess):
+    rec = _start(own_service, mode="single", stream_type="video", format="mkv")
+    assert own_service.process is not None
+    workers = _children(own_service.process.pid)
+    own_service.kill()
+    assert _gone(workers), "workers outlived their killed service"
+    own_service.start().wait_rooms("call")
+    done = _stop(own_service, rec.id)
+    parts = sorted(f.part for f in done.files)
+    assert parts.count(1) == 2  # two streams, before and after
+    assert parts.count(2) == 2
+    assert all(d > 0.5 for d in _playable(own_service, done))
+
+
+def test_killed_worker_is_restarted_into_the_next_part(own_service: ServiceProcess):
+    rec = _start(own_service, mode="mixed", format="mp4")
+    assert own_service.process is not None
+    folder = own_service.data_dir / "recordings"
+    [worker] = [p for p in _children(own_service.process.pid) if _writing(p, folder)]
+    os.kill(worker, 9)
+    done = _stop(own_service, rec.id)
+    assert done.state == "completed"
+    assert [f.part for f in done.files] == [1, 2]
+    first, second = _playable(own_service, done)
+    assert first > 1.0
+    assert second > 1.0
+
+
+def test_no_media_fails_and_nothing_left_stops_as_idle(tmp_path: Path, demo_media: Path):
+    service = ServiceProcess(tmp_path / "data", demo_media, "--first-media-timeout", "1.5").start()
+    try:
+        service.wait_rooms("call")
+
+        async def go() -> tuple[Recording, Recording]:
+            async with RecDeskClient(service.url) as api:
+                empty = await api.start_recording(room_id="empty")
+                failed = await wait_until(lambda: _ended(api, empty.id), timeout=30)
+                rec = await api.start_recording(room_id="call", max_idle_seconds=1)
+                await wait_until(lambda: _recording(service.url, rec.id))
+                async with httpx.AsyncClient() as http:
+                    for stream in (await api.room("call")).streams:
+                        await http.post(
+                            f"{service.url}/v1/demo/rooms/call/users/{stream.user_id}/leave"
+                        )
+                idle = await wait_until(lambda: _ended(api, rec.id), timeout=30)
+                return failed, idle
+
+        failed, idle = run(go())
+        assert (failed.state, failed.reason) == ("failed", "no media within 1.5 s of start")
+        assert (idle.state, idle.reason) == ("completed", "idle")
+        assert len(idle.files) == 2
+    finally:
+        service.stop()
+
+
+async def _ended(api: RecDeskClient, rec_id: str) -> Recording | None:
+    rec = await api.recording(rec_id)
+    return rec if rec.state in ("completed", "failed") else None

@@ -1,0 +1,107 @@
+"""A real `recdesk-server` on loopback, in its own process, for tests that drive it over HTTP.
+
+The service runs as users run it (`python -m app.service.main --port 0 ...`); the test reads the
+`{"url": ...}` line, waits for `/v1/health`, and can stop it gracefully (SIGTERM), kill it
+(SIGKILL) or start it again on the same data dir.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+class ServiceProcess:
+    """One `recdesk-server` process."""
+
+    def __init__(self, data_dir: Path, media_dir: Path | None = None, *extra: str) -> None:
+        self.data_dir = data_dir
+        self.media_dir = media_dir
+        self.extra = extra
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.log = data_dir.parent / f"{data_dir.name}-service.log"
+
+    def start(self, timeout: float = 60.0) -> ServiceProcess:
+        """Start it and wait until it answers."""
+        command = [sys.executable, "-m", "app.service.main", "--port", "0"]
+        command += ["--data-dir", str(self.data_dir), "--log-level", "info"]
+        if self.media_dir is not None:
+            command += ["--demo", "--no-churn", "--demo-media-dir", str(self.media_dir)]
+        command += list(self.extra)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=log, text=True, env=dict(os.environ)
+            )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, f"the service printed nothing; see {self.log}:\n{self.log.read_text()}"
+        self.url = json.loads(line)["url"]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                httpx.get(self.url + "/v1/health", timeout=2).raise_for_status()
+                return self
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def wait_rooms(self, *room_ids: str, timeout: float = 60.0) -> None:
+        """Wait until these rooms are listed and live."""
+        deadline = time.monotonic() + timeout
+        while True:
+            items = httpx.get(self.url + "/v1/rooms", timeout=5).json()["items"]
+            live = {r["room_id"] for r in items if r["live"]}
+            if set(room_ids) <= live:
+                return
+            assert time.monotonic() < deadline, f"rooms {room_ids} not live; have {live}"
+            time.sleep(0.1)
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM, and wait for it to finish."""
+        if self.process is None or self.process.poll() is not None:
+            return None if self.process is None else self.process.returncode
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: what a crash looks like."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run an async scenario from a plain test."""
+    return asyncio.run(coro)
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[T | None]], *, timeout: float = 30.0, every: float = 0.1
+) -> T:
+    """Poll `check` until it returns something other than None/False."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(every)
