@@ -47,7 +47,6 @@ class ErrorCode(Enum):
     recording_active = _Code(40901, 409, 30000415, "the room already records in this mode")
     recording_stopped = _Code(40902, 409, 30000412, "the recording has already stopped")
     recording_state = _Code(40903, 409, None, "the recording cannot do this in its state")
-    room_not_live = _Code(40904, 409, None, "the room has no stream to record")
     internal = _Code(50001, 500, None, "the service failed; its log says why")
     unavailable = _Code(50301, 503, None, "the service is starting or stopping")
 

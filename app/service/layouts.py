@@ -24,8 +24,16 @@ from app.service.rooms.base import LiveStream
 DEFAULT_CANVAS = Canvas(width=1280, height=720, fps=30)
 
 
-def resolve_layout(spec: Mapping[str, Any] | str, streams: Iterable[LiveStream]) -> Layout:
-    """The layout `spec` stands for, for these streams; `ApiError` when it is not valid."""
+def resolve_layout(
+    spec: Mapping[str, Any] | str,
+    streams: Iterable[LiveStream],
+    *,
+    canvas: Canvas = DEFAULT_CANVAS,
+) -> Layout:
+    """The layout `spec` stands for, for these streams; `ApiError` when it is not valid.
+
+    A template is arranged on `canvas` (a running mix's own, when it changes layout).
+    """
     refs = [StreamRef(s.stream_id, s.kind) for s in streams]
     try:
         if isinstance(spec, str):
@@ -34,8 +42,7 @@ def resolve_layout(spec: Mapping[str, Any] | str, streams: Iterable[LiveStream])
                     f"layout: unknown template {spec!r}; use one of {', '.join(TEMPLATES)} "
                     "or a layout object"
                 )
-            regions = arrange(spec, DEFAULT_CANVAS, refs)
-            return Layout(template=spec, canvas=DEFAULT_CANVAS, regions=regions)
+            return Layout(template=spec, canvas=canvas, regions=arrange(spec, canvas, refs))
         layout = Layout.from_json(spec)
         layout.validate()
         return layout

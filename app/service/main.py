@@ -1,9 +1,10 @@
 """`recdesk-server`: parse the flags into `Settings`, build the app, serve it with uvicorn.
 
 With `--port 0` the service takes a free port and prints one JSON line, `{"url": "http://..."}`,
-on stdout before anything else, so whoever started it (the desktop app, a test) knows where it is.
-It listens on loopback unless `--host` says otherwise. SIGINT/SIGTERM stop it cleanly: workers
-finish the part they write, and active recordings go on after the next start.
+on stdout before anything else, so whoever started it (the desktop app, a test) knows where it
+is; nothing else is written to stdout (logs go to stderr). It listens on loopback unless `--host`
+says otherwise. SIGINT/SIGTERM stop it cleanly: workers finish the part they write, and active
+recordings go on after the next start.
 
 May import `app.service` siblings, uvicorn and the standard library.
 """
@@ -94,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = uvicorn.Config(
         create_app(settings),
         log_level=args.log_level,
+        # Logs, uvicorn's included, go to stderr: stdout carries only the URL line, and a parent
+        # that reads nothing more from it must never see the service block on a full pipe.
+        log_config=None,
         timeout_graceful_shutdown=2,
         lifespan="on",
     )

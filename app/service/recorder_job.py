@@ -39,7 +39,6 @@ from app.media.sources import MediaSource, open_source, parse_source
 
 Mode = Literal["single", "mixed"]
 MODES: tuple[str, ...] = get_args(Mode)
-PART = "{part}"
 DEFAULT_MAX_IDLE = 60.0
 # The canvas of a mix whose job gives no layout.
 DEFAULT_CANVAS = Canvas(width=1280, height=720, fps=30)
@@ -185,15 +184,6 @@ def check_stem(stem: str, where: str) -> None:
     """A stem names a file in the job's folder: no folders, not empty."""
     if not stem or stem in (".", "..") or "/" in stem or "\\" in stem or "\0" in stem:
         raise JobError(f"{where}: must be a file name without folders, got {stem!r}")
-
-
-def part_name(stem: str, number: int, *, numbered: bool) -> str:
-    """The name (no extension) of part `number` of `stem`; `numbered` when the output is split."""
-    if PART in stem:
-        return stem.replace(PART, f"{number:03d}")
-    if numbered or number > 1:
-        return f"{stem}-{number:03d}"
-    return stem
 
 
 def check_folder(folder: Path) -> None:

@@ -2,7 +2,7 @@
 
 Single mode builds these for each stream, mixed mode once for the mix. The outputs follow
 `app.media.plan.plan_outputs` for the job's stream type and format, are named by the job's rule
-(`app.service.recorder_job.part_name`), and are split into parts when the job says so. The part
+(`app.service.naming.part_name`), and are split into parts when the job says so. The part
 numbers start at the number asked for, moved past any file already on disk: a worker never writes
 over a file, not even one a crashed worker left for `app.media.recover` (a part whose name is
 taken gets the next free number).
@@ -28,7 +28,8 @@ from app.media.sinks.container import ContainerSink, StreamInput
 from app.media.sinks.parts import PartedSink
 from app.media.snapshots import Snapshot, Snapshotter
 from app.media.sources import MediaSource
-from app.service.recorder_job import Job, part_name
+from app.service.naming import part_name
+from app.service.recorder_job import Job
 
 # Parts looked at past the one asked for, to find one whose files are all new.
 _MAX_SKIPPED_PARTS = 1000
@@ -50,9 +51,7 @@ class PartNames:
 
     def path(self, number: int) -> Path:
         """The file of part `number` (without remembering it)."""
-        return self._folder / (
-            part_name(self._stem, number, numbered=self._numbered) + self._suffix
-        )
+        return self._folder / (part_name(self._stem, number, split=self._numbered) + self._suffix)
 
     def __call__(self, number: int) -> Path:
         """The file of part `number` (or a later free one), about to be written."""
@@ -124,7 +123,7 @@ def build_outputs(
     if video is not None:
         snapshots = Snapshotter(
             video,
-            job.folder / part_name(stem, first, numbered=numbered),
+            job.folder / part_name(stem, first, split=numbered),
             every=job.snapshot_seconds,
             on_snapshot=on_snapshot,
         )

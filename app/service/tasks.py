@@ -29,6 +29,7 @@ from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Recording, RecordingCreate, RecordingState, StreamsUpdate
+from app.layout.model import Layout
 from app.media.fileinfo import FileInfo
 from app.service.eventlog import EventLog
 from app.service.layouts import resolve_layout
@@ -187,7 +188,20 @@ class TaskManager:
             raise ApiError(
                 ErrorCode.recording_state, f"recording {recording_id} is single-stream: no layout"
             )
-        layout = resolve_layout(spec, task.streams.values()).to_json()
+        assert task.rec.layout is not None  # every mixed recording has one
+        current = Layout.from_json(task.rec.layout).canvas
+        new = resolve_layout(spec, task.streams.values(), canvas=current)
+        if (new.canvas.width, new.canvas.height, new.canvas.fps) != (
+            current.width,
+            current.height,
+            current.fps,
+        ):
+            raise ApiError(
+                ErrorCode.invalid_layout,
+                f"canvas: a recording keeps its size and rate; this one records "
+                f"{current.width}x{current.height} at {current.fps} fps",
+            )
+        layout = new.to_json()
         task.rec.layout = layout
         self._store.update_recording(task.rec)
         await self._runner.send(task, {"cmd": "layout", "layout": layout})

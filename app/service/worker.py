@@ -7,7 +7,7 @@ in JSON lines:
 worker                                   service
 {"event": "ready"}                 ──▶                 the engine is imported; a warm worker waits
                                    ◀──  {"task_id": ..., "mode": ..., ...}      the job (one line)
-{"event": "heartbeat"}             ──▶  every second, from `ready` until the end
+{"event": "heartbeat"}             ──▶  every second, from the job until the end
 {"event": "started"} · "file" · "snapshot" · "paused" · "resumed" · "source-lost" ·
 "source-back" · "stream-ended" · "warning"                      as they happen
                                    ◀──  {"cmd": "pause" | "resume" | "stop" | "snapshot"}
@@ -102,12 +102,18 @@ class Lines:
 
 
 class _Heartbeat:
-    """`{"event": "heartbeat"}` every second, from a thread, until stopped."""
+    """`{"event": "heartbeat"}` every second, from a thread, from `start` until stopped.
+
+    A warm worker waiting for its job sends none: nobody reads its output yet, and a pipe left to
+    fill would block it.
+    """
 
     def __init__(self, output: Output) -> None:
         self._output = output
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+
+    def start(self) -> None:
         self._thread.start()
 
     def _beat(self) -> None:
@@ -116,7 +122,8 @@ class _Heartbeat:
 
     def stop(self) -> None:
         self._stopped.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 class _Signalled(Exception):
@@ -130,7 +137,7 @@ def main() -> int:
     heartbeat = _Heartbeat(output)
     output.emit({"event": "ready"})
     try:
-        ending = _serve(output, Lines(0))
+        ending = _serve(output, Lines(0), heartbeat)
     except _Signalled:
         ending = Ending("stopped")
     for signum in (signal.SIGTERM, signal.SIGINT):  # ending anyway: nothing more to stop
@@ -141,7 +148,7 @@ def main() -> int:
     return 1 if ending.reason == "error" else 0
 
 
-def _serve(output: Output, lines: Lines) -> Ending:
+def _serve(output: Output, lines: Lines, heartbeat: _Heartbeat) -> Ending:
     signalled = threading.Event()
     recorder: Recorder | None = None
 
@@ -156,6 +163,7 @@ def _serve(output: Output, lines: Lines) -> Ending:
     line = lines.next()
     if line is None:
         return Ending("service-gone")
+    heartbeat.start()
     try:
         job = parse_job(_json(line, "job"))
         check_folder(job.folder)

@@ -47,7 +47,6 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.recording_active: AlreadyRecording,
     ErrorCode.recording_stopped: AlreadyStopped,
     ErrorCode.recording_state: WrongState,
-    ErrorCode.room_not_live: Conflict,
     ErrorCode.internal: ServerFailure,
     ErrorCode.unavailable: ServerFailure,
 }

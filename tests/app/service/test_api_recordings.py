@@ -11,7 +11,7 @@ import pytest
 
 from app.api.models import Recording
 from app.client.client import RecDeskClient
-from app.client.errors import AlreadyRecording, AlreadyStopped, RoomNotFound
+from app.client.errors import AlreadyRecording, AlreadyStopped, InvalidRequest, RoomNotFound
 from tests.helpers.service import ServiceProcess, run, wait_until
 
 
@@ -99,6 +99,17 @@ def test_mixed_recording_with_a_layout_change(service: ServiceProcess):
             assert rec.layout["template"] == "grid"
             await wait_until(lambda: _state(api, rec.id, "recording"))
             await asyncio.sleep(1.0)
+            smaller = {
+                "version": 1,
+                "template": "custom",
+                "canvas": {"width": 640, "height": 360, "fps": 30},
+                "regions": [],
+            }
+            with pytest.raises(InvalidRequest) as refused:
+                await api.set_layout(rec.id, smaller)
+            assert refused.value.number == 42202
+            assert "640x360" not in refused.value.message
+            assert "1280x720" in refused.value.message
             changed = await api.set_layout(rec.id, "speaker")
             assert changed.layout is not None
             assert changed.layout["template"] == "speaker"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.service.recorder_job import JobError, parse_job, part_name
+from app.service.recorder_job import JobError, parse_job
 from app.service.recorder_outputs import PartNames
 
 
@@ -21,20 +21,6 @@ def _job(**fields: Any) -> dict[str, Any]:
         "folder": "/records",
         "streams": [stream],
     } | fields
-
-
-@pytest.mark.parametrize(
-    ("stem", "number", "numbered", "name"),
-    [
-        ("room_{part}", 1, False, "room_001"),
-        ("room_{part}", 12, True, "room_012"),
-        ("room", 1, True, "room-001"),
-        ("room", 3, False, "room-003"),
-        ("room", 1, False, "room"),
-    ],
-)
-def test_part_names_follow_the_stem(stem: str, number: int, numbered: bool, name: str) -> None:
-    assert part_name(stem, number, numbered=numbered) == name
 
 
 def test_a_part_whose_file_exists_takes_the_next_free_number(tmp_path: Path) -> None:
