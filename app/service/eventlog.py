@@ -43,6 +43,12 @@ class EventLog:
         self._closed = True
         await self._notify()
 
+    def close_from(self, loop: asyncio.AbstractEventLoop) -> None:
+        """`close` from outside the loop (a signal handler): open streams end, so a shutdown
+        does not wait for clients that would never hang up by themselves."""
+        self._closed = True
+        loop.call_soon_threadsafe(lambda: loop.create_task(self._notify()))
+
     async def follow(
         self, after: int, *, keepalive: float = KEEPALIVE
     ) -> AsyncIterator[Event | None]:

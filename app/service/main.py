@@ -12,6 +12,7 @@ May import `app.service` siblings, uvicorn and the standard library.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import logging
@@ -21,8 +22,10 @@ import socket
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 
 from app.service.app import create_app
 from app.service.settings import Settings
@@ -92,8 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = sock.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
     print(json.dumps({"url": f"http://{host}:{port}"}), flush=True)
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         log_level=args.log_level,
         # Logs, uvicorn's included, go to stderr: stdout carries only the URL line, and a parent
         # that reads nothing more from it must never see the service block on a full pipe.
@@ -101,16 +105,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout_graceful_shutdown=2,
         lifespan="on",
     )
-    _Server(config).run(sockets=[sock])
+    _Server(config, app).run(sockets=[sock])
     return 0
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, with a stop by signal that ends in exit status 0.
+    """uvicorn's server, with a stop by signal that ends event streams and exit status 0.
 
     uvicorn raises a caught SIGTERM again once it has shut down, so a clean stop would look like
-    a kill to whoever started the service; here the signal only asks for the shutdown.
+    a kill to whoever started the service; here the signal only asks for the shutdown. Open event
+    streams are ended at once, or the shutdown would wait for their clients to hang up.
     """
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self._app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        service = getattr(self._app.state, "service", None)
+        with contextlib.suppress(RuntimeError):  # no loop yet: no stream either
+            if service is not None:
+                service.events.close_from(asyncio.get_running_loop())
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

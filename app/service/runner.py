@@ -86,6 +86,8 @@ class TaskRunner:
         try:
             while True:
                 while not task.streams and task.stop_reason is None:
+                    if self.closing:
+                        raise Shutdown
                     task.changed.clear()
                     await task.changed.wait()
                 if task.stop_reason is not None and not task.streams:

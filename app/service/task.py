@@ -22,6 +22,7 @@ from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, RecordingCreate, RecordingState, StreamInfo
+from app.media.fileinfo import FileInfo
 from app.media.formats import FORMATS
 from app.service.layouts import resolve_layout
 from app.service.naming import (
@@ -168,6 +169,33 @@ class ActiveTask:
             user_id=event.get("user_id"),
             part=int(event.get("part") or 1),
         )
+
+    def recovered_event(self, info: FileInfo, part: int) -> dict[str, Any]:
+        """A file event for a file a dead worker left, with the stream its name belongs to."""
+        owner = next(
+            (
+                sid
+                for sid, stem in self.rec.stems.items()
+                if sid and info.path.name.startswith(stem.split("{part}", 1)[0])
+            ),
+            None,
+        )
+        stream = self.streams.get(owner) if owner else None
+        return info.as_event() | {
+            "stream_id": owner,
+            "user_id": stream.user_id if stream else None,
+            "part": part,
+        }
+
+    def snapshot_event(self, event: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """The `recording.snapshot` event's data for a worker's snapshot."""
+        return {
+            "recording_id": self.id,
+            "room_id": self.rec.room_id,
+            "stream_id": event.get("stream_id"),
+            "path": path,
+            "at": event.get("at"),
+        }
 
     def later(self, name: str, delay: float, callback: Any) -> None:
         """Run `callback` after `delay` seconds, replacing a timer of the same name."""

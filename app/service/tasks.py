@@ -74,6 +74,8 @@ class TaskManager:
     async def close(self) -> None:
         """Let every worker finish its part; active tasks stay active for the next start."""
         await self._runner.close()
+        for task in self._tasks.values():
+            task.changed.set()  # a task waiting for a stream sees the shutdown
         if self._runs:
             await asyncio.wait(self._runs, timeout=20.0)
         for task in self._tasks.values():
@@ -272,16 +274,8 @@ class TaskManager:
             case "file":
                 self._add_file(task, event)
             case "snapshot":
-                self._events.publish(
-                    "recording.snapshot",
-                    {
-                        "recording_id": task.id,
-                        "room_id": task.rec.room_id,
-                        "stream_id": event.get("stream_id"),
-                        "path": self._relative(Path(str(event.get("path")))),
-                        "at": event.get("at"),
-                    },
-                )
+                path = self._relative(Path(str(event.get("path"))))
+                self._events.publish("recording.snapshot", task.snapshot_event(event, path))
             case "stream-ended":
                 stream_id = str(event.get("stream_id"))
                 if task.streams.pop(stream_id, None) is not None:
@@ -293,21 +287,7 @@ class TaskManager:
 
     def file_recovered(self, task: ActiveTask, info: FileInfo, part: int) -> None:
         """A file a dead worker left, finished by recovery."""
-        owner = next(
-            (
-                sid
-                for sid, stem in task.rec.stems.items()
-                if sid and info.path.name.startswith(stem.split("{part}", 1)[0])
-            ),
-            None,
-        )
-        stream = task.streams.get(owner) if owner else None
-        event = info.as_event() | {
-            "stream_id": owner,
-            "user_id": stream.user_id if stream else None,
-            "part": part,
-        }
-        self._add_file(task, event)
+        self._add_file(task, task.recovered_event(info, part))
 
     def known_files(self, task: ActiveTask) -> set[str]:
         """Absolute paths of the task's listed files."""

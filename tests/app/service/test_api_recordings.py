@@ -177,3 +177,34 @@ def test_files_are_found_by_name_and_downloaded_with_range(service: ServiceProce
     )
     assert ranged.status_code == 206
     assert ranged.content == original.read_bytes()[10:110]
+
+
+def test_max_duration_snapshots_and_filters(service: ServiceProcess):
+    async def scenario() -> tuple[Recording, list[Recording]]:
+        async with RecDeskClient(service.url) as api:
+            rec = await api.start_recording(
+                room_id="webinar",
+                stream_type="video",
+                max_duration_seconds=2,
+                snapshot_seconds=1,
+                folder="timed",
+                user_data={"course": 7},
+            )
+            assert rec.user_data == '{"course":7}'
+
+            async def ended() -> Recording | None:
+                now = await api.recording(rec.id)
+                return now if now.state == "completed" else None
+
+            done = await wait_until(ended)
+            listed = await api.recordings(room_id="webinar", state="completed")
+            return done, listed.items
+
+    done, listed = run(scenario())
+    assert done.reason == "max-duration"
+    assert done.id in {r.id for r in listed}
+    assert all(r.room_id == "webinar" and r.state == "completed" for r in listed)
+    for _, duration, _ in _media(service, done):
+        assert abs(duration - 2.0) < 0.5
+    snaps = list((service.data_dir / "recordings" / "timed").glob("*-snap-*.jpg"))
+    assert len(snaps) >= 3  # the camera and the screen, at 0 s and 1 s at least
