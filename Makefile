@@ -7,10 +7,15 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench deps venv format clean
+.PHONY: run test check bench deps venv format clean screenshots
 
 run: $(STAMP)
+	$(BIN)/python -m ui.doctor
 	$(BIN)/recdesk
+
+# PNGs of the main screens (offscreen Qt, against the built-in demo service) in build/screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots build/screenshots
 
 test: deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)

@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -60,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=30.0,
         help="a recording with no media this many seconds after its start fails (default 30)",
     )
+    parser.add_argument(
+        "--watch-parent",
+        action="store_true",
+        help="stop when stdin closes: the process that started the service has gone",
+    )
     parser.add_argument("--log-level", default="warning", help="debug, info, warning, error")
     return parser
 
@@ -92,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    sock.listen(2048)  # connections wait in the backlog until uvicorn serves: none is refused
     port = sock.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
     print(json.dumps({"url": f"http://{host}:{port}"}), flush=True)
@@ -105,8 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout_graceful_shutdown=2,
         lifespan="on",
     )
-    _Server(config, app).run(sockets=[sock])
+    server = _Server(config, app)
+    if args.watch_parent:
+        threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
+    server.run(sockets=[sock])
     return 0
+
+
+def _watch_parent(server: _Server) -> None:
+    """Stop the service once stdin reaches its end: whoever started it has exited or died."""
+    while sys.stdin.buffer.read(4096):
+        pass
+    server.stop_soon()
 
 
 class _Server(uvicorn.Server):
@@ -120,13 +137,27 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
         super().__init__(config)
         self._app = app
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
-        service = getattr(self._app.state, "service", None)
         with contextlib.suppress(RuntimeError):  # no loop yet: no stream either
-            if service is not None:
-                service.events.close_from(asyncio.get_running_loop())
+            self._end_streams(asyncio.get_running_loop())
+
+    def stop_soon(self) -> None:
+        """Ask for the shutdown from another thread."""
+        self.should_exit = True
+        if self._loop is not None:
+            self._end_streams(self._loop)
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    def _end_streams(self, loop: asyncio.AbstractEventLoop) -> None:
+        service = getattr(self._app.state, "service", None)
+        if service is not None:
+            service.events.close_from(loop)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

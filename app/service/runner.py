@@ -122,6 +122,12 @@ class TaskRunner:
             if self.closing:
                 worker.close_input()
                 raise Shutdown
+            if task.stop_reason is not None:
+                # Stopped while this worker was being handed over (the stop found no worker to
+                # tell): it records nothing.
+                worker.close_input()
+                await worker.wait(10.0)
+                return {"event": "ended", "reason": "stopped"}
             await worker.send(task.job())
             while True:
                 event = await worker.next_event(self._heartbeat_timeout)

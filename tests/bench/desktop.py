@@ -1,0 +1,159 @@
+"""The desktop app's responsiveness: cold start, filtering 10,000 rooms, and event-loop stalls.
+
+1. **Cold start to an interactive window**: from spawning `recdesk` (a fresh process) until its
+   main window is shown with the room list filled; against a service already running (`--url`)
+   and with its own embedded service (started by the app, demo media cached); median of runs;
+   targets 2 s and 4 s.
+2. **Filtering 10,000 rooms**: the time of each keystroke's filter on the room list model
+   (`tests.bench.ui_rooms`); target <= 50 ms at the slowest keystroke.
+3. **Longest event-loop stall**: the app with its embedded service, the 9-person `class` room
+   selected (nine thumbnails refreshing every 3 s) and a mixed recording of it running; a 5 ms
+   Qt timer measures the longest gap between its ticks over the window of the run; target <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.helpers.service import ServiceProcess
+
+TARGET_REMOTE = 2.0
+TARGET_EMBEDDED = 4.0
+TARGET_FILTER = 0.050
+TARGET_STALL = 0.050
+MEDIA = Path(".bench/demo-media")
+
+
+@dataclass
+class Result:
+    """Every sample, in seconds."""
+
+    remote: list[float] = field(default_factory=list)
+    embedded: list[float] = field(default_factory=list)
+    keystrokes: list[float] = field(default_factory=list)
+    stall: float = 0.0
+    ticks: int = 0
+
+
+def _cold_start(args: list[str], env: dict[str, str]) -> float:
+    began = time.time()
+    answer = subprocess.run(
+        [sys.executable, "-m", "ui.main", "--exit-when-ready", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    ready = next(json.loads(line) for line in answer.stdout.splitlines() if '"ready"' in line)
+    return float(ready["ready"]) - began
+
+
+def measure(repeats: int, stall_seconds: float) -> Result:
+    """Run everything."""
+    from tests.bench import ui_rooms
+
+    result = Result()
+    media = MEDIA.absolute()
+    with tempfile.TemporaryDirectory(prefix="recdesk-desk-") as tmp:
+        root = Path(tmp)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(root / "config"))
+        service = ServiceProcess(root / "remote", media).start()
+        try:
+            service.wait_rooms("call", timeout=120)
+            for _ in range(repeats):
+                result.remote.append(_cold_start(["--url", service.url], env))
+        finally:
+            service.stop()
+        for n in range(repeats):
+            args = ["--data-dir", str(root / f"app{n}")]
+            args += ["--service-arg=--demo-media-dir", f"--service-arg={media}"]
+            result.embedded.append(_cold_start(args, env))
+        result.keystrokes = ui_rooms.filter_keystrokes(10_000)
+        result.stall, result.ticks = _stall(root / "stall", media, stall_seconds)
+    return result
+
+
+def _stall(data_dir: Path, media: Path, seconds: float) -> tuple[float, int]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import DesktopApp
+
+    qapp = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    desktop = DesktopApp(
+        settings,
+        data_dir=data_dir,
+        service_args=("--demo-media-dir", str(media), "--no-churn"),
+    )
+
+    async def run() -> tuple[float, int]:
+        window = await desktop.start()
+        window.resize(1440, 900)
+        while window.browser.model.rowCount() < 6:
+            await asyncio.sleep(0.05)
+        window.browser.select("class")
+        controls = window.controls
+        controls.form.mode.setCurrentIndex(controls.form.mode.findData("mixed"))
+        controls.start()
+        while controls.recording is None or controls.recording.state != "recording":
+            await asyncio.sleep(0.05)
+        clock = QElapsedTimer()
+        gaps: list[int] = []
+        clock.start()
+        last = [clock.elapsed()]
+
+        def tick() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(tick)
+        timer.start()
+        await asyncio.sleep(seconds)
+        timer.stop()
+        controls.stop()
+        while controls.recording is not None and controls.recording.state != "completed":
+            await asyncio.sleep(0.05)
+        window.close()
+        await desktop.shutdown()
+        return max(gaps) / 1000.0, len(gaps)
+
+    with loop:
+        return loop.run_until_complete(run())
+
+
+def report(result: Result) -> list[str]:
+    """The figures, one per line."""
+
+    def runs(values: list[float]) -> str:
+        return ", ".join(f"{v:.2f}" for v in values)
+
+    keys = result.keystrokes
+    return [
+        f"  cold start, service already running: median {statistics.median(result.remote):.2f} s "
+        f"(runs {runs(result.remote)})",
+        f"  cold start with the embedded service: median {statistics.median(result.embedded):.2f} s"
+        f" (runs {runs(result.embedded)})",
+        f"  filter 10,000 rooms, per keystroke: median {statistics.median(keys) * 1e3:.1f} ms, "
+        f"slowest {max(keys) * 1e3:.1f} ms ({len(keys)} keystrokes)",
+        f"  longest event-loop stall, 9 thumbnails + a mixed recording: "
+        f"{result.stall * 1e3:.0f} ms "
+        f"({result.ticks} ticks of a 5 ms timer)",
+    ]

@@ -1,0 +1,140 @@
+"""What the operator sees at a glance: the status bar's connection, recordings and disk space,
+an error banner that says what happened and what to do, and a tray icon while something records.
+
+May import PySide6, `ui.connection`, `app.api` and the standard library.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QStatusBar,
+    QSystemTrayIcon,
+    QToolButton,
+    QWidget,
+)
+
+from app.api.models import Health
+from ui.connection import Connection
+
+
+def dot_icon(color: str, size: int = 16) -> QIcon:
+    """A round coloured icon (state lights, the tray)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(color))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(2, 2, size - 4, size - 4)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def human_bytes(count: int) -> str:
+    """12.3 GB, 512 MB, ..."""
+    value = float(count)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit in ("B", "kB") else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{count} B"
+
+
+class StatusLine(QObject):
+    """Fills a `QStatusBar` from a connection: state, active recordings, free disk space."""
+
+    def __init__(self, bar: QStatusBar, connection: Connection) -> None:
+        super().__init__(bar)
+        self.state = QLabel()
+        self.recordings = QLabel()
+        self.disk = QLabel()
+        for label in (self.recordings, self.disk, self.state):
+            bar.addPermanentWidget(label)
+        self._connection = connection
+        connection.state_changed.connect(self._state)
+        connection.health_changed.connect(self._health)
+        self._state(connection.state)
+
+    def _state(self, state: str) -> None:
+        where = self.tr("built-in service") if self._connection.embedded else self._connection.url
+        text = {
+            "connecting": self.tr("Connecting to {0}…"),
+            "connected": self.tr("Connected to {0}"),
+            "lost": self.tr("Service lost ({0}) — reconnecting…"),
+            "closed": self.tr("Disconnected from {0}"),
+        }[state].format(where)
+        color = {"connected": "#2e7d32", "lost": "#c62828"}.get(state, "#757575")
+        self.state.setText(f'<span style="color:{color}">●</span> {text}')
+
+    def _health(self, health: Health) -> None:
+        self.recordings.setText(
+            self.tr("{0} recording").format(health.recordings)
+            if health.recordings
+            else self.tr("nothing recording")
+        )
+        self.disk.setText(self.tr("{0} free").format(human_bytes(health.free_bytes)))
+
+
+class ErrorBanner(QWidget):
+    """A dismissable line at the top of the window: what happened, and what to do."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setStyleSheet(
+            "#errorBanner { background: #fdecea; border: 1px solid #f5c6cb; border-radius: 4px; }"
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip(self.tr("Dismiss"))
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_error(self, what: str, todo: str) -> None:
+        """Show an error; replaces the one shown."""
+        self.message.setText(f"<b>{_escape(what)}</b><br>{_escape(todo)}")
+        self.show()
+
+    def text(self) -> str:
+        """What is shown (tests)."""
+        return self.message.text()
+
+
+class Tray(QObject):
+    """A tray icon while the desktop has a tray: red while something records."""
+
+    def __init__(self, connection: Connection, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon: QSystemTrayIcon | None = None
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        self._idle, self._busy = dot_icon("#757575"), dot_icon("#d32f2f")
+        self.icon = QSystemTrayIcon(self._idle, self)
+        self.icon.setToolTip("RecDesk")
+        self.icon.show()
+        connection.health_changed.connect(self._health)
+
+    def _health(self, health: Health) -> None:
+        assert self.icon is not None
+        busy = health.recordings > 0
+        self.icon.setIcon(self._busy if busy else self._idle)
+        self.icon.setToolTip(
+            self.tr("RecDesk — {0} recording").format(health.recordings) if busy else "RecDesk"
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

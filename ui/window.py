@@ -1,0 +1,184 @@
+"""The main window: rooms on the left, the selected room and its record controls, the task list.
+
+```
+┌ menu: File · Room · Help ──────────────────────────────────────────────────────┐
+│ [error banner: what happened — what to do]                                      │
+│ RoomBrowser │ RoomView (streams, thumbnails)        │ RecordControls             │
+│ (search,    ├───────────────────────────────────────┴────────────────────────────│
+│  rooms)     │ TaskList (recordings, their files, actions)                        │
+└ status: connection · recordings · free disk ───────────────────────────────────┘
+```
+
+The widgets each talk to the service through the one `Connection` and run their requests as
+`Operations`, whose failures land in the banner. Geometry and splitter sizes are kept in
+QSettings.
+
+May import PySide6, `ui` siblings, `app.api` and the standard library.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from app.api.models import Room
+from ui.connection import Connection
+from ui.operations import Operations
+from ui.record_controls import RecordControls
+from ui.room_browser import RoomBrowser
+from ui.room_view import RoomView
+from ui.status import ErrorBanner, StatusLine, Tray
+from ui.task_list import TaskList
+
+
+class MainWindow(QMainWindow):
+    """RecDesk's main window for one connection."""
+
+    connect_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, connection: Connection, settings: QSettings) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("RecDesk"))
+        self.connection = connection
+        self.settings = settings
+        self.operations = Operations(self)
+        self.banner = ErrorBanner()
+        self.browser = RoomBrowser(connection, self.operations)
+        self.room_view = RoomView(connection, self.operations)
+        self.controls = RecordControls(connection, self.operations, settings)
+        self.tasks = TaskList(connection, self.operations)
+        self._room_id: str | None = None
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.room_view)
+        top.addWidget(self.controls)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(top)
+        right.addWidget(self.tasks)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([520, 360])  # the streams get the room to show their pictures
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 1000])
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(body)
+
+        self.status = StatusLine(self.statusBar(), connection)
+        self.tray = Tray(connection, self)
+        self._menus()
+        self.operations.failed.connect(self.banner.show_error)
+        self.browser.room_selected.connect(self._select)
+        self.browser.model.dataChanged.connect(self._room_changed)
+        self.browser.model.modelReset.connect(self._room_changed)
+        connection.state_changed.connect(self._connection_state)
+        self._restore()
+
+    # --- menus and shortcuts ----------------------------------------------------------------------
+
+    def _menus(self) -> None:
+        file = self.menuBar().addMenu(self.tr("&File"))
+        self._action(
+            file, self.tr("&Connect to a service…"), "Ctrl+Shift+O", self.connect_requested
+        )
+        self._action(file, self.tr("Open the service's &API page"), None, self._open_docs)
+        file.addSeparator()
+        self._action(file, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        room = self.menuBar().addMenu(self.tr("&Room"))
+        self.search_action = self._action(
+            room, self.tr("&Search rooms"), QKeySequence.StandardKey.Find, self.browser.focus_search
+        )
+        self.start_action = self._action(
+            room, self.tr("&Start recording"), "Ctrl+R", self.controls.start
+        )
+        self.pause_action = self._action(
+            room, self.tr("&Pause or resume recording"), "Ctrl+P", self.controls.toggle_pause
+        )
+        self.stop_action = self._action(
+            room, self.tr("S&top recording"), "Ctrl+Shift+R", self.controls.stop
+        )
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if hasattr(slot, "emit"):
+            action.triggered.connect(slot.emit)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _open_docs(self) -> None:
+        QDesktopServices.openUrl(QUrl(f"{self.connection.url}/docs"))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About RecDesk"),
+            self.tr(
+                "<h3>RecDesk</h3><p>Record real-time audio/video rooms: single-stream or mixed, "
+                "in parts, with pause and resume.</p><p>Connected to {0}</p>"
+            ).format(self.connection.url),
+        )
+
+    # --- the selected room ------------------------------------------------------------------------
+
+    def _select(self, room_id: str) -> None:
+        self._room_id = room_id
+        room = self._room(room_id)
+        self.room_view.set_room(room)
+        self.controls.set_room(room)
+
+    def _room_changed(self, *_: object) -> None:
+        if self._room_id is None:
+            return
+        room = self._room(self._room_id)
+        if room is not None:
+            self.controls.set_room(room)
+
+    def _room(self, room_id: str) -> Room | None:
+        row = self.browser.model.row_of(room_id)
+        return None if row is None or row < 0 else self.browser.model.room_at(row)
+
+    def _connection_state(self, state: str) -> None:
+        if state == "connected":
+            self.banner.hide()
+        elif state == "lost":
+            self.banner.show_error(
+                self.tr("The recording service does not answer."),
+                self.tr(
+                    "RecDesk reconnects by itself as soon as it is back; what you typed is kept."
+                ),
+            )
+
+    # --- window state -----------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        sizes = self.settings.value("window/splitter")
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Keep the geometry, then let the app shut down."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        super().closeEvent(event)
+        self.closed.emit()
