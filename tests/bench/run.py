@@ -2,7 +2,8 @@
 what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service] [--ffmpeg PATH]
+python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop]
+                          [--ffmpeg PATH]
                           [--join-window S] [--strict]
 ```
 
@@ -34,6 +35,14 @@ Three say how the recording service answers (`service`, a real `recdesk-server -
 10. `GET /v1/recordings` latency at a fixed open-loop rate, p50 and p99, as ratios to
     `GET /v1/health` in the same run (targets <= 3x).
 
+Four say how the desktop app feels (`desktop`):
+
+11. cold start to an interactive window (rooms listed) against a running service (target <= 2 s)
+    and with its own embedded service (target <= 4 s), medians;
+12. filtering 10,000 rooms, the slowest keystroke (target <= 50 ms);
+13. the longest event-loop stall while nine thumbnails refresh and a mixed recording runs
+    (target <= 50 ms).
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -44,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -51,6 +61,7 @@ from dataclasses import dataclass
 
 from tests.bench import (
     concurrency,
+    desktop,
     mix_cpu,
     mix_rooms,
     remux_cpu,
@@ -86,6 +97,8 @@ class Settings:
     service_repeats: int
     service_rate: float
     service_seconds: float
+    desktop_repeats: int
+    stall_seconds: float
     live_clip_seconds: int = 30
     mix_clip_seconds: int = 60
 
@@ -107,6 +120,8 @@ FULL = Settings(
     service_repeats=9,
     service_rate=100.0,
     service_seconds=20.0,
+    desktop_repeats=5,
+    stall_seconds=20.0,
 )
 QUICK = Settings(
     long_seconds=60,
@@ -126,6 +141,8 @@ QUICK = Settings(
     service_repeats=3,
     service_rate=50.0,
     service_seconds=4.0,
+    desktop_repeats=2,
+    stall_seconds=5.0,
 )
 
 
@@ -157,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _mix(settings, args.ffmpeg)
     if args.only in (None, "service"):
         rows += _service(settings)
+    if args.only in (None, "desktop"):
+        rows += _desktop(settings)
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
 
@@ -166,7 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
         "--only",
-        choices=("remux", "live", "survive", "mix", "service"),
+        choices=("remux", "live", "survive", "mix", "service", "desktop"),
         help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
@@ -295,6 +314,45 @@ def _service(settings: Settings) -> list[Row]:
             f"{result.percentile('recordings', 99) * 1e3:.2f} ms)",
             f"<= {service.TARGET_LATENCY_RATIO:g}x",
             latency_ok,
+        ),
+    ]
+
+
+def _desktop(settings: Settings) -> list[Row]:
+    print(
+        f"\n[6] the desktop app: cold starts ({settings.desktop_repeats} each), filtering 10,000 "
+        f"rooms, event-loop stalls over {settings.stall_seconds:g} s"
+    )
+    result = desktop.measure(settings.desktop_repeats, settings.stall_seconds)
+    for line in desktop.report(result):
+        print(line)
+    remote = statistics.median(result.remote)
+    embedded = statistics.median(result.embedded)
+    slowest = max(result.keystrokes)
+    return [
+        Row(
+            "cold start, running service (median)",
+            f"{remote:.2f} s",
+            f"<= {desktop.TARGET_REMOTE:g} s",
+            remote <= desktop.TARGET_REMOTE,
+        ),
+        Row(
+            "cold start, embedded service (median)",
+            f"{embedded:.2f} s",
+            f"<= {desktop.TARGET_EMBEDDED:g} s",
+            embedded <= desktop.TARGET_EMBEDDED,
+        ),
+        Row(
+            "filter 10,000 rooms, slowest keystroke",
+            f"{slowest * 1e3:.1f} ms",
+            f"<= {desktop.TARGET_FILTER * 1e3:g} ms",
+            slowest <= desktop.TARGET_FILTER,
+        ),
+        Row(
+            "longest event-loop stall",
+            f"{result.stall * 1e3:.0f} ms",
+            f"<= {desktop.TARGET_STALL * 1e3:g} ms",
+            result.stall <= desktop.TARGET_STALL,
         ),
     ]
 
