@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from app.client.client import RecDeskClient
 from ui.errors import describe
+from ui.formats import format_size
 from ui.operations import Operations
-from ui.task_format import format_size
 
 # A QProgressBar holds an int, too small for the bytes of a long file: it counts per mille.
 _SCALE = 1000

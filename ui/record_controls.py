@@ -33,18 +33,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.api.models import ACTIVE_STATES, Event, Recording, Room
 from app.client.errors import AlreadyRecording, RecordingNotFound
 from ui.connection import Connection
+from ui.formats import format_elapsed
 from ui.operations import Operations
 from ui.record_form import RecordForm
 from ui.record_options import summary
 
 ENDED = ("completed", "failed")
 _STATE_COLORS = {"recording": "#c62828", "paused": "#ef6c00", "failed": "#c62828"}
-
-
-def clock(seconds: float) -> str:
-    """Seconds as h:mm:ss."""
-    whole = max(0, int(seconds))
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 class RecordControls(QWidget):
@@ -89,7 +84,7 @@ class RecordControls(QWidget):
 
         self.state_label = QLabel()
         self.state_label.setStyleSheet("font-weight: bold")
-        self.elapsed_label = QLabel(clock(0))
+        self.elapsed_label = QLabel(format_elapsed(0))
         self.elapsed_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.summary_label = QLabel()
         self.summary_label.setEnabled(False)  # drawn greyed: a detail under the state
@@ -318,7 +313,7 @@ class RecordControls(QWidget):
         return self._elapsed + (time.monotonic() - self._elapsed_at if ticking else 0.0)
 
     def _show_elapsed(self) -> None:
-        self.elapsed_label.setText(clock(self._now()))
+        self.elapsed_label.setText(format_elapsed(self._now()))
 
     def _refresh(self) -> None:
         rec = self._recording

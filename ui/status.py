@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Health
 from ui.connection import Connection
+from ui.formats import format_size
 
 
 def dot_icon(color: str, size: int = 16) -> QIcon:
@@ -32,16 +33,6 @@ def dot_icon(color: str, size: int = 16) -> QIcon:
     painter.drawEllipse(2, 2, size - 4, size - 4)
     painter.end()
     return QIcon(pixmap)
-
-
-def human_bytes(count: int) -> str:
-    """12.3 GB, 512 MB, ..."""
-    value = float(count)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit in ("B", "kB") else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{count} B"
 
 
 class StatusLine(QObject):
@@ -76,7 +67,7 @@ class StatusLine(QObject):
             if health.recordings
             else self.tr("nothing recording")
         )
-        self.disk.setText(self.tr("{0} free").format(human_bytes(health.free_bytes)))
+        self.disk.setText(self.tr("{0} free").format(format_size(health.free_bytes)))
 
 
 class ErrorBanner(QWidget):

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from app.api.models import Event, RecordedFile, Recording, RecordingState
 from ui.connection import Connection
 from ui.file_panel import FilePanel, table_view
+from ui.formats import state_icon, state_name
 from ui.operations import Operations
-from ui.task_format import state_icon, state_name
 from ui.tasks_model import RecordingRole, RecordingsFilterModel, RecordingsModel
 
 _FOLLOWED_EVENTS = ("recording.state", "recording.file")

@@ -5,7 +5,7 @@ time of a running recording tick once a second from the last known value, so the
 move between the service's events. `FilesModel` shows one recording's files; the
 `RecordingsFilterModel` proxy keeps the rows of one room and/or one state.
 
-May import PySide6, `ui.task_format`, `app.api` and the standard library.
+May import PySide6, `ui.formats`, `app.api` and the standard library.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app.api.models import RecordedFile, Recording
-from ui.task_format import (
+from ui.formats import (
     format_duration,
     format_elapsed,
     format_size,

@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 from tests.helpers.service import ServiceProcess
 from tests.ui.conftest import until
 from ui.connection import Connection
+from ui.formats import format_elapsed
 from ui.operations import Operations
-from ui.record_controls import RecordControls, clock
+from ui.record_controls import RecordControls
 
 
 class WatchedOperations(Operations):
@@ -113,7 +114,9 @@ def test_start_pause_resume_stop_a_mixed_recording(
         assert not controls.start_button.isEnabled()
         assert not controls.resume_button.isEnabled()
         first = controls.elapsed_label.text()
-        await until(lambda: controls.elapsed_label.text() not in (first, clock(0)), timeout=5)
+        await until(
+            lambda: controls.elapsed_label.text() not in (first, format_elapsed(0)), timeout=5
+        )
         # While it runs, the start options give way to what it records.
         assert controls.summary_label.text() == "Mixed · Active speaker · Audio + video · mp4"
         assert not controls.form.isVisible()

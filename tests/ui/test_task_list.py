@@ -19,8 +19,8 @@ from app.api.models import RecordedFile, Recording, StreamInfo
 from tests.helpers.service import ServiceProcess
 from tests.ui.conftest import until
 from ui.connection import Connection
+from ui.formats import format_duration, format_elapsed, format_size, format_streams
 from ui.operations import Operations
-from ui.task_format import format_duration, format_elapsed, format_size, format_streams
 from ui.task_list import TaskList
 from ui.tasks_model import RecordingsModel
 

@@ -1,8 +1,7 @@
-"""How recordings and their files read on screen: state names, colours and marks; h:mm:ss,
-m:ss, sizes in kB/MB, and a file's streams in one line.
+"""How values read on screen: recording states (names, colours, marks), h:mm:ss, m:ss, sizes in
+kB/MB, and a file's streams in one line.
 
-Plain functions, shared by the task list's models and widgets so a state or a size reads the same
-everywhere.
+Plain functions, shared by every widget, so a state, a time or a size reads the same everywhere.
 
 May import PySide6 (QtGui for the marks), `app.api` and the standard library.
 """
