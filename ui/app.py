@@ -88,7 +88,7 @@ class DesktopApp(QObject):
 
     def _show(self, connection: Connection) -> MainWindow:
         self.connection = connection
-        window = MainWindow(connection, self.settings)
+        window = MainWindow(connection, self.settings, self.data_dir)
         window.connect_requested.connect(self._choose)
         window.closed.connect(self._closed.set)
         connection.state_changed.connect(self._state)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import RecordingCreate, Stream
 from app.layout.model import TEMPLATES
+from ui.layout_fields import template_name
 from ui.record_options import (
     AUDIO_FORMATS,
     DEFAULT_NAME_RULES,
@@ -34,7 +35,6 @@ from ui.record_options import (
     MODES,
     STREAM_KINDS,
     STREAM_TYPES,
-    TEMPLATE_NAMES,
     field_for,
     tr,
 )
@@ -75,7 +75,7 @@ class RecordForm(QWidget):
             self.format.addItem(value, value)
         self.layout_template = QComboBox()
         for value in TEMPLATES:
-            self.layout_template.addItem(tr(TEMPLATE_NAMES.get(value, value)), value)
+            self.layout_template.addItem(template_name(value), value)
         self.layout_template.setToolTip(tr("How the streams are placed in a mixed recording."))
 
         self.split = _spin(24 * 3600, 0, off=tr("Off"))

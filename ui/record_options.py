@@ -15,6 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from app.api.errors import ErrorCode
 from app.api.models import Recording
 from app.client.errors import ServiceError
+from ui.layout_fields import template_name
 
 _CONTEXT = "RecordOptions"
 
@@ -42,15 +43,6 @@ STREAM_KINDS = {
 # File formats are shown by their names (mp4, mkv...), which no language translates.
 FORMATS = ("mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg")
 AUDIO_FORMATS = frozenset({"m4a", "ogg"})
-TEMPLATE_NAMES = {
-    "grid": QT_TRANSLATE_NOOP(_CONTEXT, "Grid"),
-    "floating": QT_TRANSLATE_NOOP(_CONTEXT, "Floating (small windows over the main one)"),
-    "vertical": QT_TRANSLATE_NOOP(_CONTEXT, "Main at the left, others in a column"),
-    "horizontal": QT_TRANSLATE_NOOP(_CONTEXT, "Main on top, others in a row"),
-    "speaker": QT_TRANSLATE_NOOP(_CONTEXT, "Active speaker"),
-    "screen_share": QT_TRANSLATE_NOOP(_CONTEXT, "Screen share"),
-    "custom": QT_TRANSLATE_NOOP(_CONTEXT, "Custom"),
-}
 # The service's defaults (app.service.naming.default_name_rule), shown as placeholders; the ui
 # may not import the service, and an empty field still sends no rule, so the service decides.
 DEFAULT_NAME_RULES = {
@@ -100,5 +92,5 @@ def summary(rec: Recording) -> str:
     parts = [tr(modes[rec.mode]), tr(types[rec.stream_type]), rec.format]
     template = (rec.layout or {}).get("template")
     if rec.mode == "mixed" and isinstance(template, str):
-        parts.insert(1, tr(TEMPLATE_NAMES.get(template, template)))
+        parts.insert(1, template_name(template))
     return " · ".join(parts)

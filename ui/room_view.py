@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QHideEvent, QImage, QPixmap, QShowEvent
@@ -230,12 +229,9 @@ class RoomView(QWidget):
     # --- pictures -----------------------------------------------------------------------------
 
     async def _snapshot(self, room_id: str, stream_id: str) -> bytes | None:
-        path = f"/v1/rooms/{quote(room_id, safe='')}/streams/{quote(stream_id, safe='')}/snapshot"
         try:
             # The service scales the picture down itself (`width`): a few kB instead of a frame.
-            client = self._connection.client
-            async with client.get_stream(path, params={"width": str(THUMB_WIDTH)}) as response:
-                return await response.aread()
+            return await self._connection.client.snapshot(room_id, stream_id, width=THUMB_WIDTH)
         except ClientError as exc:
             level = logging.DEBUG if stream_id in self._failing else logging.INFO
             log.log(level, "no snapshot of %s/%s: %s", room_id, stream_id, exc)

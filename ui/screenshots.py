@@ -66,6 +66,15 @@ async def _session(folder: Path, media: Path) -> None:
             _save(window.browser, folder, "room-browser")
             _save(window.room_view, folder, "room-streams")
             _save(controls, folder, "record-controls")
+            editor = window.edit_layout()
+            assert editor is not None
+            editor.resize(1400, 860)
+            editor.document.select(0)
+            await _until(lambda: editor.preview_image is not None)
+            await _until(lambda: len(editor._pictures) >= 4)
+            await asyncio.sleep(0.3)
+            _save(editor, folder, "layout-editor")
+            editor.close()
             controls.stop()
             await _until(lambda: controls.recording and controls.recording.state == "completed")
             rec_id = controls.recording.id if controls.recording else ""

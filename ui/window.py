@@ -18,12 +18,16 @@ May import PySide6, `ui` siblings, `app.api` and the standard library.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from app.api.models import Room
 from ui.connection import Connection
+from ui.layout_editor import LayoutEditor, presets_folder
+from ui.layout_presets import PresetStore
 from ui.operations import Operations
 from ui.record_controls import RecordControls
 from ui.room_browser import RoomBrowser
@@ -38,7 +42,9 @@ class MainWindow(QMainWindow):
     connect_requested = Signal()
     closed = Signal()
 
-    def __init__(self, connection: Connection, settings: QSettings) -> None:
+    def __init__(
+        self, connection: Connection, settings: QSettings, data_dir: Path | None = None
+    ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("RecDesk"))
         self.connection = connection
@@ -50,6 +56,8 @@ class MainWindow(QMainWindow):
         self.controls = RecordControls(connection, self.operations, settings)
         self.tasks = TaskList(connection, self.operations)
         self._room_id: str | None = None
+        self._data_dir = data_dir
+        self.layout_editor: LayoutEditor | None = None
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.room_view)
@@ -107,6 +115,10 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action(
             room, self.tr("S&top recording"), "Ctrl+Shift+R", self.controls.stop
         )
+        room.addSeparator()
+        self.layout_action = self._action(
+            room, self.tr("Edit the &layout…"), "Ctrl+E", self.edit_layout
+        )
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
 
@@ -149,6 +161,30 @@ class MainWindow(QMainWindow):
         if room is not None:
             self.controls.set_room(room)
 
+    def edit_layout(self) -> LayoutEditor | None:
+        """Open the layout editor for the selected room (and its mixed recording, if any)."""
+        room = self._room(self._room_id) if self._room_id else None
+        if room is None:
+            self.banner.show_error(
+                self.tr("No room is selected."), self.tr("Select a room, then edit its layout.")
+            )
+            return None
+        if self.layout_editor is None:
+            folder = presets_folder(
+                self._data_dir
+                or Path(
+                    QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+                )
+            )
+            self.layout_editor = LayoutEditor(self.connection, self.operations, PresetStore(folder))
+            self.layout_editor.setWindowFlag(Qt.WindowType.Window)
+        recording = self.controls.recording
+        active = recording if recording is not None and self.controls.recording_id else None
+        self.layout_editor.open_for(room, active)
+        self.layout_editor.show()
+        self.layout_editor.raise_()
+        return self.layout_editor
+
     def _room(self, room_id: str) -> Room | None:
         row = self.browser.model.row_of(room_id)
         return None if row is None or row < 0 else self.browser.model.room_at(row)
@@ -180,5 +216,7 @@ class MainWindow(QMainWindow):
         """Keep the geometry, then let the app shut down."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        if self.layout_editor is not None:
+            self.layout_editor.close()
         super().closeEvent(event)
         self.closed.emit()

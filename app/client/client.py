@@ -87,10 +87,12 @@ class RecDeskClient(ApiSession):
         """A room and its live streams."""
         return await self._call("GET", f"/v1/rooms/{_seg(room_id)}", Room)
 
-    async def snapshot(self, room_id: str, stream_id: str) -> bytes:
-        """The current picture of a stream, as JPEG bytes."""
+    async def snapshot(self, room_id: str, stream_id: str, *, width: int | None = None) -> bytes:
+        """The current picture of a stream, as JPEG bytes; `width` scales it down (a thumbnail)."""
         return await self._bytes(
-            "GET", f"/v1/rooms/{_seg(room_id)}/streams/{_seg(stream_id)}/snapshot"
+            "GET",
+            f"/v1/rooms/{_seg(room_id)}/streams/{_seg(stream_id)}/snapshot",
+            params=None if width is None else {"width": str(width)},
         )
 
     async def live(

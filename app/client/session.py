@@ -175,8 +175,17 @@ class ApiSession:
         )
         return self._parse(response, model)
 
-    async def _bytes(self, method: str, path: str, *, json: Any = None) -> bytes:
-        response, _ = await self._send(method, path, retry=method == "GET", json=json)
+    async def _bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> bytes:
+        response, _ = await self._send(
+            method, path, retry=method == "GET", json=json, params=params
+        )
         if response.is_error:
             raise error_from_response(response)
         return response.content
