@@ -240,8 +240,9 @@ class LayoutEditor(QWidget):
         self.applied.emit(recording)
 
     def hideEvent(self, event: object) -> None:  # type: ignore[override]
-        """Stop fetching pictures while hidden."""
+        """Stop fetching pictures and previews while hidden."""
         self._pictures_timer.stop()
+        self._preview_timer.stop()
         super().hideEvent(event)  # type: ignore[arg-type]
 
 

@@ -95,7 +95,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def wait_until(
-    check: Callable[[], Awaitable[T | None]], *, timeout: float = 30.0, every: float = 0.1
+    check: Callable[[], Awaitable[T | None]], *, timeout: float = 60.0, every: float = 0.1
 ) -> T:
     """Poll `check` until it returns something other than None/False."""
     deadline = time.monotonic() + timeout

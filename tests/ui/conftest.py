@@ -44,7 +44,7 @@ def connection(aloop: qasync.QEventLoop, service: ServiceProcess) -> Iterator[Co
     aloop.run_until_complete(link.close())
 
 
-async def until(check: Callable[[], object], timeout: float = 30.0) -> None:
+async def until(check: Callable[[], object], timeout: float = 60.0) -> None:
     """Wait (letting Qt and asyncio run) until `check()` is true."""
     deadline = time.monotonic() + timeout
     while not check():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -27,11 +28,17 @@ from ui.operations import Operations
 
 
 @pytest.fixture
-def editor(connection: Connection, qtbot: QtBot, tmp_path: Path) -> LayoutEditor:
-    widget = LayoutEditor(connection, Operations(), PresetStore(tmp_path / "layouts"))
+def editor(
+    connection: Connection, qtbot: QtBot, tmp_path: Path, aloop: qasync.QEventLoop
+) -> Iterator[LayoutEditor]:
+    operations = Operations()
+    widget = LayoutEditor(connection, operations, PresetStore(tmp_path / "layouts"))
     qtbot.addWidget(widget)
     widget.show()
-    return widget
+    yield widget
+    # Its timers and requests end inside the loop, not after it, when no loop would run them.
+    widget.close()
+    aloop.run_until_complete(operations.cancel_all())
 
 
 def _frames(path: Path) -> list[tuple[float, np.ndarray]]:
