@@ -19,9 +19,14 @@ from tests.helpers.service import ServiceProcess
 from ui.connection import Connection
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync event loop for this test."""
+    """The qasync event loop of every desktop test.
+
+    One for the session, as the app has one for its life: a new loop per test leaves the old
+    loops' timers and notifiers behind, and after enough of them a later loop's timers stopped
+    firing in the middle of a run.
+    """
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     yield loop
