@@ -26,7 +26,6 @@ _REGION = re.compile(r"^regions\[(\d+)\]")
 
 STREAM_MIME = "application/x-recdesk-stream"
 """What a stream dragged onto a region carries: its id, in UTF-8."""
-_MERGE_IDS: dict[str, int] = {}
 
 
 class _Edit(QUndoCommand):
@@ -40,9 +39,8 @@ class _Edit(QUndoCommand):
         self._merge = merge
 
     def id(self) -> int:
-        if self._merge is None:
-            return -1
-        return _MERGE_IDS.setdefault(self._merge, len(_MERGE_IDS) + 1)
+        # Qt offers a merge only between commands of the same id; `mergeWith` compares the keys.
+        return -1 if self._merge is None else 1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _Edit) or other._merge != self._merge:

@@ -7,7 +7,6 @@ May import PySide6, `ui.connection`, `app.api` and the standard library.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,19 +19,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Health
 from ui.connection import Connection
 from ui.formats import format_size
-
-
-def dot_icon(color: str, size: int = 16) -> QIcon:
-    """A round coloured icon (state lights, the tray)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(color))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(2, 2, size - 4, size - 4)
-    painter.end()
-    return QIcon(pixmap)
+from ui.rooms_model import status_dot
 
 
 class StatusLine(QObject):
@@ -112,7 +99,7 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
-        self._idle, self._busy = dot_icon("#757575"), dot_icon("#d32f2f")
+        self._idle, self._busy = status_dot("#757575"), status_dot("#d32f2f")
         self.icon = QSystemTrayIcon(self._idle, self)
         self.icon.setToolTip("RecDesk")
         self.icon.show()

@@ -45,14 +45,38 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 Index = QModelIndex | QPersistentModelIndex
 
 
-class RecordingsModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A flat table: one object a row, under the column titles a subclass sets."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._headers: list[str] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        """Rows under the root; the table has no children."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One per title."""
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class RecordingsModel(_RowsModel):
     """Recordings as rows: Room, Mode, State, Elapsed, Files, Started, Reason."""
 
     ROOM, MODE, STATE, ELAPSED, FILES, STARTED, REASON = range(7)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Recording] = []
         # When each row's elapsed time was last reported, to count on from it while recording.
         self._reported: dict[str, float] = {}
         self._headers = [
@@ -130,22 +154,6 @@ class RecordingsModel(QAbstractTableModel):
 
     # --- Qt's model interface --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        """Rows under the root; the table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Seven columns."""
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, icon, colour, alignment or sort key; `RecordingRole` for the row."""
         if not index.isValid():
@@ -202,14 +210,13 @@ class RecordingsModel(QAbstractTableModel):
                 return self._text(rec, column)
 
 
-class FilesModel(QAbstractTableModel):
+class FilesModel(_RowsModel):
     """One recording's files as rows: Name, Size, Duration, Streams, Part."""
 
     NAME, SIZE, DURATION, STREAMS, PART = range(5)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[RecordedFile] = []
         self._headers = [
             self.tr("Name"),
             self.tr("Size"),
@@ -233,22 +240,6 @@ class FilesModel(QAbstractTableModel):
         for row, file in enumerate(self._rows):
             if file.file_id == file_id:
                 return row
-        return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        """Rows under the root; the table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Five columns."""
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

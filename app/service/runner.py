@@ -68,10 +68,6 @@ class TaskRunner:
         self._workers: dict[str, Worker] = {}
         self.closing = False
 
-    def worker(self, task: ActiveTask) -> Worker | None:
-        """The task's worker now, if it has one."""
-        return self._workers.get(task.id)
-
     async def send(self, task: ActiveTask, command: dict[str, Any]) -> None:
         """Send a command to the task's worker, if it has one (a new worker gets the job)."""
         worker = self._workers.get(task.id)
@@ -117,7 +113,6 @@ class TaskRunner:
         """Run one worker; its `ended` event, or None if it died."""
         worker = await self._pool.take()
         self._workers[task.id] = worker
-        task.worker_running = True
         try:
             if self.closing:
                 worker.close_input()
@@ -147,7 +142,6 @@ class TaskRunner:
             await worker.wait(5.0)
             return None
         finally:
-            task.worker_running = False
             self._workers.pop(task.id, None)
 
     async def close(self) -> None:

@@ -43,7 +43,8 @@ class Worker:
         log_path = None
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
-            log_path = log_dir / f"worker-{id(object()):x}.log"
+            # One log for every worker, appended to: each line is written whole (O_APPEND).
+            log_path = log_dir / "workers.log"
             stderr = log_path.open("ab")
         try:
             process = await asyncio.create_subprocess_exec(

@@ -70,7 +70,6 @@ class ActiveTask:
     running_since: float | None = None  # monotonic start of the current recording stretch
     elapsed_before: float = 0.0
     media_seen: bool = False
-    worker_running: bool = False
     timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
 
     @property

@@ -13,11 +13,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from app.api.models import Room, Stream, StreamKind
+
+
+@dataclass(frozen=True)
+class StreamMedia:
+    """What a stream carries: its picture's codec, size and rate, its sound's codec and format."""
+
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    audio_codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
 
 
 @dataclass(frozen=True)
@@ -31,13 +44,7 @@ class LiveStream:
     since: datetime
     live_file: bool = False  # a file played in a loop at real-time pace (demo rooms)
     epoch: float = 0.0  # live_file: the time.time() at which its live position was 0
-    codec: str | None = None
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    audio_codec: str | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
+    media: StreamMedia = field(default_factory=StreamMedia)
 
     def position(self, now: float | None = None) -> float:
         """Where a reader joining now starts in the live timeline of a `live_file` stream."""
@@ -49,14 +56,8 @@ class LiveStream:
             stream_id=self.stream_id,
             user_id=self.user_id,
             kind=self.kind,
-            codec=self.codec,
-            width=self.width,
-            height=self.height,
-            fps=self.fps,
-            audio_codec=self.audio_codec,
-            sample_rate=self.sample_rate,
-            channels=self.channels,
             since=self.since,
+            **asdict(self.media),
         )
 
     def to_job(self) -> dict[str, object]:

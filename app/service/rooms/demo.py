@@ -331,13 +331,7 @@ def _live(file: MediaFile, info: MediaInfo, now: float) -> LiveStream:
         since=_utc(now),
         live_file=True,
         epoch=now,
-        codec=info.codec,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        audio_codec=info.audio_codec,
-        sample_rate=info.sample_rate,
-        channels=info.channels,
+        media=info.media,
     )
 
 

@@ -27,7 +27,7 @@ import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -38,6 +38,7 @@ import av.stream
 from app.api.models import StreamKind
 from app.errors import RecDeskError
 from app.media.fileinfo import codec_name, frame_rate
+from app.service.rooms.base import StreamMedia
 
 # Bump when the way files are made changes in a way their recipe does not show.
 VERSION = 1
@@ -114,13 +115,7 @@ class MediaInfo:
     """What a generated file holds, as probed from it."""
 
     path: Path
-    codec: str | None = None
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    audio_codec: str | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
+    media: StreamMedia = field(default_factory=StreamMedia)
 
 
 class DemoMediaError(RecDeskError):
@@ -291,25 +286,25 @@ def generate(
 def probe(path: Path) -> MediaInfo:
     """The codecs and picture and sound parameters of a file."""
     with av.open(str(path)) as container:
-        info = MediaInfo(path.resolve())
+        media = StreamMedia()
         for stream in container.streams:
             ctx = stream.codec_context
-            if stream.type == "video" and info.codec is None:
-                info = replace(
-                    info,
+            if stream.type == "video" and media.codec is None:
+                media = replace(
+                    media,
                     codec=codec_name(stream),
                     width=ctx.width,
                     height=ctx.height,
                     fps=frame_rate(stream),
                 )
-            elif stream.type == "audio" and info.audio_codec is None:
-                info = replace(
-                    info,
+            elif stream.type == "audio" and media.audio_codec is None:
+                media = replace(
+                    media,
                     audio_codec=codec_name(stream),
                     sample_rate=ctx.sample_rate,
                     channels=ctx.channels,
                 )
-        return info
+        return MediaInfo(path.resolve(), media)
 
 
 def _read_manifest(media_dir: Path) -> dict[str, Any]:

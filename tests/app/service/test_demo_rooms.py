@@ -102,10 +102,10 @@ def test_six_rooms_with_their_people_and_streams(demo_media: Path) -> None:
                     assert stream.epoch == clock.now
                     assert stream.since.timestamp() == clock.now
                     assert stream.position(clock.now + 5) == 5
-            camera = listed["call"].streams["alice-camera"]
+            camera = listed["call"].streams["alice-camera"].media
             assert (camera.codec, camera.width, camera.height, camera.fps) == ("h264", 640, 360, 30)
             assert (camera.audio_codec, camera.sample_rate, camera.channels) == ("aac", 48000, 2)
-            screen = listed["webinar"].streams["peggy-screen"]
+            screen = listed["webinar"].streams["peggy-screen"].media
             assert (screen.codec, screen.width, screen.height, screen.fps) == (
                 "h264",
                 1280,
@@ -113,7 +113,7 @@ def test_six_rooms_with_their_people_and_streams(demo_media: Path) -> None:
                 15,
             )
             assert screen.audio_codec is None
-            voice = listed["podcast"].streams["rita-audio"]
+            voice = listed["podcast"].streams["rita-audio"].media
             assert (voice.codec, voice.audio_codec, voice.sample_rate) == (None, "aac", 48000)
             assert listed["call"].to_api().streams[0].stream_id == "alice-camera"
         finally:
