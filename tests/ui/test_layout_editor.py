@@ -112,10 +112,12 @@ def test_apply_to_a_running_recording_changes_the_file(
     late = [f for t, f in frames if t > change + 0.5]
     assert early
     assert late
-    probe = (180, 960)  # row, column: inside the grid's top-right tile, clear of the moving square
+    # Row 40 (row, column) is above the square each person's picture moves across (rows 70-250
+    # of a tile, twice that when one picture fills the canvas) and its speaking bar (near the foot).
+    probe = (40, 960)  # inside the grid's top-right tile
     before_pixel = early[len(early) // 2][probe].astype(int)
     after_pixel = late[-1][probe].astype(int)
-    top_left = early[len(early) // 2][(180, 320)].astype(int)
+    top_left = early[len(early) // 2][(40, 320)].astype(int)
     assert np.abs(before_pixel - after_pixel).sum() > 60  # the tile changed
     # ... to the colour the first person's picture has.
     assert np.abs(after_pixel - late[-1][(600, 1200)].astype(int)).sum() < 60
