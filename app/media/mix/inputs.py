@@ -52,7 +52,12 @@ class MixInput:
         self.kind = kind
         self._source = source
         self.join = 0.0
-        self._video = next((s for s in source.streams if s.type == "video"), None)
+        # An `audio` participant is only heard: its pictures, if it sends any, are not decoded.
+        self._video = (
+            None
+            if kind == "audio"
+            else next((s for s in source.streams if s.type == "video"), None)
+        )
         self._audio = next((s for s in source.streams if s.type == "audio"), None)
         for stream in (self._video, self._audio):
             if stream is not None:

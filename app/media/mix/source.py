@@ -14,6 +14,10 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
   live inputs it follows the clock (injectable), and each input is decoded by a thread of its own.
 - **Levels.** Sound is summed, not averaged: nobody gets louder or quieter when someone joins or
   leaves.
+- **Falling behind.** A live mix more than `MAX_LAG` behind the clock skips the pictures whose
+  time has passed and counts them in `dropped_frames`; the sound goes on without a break.
+- **Sound only** (`video=False`): no picture is composed or encoded; the one stream is the mix's
+  sound (the room's audio recorded on the desktop).
 - **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
   on, so there is no break in the timeline.
 
@@ -43,6 +47,10 @@ from app.media.mix.speakers import SpeakerTracker
 
 AUDIO_CHUNK = 1024
 KEYFRAME_SECONDS = 2
+# A live mix this far behind the clock skips the pictures whose time has passed (counted in
+# `dropped_frames`), as a recorder that cannot keep up must, so that picture and sound stay with
+# the clock and what is written stays a second or less behind it.
+MAX_LAG = 0.5
 
 
 class MixSource:
@@ -55,6 +63,7 @@ class MixSource:
         fmt: ContainerFormat,
         *,
         live: bool = False,
+        video: bool = True,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -65,21 +74,26 @@ class MixSource:
         self._clock = clock
         self._sleep = sleep
         self._stopping = threading.Event()
+        self.dropped_frames = 0
         canvas = layout.canvas
         self._fps = canvas.fps
         # The encoders live in a container that is never written: its streams are the templates
         # the sinks copy, like a demuxed source's.
         self._templates = av.open(io.BytesIO(), "w", format="matroska")
-        video = self._templates.add_stream(fmt.video_encoder or "libx264", rate=canvas.fps)
-        video.width, video.height, video.pix_fmt = canvas.width, canvas.height, "yuv420p"
-        video.bit_rate = canvas.video_bitrate
-        video.codec_context.gop_size = canvas.fps * KEYFRAME_SECONDS
-        video.options = _video_options(video.codec_context.name)
+        self._video: av.stream.Stream | None = None
+        if video:  # a mix of sound only (`video=False`) composes and encodes no pictures
+            picture = self._templates.add_stream(fmt.video_encoder or "libx264", rate=canvas.fps)
+            picture.width, picture.height = canvas.width, canvas.height
+            picture.pix_fmt = "yuv420p"
+            picture.bit_rate = canvas.video_bitrate
+            picture.codec_context.gop_size = canvas.fps * KEYFRAME_SECONDS
+            picture.options = _video_options(picture.codec_context.name)
+            self._video = picture
         audio = self._templates.add_stream(fmt.audio_encoder or "aac", rate=SAMPLE_RATE)
         audio.layout = LAYOUT
         audio.bit_rate = canvas.audio_bitrate
         self._templates.start_encoding()
-        self._video, self._audio = video, audio
+        self._audio = audio
         self._changes = threading.Lock()
         self._joining: list[MixInput] = []
         self._leaving: set[str] = set()
@@ -91,8 +105,8 @@ class MixSource:
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:
-        """The encoded mix: one video and one audio stream."""
-        return [self._video, self._audio]
+        """The encoded mix: one video (unless sound only) and one audio stream."""
+        return [self._audio] if self._video is None else [self._video, self._audio]
 
     @property
     def live(self) -> bool:
@@ -179,6 +193,11 @@ class MixSource:
             if self._live:
                 if (wait := start + float(t) - self._clock()) > 0:
                     self._sleep(wait)
+                elif -wait > MAX_LAG and self._video is not None:
+                    behind = int(-wait * self._fps)
+                    frame_index += behind
+                    self.dropped_frames += behind
+                    t = frame_index * base
             else:
                 for item in self._inputs:
                     item.fill_until(float(t) + float(base))
@@ -189,13 +208,8 @@ class MixSource:
             if (pending := self._pending) is not None:
                 self._pending = None
                 self._graph.set_layout(pending)
-            frames = {i.stream_id: i.frame_at(float(t)) for i in self._inputs}
-            picture = self._graph.compose(frames, frame_index)
-            picture.pts, picture.time_base = frame_index, base
-            if self._keyframe:
-                self._keyframe = False
-                picture.pict_type = av.video.frame.PictureType.I
-            yield from self._encoded(self._video, picture)
+            if self._video is not None:
+                yield from self._encoded(self._video, self._picture(frame_index, float(t)))
             frame_index += 1
             # Sound up to the end of this frame.
             while audio_index * AUDIO_CHUNK < float((t + base) * SAMPLE_RATE):
@@ -203,8 +217,18 @@ class MixSource:
                 chunk.pts, chunk.time_base = audio_index * AUDIO_CHUNK, Fraction(1, SAMPLE_RATE)
                 yield from self._encoded(self._audio, chunk)
                 audio_index += 1
-        yield from self._encoded(self._video, None)
+        if self._video is not None:
+            yield from self._encoded(self._video, None)
         yield from self._encoded(self._audio, None)
+
+    def _picture(self, index: int, t: float) -> av.VideoFrame:
+        frames = {i.stream_id: i.frame_at(t) for i in self._inputs}
+        picture = self._graph.compose(frames, index)
+        picture.pts, picture.time_base = index, Fraction(1, self._fps)
+        if self._keyframe:
+            self._keyframe = False
+            picture.pict_type = av.video.frame.PictureType.I
+        return picture
 
     def _encoded(
         self, stream: av.stream.Stream, frame: av.VideoFrame | av.AudioFrame | None

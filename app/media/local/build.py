@@ -1,0 +1,121 @@
+"""From a `LocalSpec` to an opened source and the sinks that write its files.
+
+- **One input, not mixed** (a participant through the service's live re-serve): the source's
+  packets are copied; only what the container cannot hold is re-encoded (AAC into WebM). What is
+  recorded follows what the source has: picture and sound, or the one it has; an `audio` input,
+  or an M4A file, records sound only.
+- **A device or test source** is always recorded through a mix, even alone: its raw pictures are
+  encoded at the quality's size and frame rate, at a constant rate whatever the device delivers.
+- **Mixed** (the whole room, the room's sound, screen + camera + microphone): each input is a live
+  participant of a `MixSource`, composed on the quality's canvas by the spec's layout, or by one
+  arranged for the inputs (`floating` with the screen as the main picture when there is a screen,
+  else `grid`); a spec of sound only mixes sound only.
+
+Every input is live: a file is played in real time (the tests' stand-in for a camera).
+
+May import PyAV, `app.layout`, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.layout.model import Layout, TemplateId
+from app.layout.templates import StreamRef, arrange
+from app.media.formats import FORMATS, ContainerFormat
+from app.media.local.spec import QUALITIES, LocalInput, LocalSpec
+from app.media.mix.inputs import MixInput
+from app.media.mix.source import MixSource
+from app.media.plan import OutputPlan, StreamType, plan_outputs
+from app.media.sinks.base import MediaSink
+from app.media.sinks.container import ContainerSink, StreamInput
+from app.media.sinks.parts import PartedSink
+from app.media.sources import MediaSource, open_source, parse_source
+
+# A participant or device that sends nothing for this long has left: the recording ends.
+MAX_IDLE = 30.0
+
+
+@dataclass
+class Opened:
+    """A recording's source and sinks, ready for the remuxer."""
+
+    source: MediaSource
+    sinks: list[MediaSink]
+    plans: list[OutputPlan]
+
+
+def open_recording(spec: LocalSpec, folder: Path, name: str) -> Opened:
+    """Open the spec's inputs and the sinks of its files (`folder/name.ext`); closes on failure."""
+    fmt = FORMATS[spec.format]
+    source: MediaSource
+    if _mixed(spec):
+        source, heard = _open_mix(spec, fmt)
+    else:
+        source = _open(spec.inputs[0])
+        heard = any(s.type == "audio" for s in source.streams)
+    try:
+        plans = plan_outputs(source.streams, _stream_type(spec, source, heard), folder / name, fmt)
+        sinks: list[MediaSink] = []
+        try:
+            for plan in plans:
+                sinks.append(_sink(plan, source, spec.split))
+        except BaseException:
+            for sink in sinks:
+                sink.close()
+            raise
+    except BaseException:
+        source.close()
+        raise
+    return Opened(source, sinks, plans)
+
+
+def _mixed(spec: LocalSpec) -> bool:
+    """Mixed, or a device: raw pictures are encoded by the mix, at the quality's size and rate."""
+    return spec.mixed or any(
+        parse_source(i.source).kind in ("device", "lavfi") for i in spec.inputs
+    )
+
+
+def _open(item: LocalInput) -> MediaSource:
+    return open_source(parse_source(item.source), live=True, max_idle=MAX_IDLE)
+
+
+def _open_mix(spec: LocalSpec, fmt: ContainerFormat) -> tuple[MixSource, bool]:
+    """The mix, and whether any of its inputs sends sound (else the file gets none)."""
+    inputs: list[MixInput] = []
+    try:
+        for item in spec.inputs:
+            inputs.append(MixInput(item.stream_id, _open(item), kind=item.kind))
+        layout = spec.layout or _arranged(spec, inputs)
+        mix = MixSource(inputs, layout, fmt, live=True, video=not spec.audio_only)
+        return mix, any(i.has_audio for i in inputs)
+    except BaseException:
+        for opened in inputs:
+            opened.close()
+        raise
+
+
+def _arranged(spec: LocalSpec, inputs: list[MixInput]) -> Layout:
+    canvas = QUALITIES[spec.quality].canvas()
+    refs = [StreamRef(i.stream_id, i.kind if i.has_video else "audio") for i in inputs]
+    template: TemplateId = "floating" if any(r.kind == "screen" for r in refs) else "grid"
+    return Layout(template=template, canvas=canvas, regions=arrange(template, canvas, refs))
+
+
+def _stream_type(spec: LocalSpec, source: MediaSource, heard: bool) -> StreamType:
+    if spec.audio_only or all(s.type != "video" for s in source.streams):
+        return "audio"
+    return "av" if heard else "video"
+
+
+def _sink(plan: OutputPlan, source: MediaSource, split: float | None) -> MediaSink:
+    inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
+
+    def make(path: Path, fmt: ContainerFormat = plan.format) -> ContainerSink:
+        return ContainerSink(path, fmt, inputs, live=source.live)
+
+    if split is None:
+        return make(plan.path)
+    return PartedSink(plan.path, plan.streams, make, split=split)

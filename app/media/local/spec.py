@@ -1,0 +1,129 @@
+"""What a local recording records, and how: plain data the desktop builds and the journal keeps.
+
+- `LocalInput`: one source argument (`http://.../live?format=ts`, `x11grab::0.0`, `alsa:default`,
+  `lavfi:...`) with the name it has in a layout and its kind (`camera`, `screen`, `audio`: an
+  `audio` input is only heard, even when its source has pictures).
+- `LocalSpec`: the inputs, whether they are mixed (a single input is copied as it comes, never
+  re-encoded, unless the container cannot hold it), the container (`mp4` hybrid-fragmented by
+  default, `mkv`, `webm`, `m4a`), a quality preset for what is encoded, an optional layout for a
+  mix (else one is arranged), an optional split interval.
+- `QUALITIES`: the presets, as canvas size, frame rate and bitrates.
+
+`LocalSpec.as_json()` / `LocalSpec.from_json()` round-trip through the journal, so a recording
+found after a crash says what it was.
+
+May import `app.layout`, `app.media` siblings and the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from app.layout.model import Canvas, Layout
+from app.layout.templates import StreamKind
+
+FormatName = Literal["mp4", "mkv", "webm", "m4a"]
+LOCAL_FORMATS: tuple[FormatName, ...] = get_args(FormatName)
+
+QualityName = Literal["draft", "standard", "high"]
+
+
+@dataclass(frozen=True)
+class Quality:
+    """An encoding preset: the mixed picture's size and rate, and the bitrates."""
+
+    name: QualityName
+    label: str
+    width: int
+    height: int
+    fps: int
+    video_bitrate: int
+    audio_bitrate: int
+
+    def canvas(self) -> Canvas:
+        """The canvas a mix at this quality is drawn on."""
+        return Canvas(
+            width=self.width,
+            height=self.height,
+            fps=self.fps,
+            video_bitrate=self.video_bitrate,
+            audio_bitrate=self.audio_bitrate,
+        )
+
+
+QUALITIES: dict[str, Quality] = {
+    q.name: q
+    for q in (
+        Quality("draft", "Draft · 480p15", 854, 480, 15, 800_000, 96_000),
+        Quality("standard", "Standard · 720p30", 1280, 720, 30, 2_500_000, 128_000),
+        Quality("high", "High · 1080p30", 1920, 1080, 30, 6_000_000, 192_000),
+    )
+}
+DEFAULT_QUALITY: QualityName = "standard"
+
+
+@dataclass(frozen=True)
+class LocalInput:
+    """One thing to record: a source argument, its name in a layout, and its kind."""
+
+    stream_id: str
+    source: str
+    kind: StreamKind = "camera"
+
+    @property
+    def audio_only(self) -> bool:
+        """Whether only its sound is recorded."""
+        return self.kind == "audio"
+
+
+@dataclass(frozen=True)
+class LocalSpec:
+    """A local recording: its inputs, mixed or copied, into which container, at which quality."""
+
+    label: str
+    inputs: tuple[LocalInput, ...]
+    mixed: bool = False
+    format: FormatName = "mp4"
+    quality: QualityName = DEFAULT_QUALITY
+    layout: Layout | None = None
+    split: float | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # what the desktop wants back (room, ...)
+
+    @property
+    def audio_only(self) -> bool:
+        """Whether the recording is sound only (an M4A file, or only audio inputs)."""
+        return self.format == "m4a" or all(i.audio_only for i in self.inputs)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object the journal keeps."""
+        return {
+            "label": self.label,
+            "inputs": [
+                {"stream_id": i.stream_id, "source": i.source, "kind": i.kind} for i in self.inputs
+            ],
+            "mixed": self.mixed,
+            "format": self.format,
+            "quality": self.quality,
+            "layout": self.layout.to_json() if self.layout is not None else None,
+            "split": self.split,
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LocalSpec:
+        """The spec a journal kept (the inverse of `as_json`)."""
+        layout = data.get("layout")
+        return cls(
+            label=str(data["label"]),
+            inputs=tuple(
+                LocalInput(str(i["stream_id"]), str(i["source"]), i.get("kind", "camera"))
+                for i in data["inputs"]
+            ),
+            mixed=bool(data.get("mixed", False)),
+            format=data.get("format", "mp4"),
+            quality=data.get("quality", DEFAULT_QUALITY),
+            layout=Layout.from_json(layout) if layout else None,
+            split=data.get("split"),
+            extra={str(k): str(v) for k, v in (data.get("extra") or {}).items()},
+        )

@@ -1,0 +1,225 @@
+"""The local recording engine: devices (lavfi stand-ins), a live-played file, the disk guard.
+
+Each recording runs in real time for a few seconds, as a device would deliver; the files are
+checked as a user would: streams, duration, one continuous timeline across a pause.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+from app.media.local import (
+    Ended,
+    LocalInput,
+    LocalRecorder,
+    LocalSpec,
+    find_unfinished,
+    mark_saved,
+)
+from app.media.local.monitor import SILENCE_DB
+from tests.helpers.media import probe
+
+CAMERA = LocalInput("camera", "lavfi:testsrc2=size=640x360:rate=30,realtime", "camera")
+MIC = LocalInput("mic", "lavfi:sine=frequency=440:sample_rate=48000,arealtime", "audio")
+SCREEN = LocalInput("screen", "lavfi:testsrc=size=800x600:rate=15,realtime", "screen")
+
+
+def wait_for(check: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait until `check()` is true (a generous timeout; never a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def record(recorder: LocalRecorder, seconds: float) -> None:
+    """Let the recorder write `seconds` of media."""
+    wait_for(lambda: recorder.stats().elapsed >= seconds)
+
+
+def finished(recorder: LocalRecorder) -> Ended:
+    """Stop and return how it ended."""
+    recorder.stop()
+    ended = recorder.wait(30)
+    assert ended is not None
+    return ended
+
+
+def largest_gap(times: list[float]) -> float:
+    """The longest step between successive presentation times."""
+    ordered = sorted(times)
+    return max(b - a for a, b in itertools.pairwise(ordered))
+
+
+def test_screen_camera_and_microphone_with_a_pause_make_one_continuous_file(
+    tmp_path: Path,
+) -> None:
+    events: list[object] = []
+    spec = LocalSpec("Screen, camera and mic", (SCREEN, CAMERA, MIC), mixed=True)
+    recorder = LocalRecorder(spec, tmp_path, name="desk", on_event=events.append)
+    recorder.start()
+    record(recorder, 1.5)
+    stats = recorder.stats()
+    assert stats.state == "recording"
+    assert stats.has_video
+    assert stats.has_audio
+    wait_for(lambda: recorder.preview() is not None)
+    preview = recorder.preview()
+    assert preview is not None
+    assert preview.width <= 320
+    assert len(preview.data) == preview.stride * preview.height
+    wait_for(lambda: recorder.stats().level > -30)  # the 440 Hz tone at -18 dBFS
+    recorder.pause()
+    wait_for(lambda: recorder.stats().state == "paused")
+    paused_at = recorder.stats().elapsed
+    time.sleep(1.0)
+    assert recorder.stats().elapsed - paused_at < 0.2  # nothing written while paused
+    recorder.resume()
+    record(recorder, paused_at + 1.5)
+    ended = finished(recorder)
+
+    assert ended.reason == "stopped"
+    assert ended.message is None
+    assert [type(e).__name__ for e in events][:3] == ["Started", "Paused", "Resumed"]
+    assert type(events[-1]).__name__ == "Ended"
+    (info,) = ended.files
+    assert info.path == tmp_path / ended.folder.name / "desk.mp4"
+    got = probe(info.path)
+    assert got.codecs() == {"video": "h264", "audio": "aac"}
+    assert got.streams[0]["width"] == 1280
+    assert got.streams[0]["height"] == 720
+    # The pause left no hole: about three seconds of media, pictures at a steady rate.
+    assert 2.5 < got.duration < 4.5
+    assert largest_gap([p.pts for p in got.of("video") if p.pts is not None]) < 0.2
+    assert recorder.stats().dropped == 0
+    assert recorder.stats().size == info.size
+
+
+def test_the_mixed_sound_of_a_room_is_an_m4a_of_aac(tmp_path: Path) -> None:
+    tone = LocalInput("carol", "lavfi:sine=frequency=660:sample_rate=44100,arealtime", "audio")
+    spec = LocalSpec("Room sound", (MIC, tone), mixed=True, format="m4a")
+    recorder = LocalRecorder(spec, tmp_path, name="room")
+    recorder.start()
+    record(recorder, 2.0)
+    stats = recorder.stats()
+    assert stats.has_audio
+    assert not stats.has_video
+    ended = finished(recorder)
+    (info,) = ended.files
+    assert info.path.suffix == ".m4a"
+    got = probe(info.path)
+    assert got.codecs() == {"audio": "aac"}
+    assert got.streams[0]["sample_rate"] == 48000
+    assert 1.8 < got.duration < 4.0
+
+
+def test_a_participant_is_copied_as_it_comes(tmp_path: Path, h264_aac: Path) -> None:
+    # A file played live stands in for the service's live re-serve: packets are copied as they are.
+    spec = LocalSpec("carol", (LocalInput("carol", str(h264_aac)),))
+    recorder = LocalRecorder(spec, tmp_path, name="carol")
+    recorder.start()
+    record(recorder, 2.0)
+    wait_for(lambda: recorder.preview() is not None)
+    ended = finished(recorder)
+    (info,) = ended.files
+    got = probe(info.path)
+    source = probe(h264_aac)
+    assert got.codecs() == source.codecs() == {"video": "h264", "audio": "aac"}
+    assert (got.streams[0]["width"], got.streams[0]["height"]) == (
+        source.streams[0]["width"],
+        source.streams[0]["height"],
+    )
+    # Copied, not re-encoded: the file's pictures are the source's packets.
+    assert {p.digest for p in got.of("video")} <= {p.digest for p in source.of("video")}
+
+
+def test_webm_of_a_participant_reencodes_to_vp8_and_opus(tmp_path: Path, h264_aac: Path) -> None:
+    spec = LocalSpec("carol", (LocalInput("carol", str(h264_aac)),), format="webm")
+    recorder = LocalRecorder(spec, tmp_path, name="carol")
+    recorder.start()
+    record(recorder, 1.5)
+    (info,) = finished(recorder).files
+    assert probe(info.path).codecs() == {"video": "vp8", "audio": "opus"}
+
+
+def test_split_writes_parts_of_the_asked_length(tmp_path: Path) -> None:
+    spec = LocalSpec("parts", (CAMERA, MIC), mixed=True, quality="draft", split=1.0)
+    recorder = LocalRecorder(spec, tmp_path, name="parts")
+    recorder.start()
+    record(recorder, 2.6)
+    ended = finished(recorder)
+    names = [f.path.name for f in ended.files]
+    # Parts start on keyframes, which a mix makes every two seconds.
+    assert names[:2] == ["parts-001.mp4", "parts-002.mp4"]
+    assert 0.9 < probe(ended.files[0].path).duration < 2.5
+
+
+def test_low_disk_space_warns_then_stops_cleanly(tmp_path: Path) -> None:
+    free = [10_000_000_000]
+    events: list[object] = []
+    recorder = LocalRecorder(
+        LocalSpec("camera", (CAMERA,), mixed=True, quality="draft"),
+        tmp_path,
+        name="full",
+        on_event=events.append,
+        disk_usage=lambda _path: SimpleNamespace(free=free[0]),
+        watch_every=0.1,
+    )
+    recorder.start()
+    record(recorder, 1.0)
+    free[0] = 4_000_000_000
+    wait_for(lambda: any(type(e).__name__ == "DiskLow" for e in events))
+    assert recorder.stats().state == "recording"
+    assert recorder.stats().free == 4_000_000_000
+    free[0] = 50_000_000
+    ended = recorder.wait(30)
+    assert ended is not None
+    assert ended.reason == "disk-full"
+    assert ended.message is not None
+    assert "disk" in ended.message
+    lows = [e for e in events if type(e).__name__ == "DiskLow"]
+    assert [getattr(e, "stopping", None) for e in lows] == [False, True]
+    (info,) = ended.files
+    assert probe(info.path).duration >= 0.9  # what was recorded is kept, finished
+
+
+def test_a_source_that_does_not_open_ends_with_its_reason(tmp_path: Path) -> None:
+    bad = LocalInput("camera", "v4l2:/dev/video-none", "camera")
+    recorder = LocalRecorder(LocalSpec("camera", (bad,), mixed=True), tmp_path, name="bad")
+    recorder.start()
+    ended = recorder.wait(30)
+    assert ended is not None
+    assert ended.reason == "error"
+    assert ended.message is not None
+    assert "/dev/video-none" in ended.message
+    assert ended.files == ()
+    assert recorder.stats().state == "ended"
+    assert find_unfinished(tmp_path) == []  # nothing to recover: no file was written
+
+
+def test_a_finished_recording_not_yet_saved_is_found_until_marked_saved(tmp_path: Path) -> None:
+    recorder = LocalRecorder(LocalSpec("camera", (CAMERA,), mixed=True), tmp_path, name="kept")
+    recorder.start()
+    record(recorder, 1.0)
+    assert find_unfinished(tmp_path) == []  # recording, by this very process
+    ended = finished(recorder)
+    (found,) = find_unfinished(tmp_path)
+    assert not found.killed
+    assert found.name == "kept"
+    assert found.spec == recorder.spec
+    assert found.files == tuple(f.path for f in ended.files)
+    mark_saved(found.folder)
+    assert find_unfinished(tmp_path) == []
+
+
+def test_silence_reads_as_the_floor(tmp_path: Path) -> None:
+    quiet = LocalInput("mic", "lavfi:anullsrc=r=48000:cl=stereo,arealtime", "audio")
+    recorder = LocalRecorder(LocalSpec("mic", (quiet,), mixed=True), tmp_path, name="quiet")
+    recorder.start()
+    record(recorder, 1.0)
+    assert recorder.stats().level == SILENCE_DB
+    finished(recorder)
