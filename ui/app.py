@@ -94,6 +94,7 @@ class DesktopApp(QObject):
         connection.state_changed.connect(self._state)
         self.window = window
         window.show()
+        window.offer_local_recovery()
         connection.start()
         return window
 

@@ -1,9 +1,9 @@
 """`python -m ui.screenshots DIR` (`make screenshots`): PNGs of the main screens, for the README.
 
 The app runs as users run it, against its built-in demo service (offscreen Qt), goes through a
-short session (a room selected, its thumbnails in, a mixed recording started, paused, stopped)
-and saves each screen as `DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a
-second run starts at once.
+short session (a room selected, its thumbnails in, a mixed recording started, paused, stopped;
+then a participant and the whole room recorded on this computer) and saves each screen as
+`DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a second run starts at once.
 
 May import PySide6, qasync, `ui` siblings and the standard library.
 """
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.app import DesktopApp
 from ui.connect_dialog import ConnectDialog
+from ui.window import MainWindow
 
 
 async def _until(check: Callable[[], object], timeout: float = 60.0) -> None:
@@ -43,6 +44,10 @@ def _save(widget: QWidget, folder: Path, name: str) -> Path:
 async def _session(folder: Path, media: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="recdesk-shots-") as tmp:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        # Local recordings are saved straight into a folder of the session's: no dialog to answer.
+        settings.setValue("local/default_folder", str(Path(tmp) / "videos"))
+        settings.setValue("local/save_mode", "folder")
+        settings.setValue("local/save_folder", str(Path(tmp) / "saved"))
         app = DesktopApp(
             settings,
             data_dir=Path(tmp) / "app",
@@ -86,9 +91,33 @@ async def _session(folder: Path, media: Path) -> None:
             await asyncio.sleep(0.2)
             _save(dialog, folder, "connect-dialog")
             dialog.close()
+            await _local_session(window, folder)
         finally:
             window.close()
             await app.shutdown()
+
+
+async def _local_session(window: MainWindow, folder: Path) -> None:
+    """A participant recorded here and saved (for the history), then the whole room mixed."""
+    local = window.local
+    window.record_tabs.setCurrentWidget(window.local_tab)
+    room = window.controls.room
+    assert room is not None
+    camera = next(s for s in room.streams if s.kind == "camera")
+    assert local.picker.select(f"participant:{camera.stream_id}")
+    local.start()
+    await _until(lambda: local.stats is not None and local.stats.elapsed >= 2.0)
+    local.stop()
+    await _until(lambda: local.state == "idle")
+    assert local.picker.select("room-mix")
+    local.start()
+    await _until(lambda: local.state == "recording")
+    figures = local.figures
+    await _until(lambda: figures.preview.image is not None and figures.meter.reading > -90)
+    await asyncio.sleep(2.5)
+    _save(local, folder, "local-recorder")
+    local.stop()
+    await _until(lambda: local.state == "idle")
 
 
 def main(argv: list[str] | None = None) -> int:

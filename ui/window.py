@@ -1,19 +1,22 @@
 """The main window: rooms on the left, the selected room and its record controls, the task list.
 
 ```
-┌ menu: File · Room · Help ──────────────────────────────────────────────────────┐
-│ [error banner: what happened — what to do]                                      │
-│ RoomBrowser │ RoomView (streams, thumbnails)        │ RecordControls             │
-│ (search,    ├───────────────────────────────────────┴────────────────────────────│
-│  rooms)     │ TaskList (recordings, their files, actions)                        │
-└ status: connection · recordings · free disk ───────────────────────────────────┘
+┌ menu: File · Room · This computer · Help ────────────────────────────────────────────────┐
+│ [error banner: what happened — what to do]                                               │
+│ RoomBrowser │ RoomView (streams, thumbnails) │ tabs: On the service │ On this computer   │
+│ (search,    │                                │ RecordControls       │ LocalRecorderPanel │
+│  rooms)     ├────────────────────────────────┴───────────────────────────────────────────│
+│             │ TaskList (recordings, their files, actions)                                │
+└ status: connection · recordings · free disk ─────────────────────────────────────────────┘
 ```
 
 The widgets each talk to the service through the one `Connection` and run their requests as
-`Operations`, whose failures land in the banner. Geometry and splitter sizes are kept in
-QSettings.
+`Operations`, whose failures land in the banner. The local recorder records on this computer
+instead (the selected room's participants through the service's live URLs, or this computer's
+devices); its files go through the `SaveFlow` into the history kept in the data folder.
+Geometry and splitter sizes are kept in QSettings.
 
-May import PySide6, `ui` siblings, `app.api` and the standard library.
+May import PySide6, `ui` siblings, `app.api`, `app.layout` and the standard library.
 """
 
 from __future__ import annotations
@@ -21,13 +24,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.api.models import Room
+from app.layout.model import Layout
 from ui.connection import Connection
+from ui.formats import state_icon
 from ui.layout_editor import LayoutEditor, presets_folder
 from ui.layout_presets import PresetStore
+from ui.local_history import HISTORY_FILE, HistoryList, HistoryStore
+from ui.local_recorder import LocalRecorderPanel
+from ui.local_recovery import RecoveryOffer, offer_recovery
+from ui.local_save import SaveFlow
+from ui.local_settings import LocalSettingsDialog
 from ui.operations import Operations
 from ui.record_controls import RecordControls
 from ui.room_browser import RoomBrowser
@@ -58,10 +77,32 @@ class MainWindow(QMainWindow):
         self._room_id: str | None = None
         self._data_dir = data_dir
         self.layout_editor: LayoutEditor | None = None
+        self.history = HistoryStore(self._app_data() / HISTORY_FILE, self)
+        self.save_flow = SaveFlow(settings, self.history, self)
+        self.local = LocalRecorderPanel(
+            connection,
+            settings,
+            self.save_flow,
+            HistoryList(self.history),
+            layout_for=self._editor_layout,
+        )
+        self.record_tabs = QTabWidget()
+        self.record_tabs.setDocumentMode(True)
+        self.record_tabs.addTab(self.controls, self.tr("On the service"))
+        # The panel scrolls rather than make the window taller than the screen allows.
+        self.local_tab = QScrollArea()
+        self.local_tab.setWidget(self.local)
+        self.local_tab.setWidgetResizable(True)
+        self.local_tab.setFrameShape(QFrame.Shape.NoFrame)
+        self.record_tabs.addTab(self.local_tab, self.tr("On this computer"))
+        self.record_tabs.setTabToolTip(0, self.tr("Record the room on the recording service."))
+        self.record_tabs.setTabToolTip(
+            1, self.tr("Record a participant, the room or this computer's devices here.")
+        )
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.room_view)
-        top.addWidget(self.controls)
+        top.addWidget(self.record_tabs)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -90,6 +131,7 @@ class MainWindow(QMainWindow):
         self.browser.model.dataChanged.connect(self._room_changed)
         self.browser.model.modelReset.connect(self._room_changed)
         connection.state_changed.connect(self._connection_state)
+        self.local.state_changed.connect(self._local_state)
         self._restore()
 
     # --- menus and shortcuts ----------------------------------------------------------------------
@@ -119,6 +161,18 @@ class MainWindow(QMainWindow):
         self.layout_action = self._action(
             room, self.tr("Edit the &layout…"), "Ctrl+E", self.edit_layout
         )
+        local = self.menuBar().addMenu(self.tr("This &computer"))
+        self.local_record_action = self._action(
+            local, self.tr("&Start or stop recording here"), "Ctrl+Shift+L", self._toggle_local
+        )
+        self.local_pause_action = self._action(
+            local, self.tr("&Pause or resume recording here"), "Ctrl+Shift+P", self._pause_local
+        )
+        local.addSeparator()
+        self._action(
+            local, self.tr("Look for &devices again"), None, self.local.picker.refresh_devices
+        )
+        self._action(local, self.tr("Where to &save…"), None, self._local_settings)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
 
@@ -132,6 +186,26 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
+
+    def _toggle_local(self) -> None:
+        self.record_tabs.setCurrentWidget(self.local_tab)
+        self.local.toggle_recording()
+
+    def _pause_local(self) -> None:
+        self.record_tabs.setCurrentWidget(self.local_tab)
+        self.local.toggle_pause()
+
+    def _local_settings(self) -> None:
+        LocalSettingsDialog(self.settings, self).open()
+
+    def offer_local_recovery(self) -> RecoveryOffer:
+        """Offer back the local recordings a previous run left unsaved (call once, when shown)."""
+        return offer_recovery(self, self.save_flow)
+
+    def _local_state(self, state: str) -> None:
+        # The tab says that something records here even while the other tab is shown.
+        icon = state_icon(state) if state in ("recording", "paused") else QIcon()
+        self.record_tabs.setTabIcon(1, icon)
 
     def _open_docs(self) -> None:
         QDesktopServices.openUrl(QUrl(f"{self.connection.url}/docs"))
@@ -153,6 +227,7 @@ class MainWindow(QMainWindow):
         room = self._room(room_id)
         self.room_view.set_room(room)
         self.controls.set_room(room)
+        self.local.set_room(room)
 
     def _room_changed(self, *_: object) -> None:
         if self._room_id is None:
@@ -160,6 +235,7 @@ class MainWindow(QMainWindow):
         room = self._room(self._room_id)
         if room is not None:
             self.controls.set_room(room)
+            self.local.set_room(room)
 
     def edit_layout(self) -> LayoutEditor | None:
         """Open the layout editor for the selected room (and its mixed recording, if any)."""
@@ -170,12 +246,7 @@ class MainWindow(QMainWindow):
             )
             return None
         if self.layout_editor is None:
-            folder = presets_folder(
-                self._data_dir
-                or Path(
-                    QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-                )
-            )
+            folder = presets_folder(self._app_data())
             self.layout_editor = LayoutEditor(self.connection, self.operations, PresetStore(folder))
             self.layout_editor.setWindowFlag(Qt.WindowType.Window)
         recording = self.controls.recording
@@ -184,6 +255,18 @@ class MainWindow(QMainWindow):
         self.layout_editor.show()
         self.layout_editor.raise_()
         return self.layout_editor
+
+    def _editor_layout(self, room_id: str) -> Layout | None:
+        """The layout being edited for `room_id`, if the editor has that room (a local mix's)."""
+        editor = self.layout_editor
+        if editor is None or editor.room is None or editor.room.room_id != room_id:
+            return None
+        return editor.document.layout
+
+    def _app_data(self) -> Path:
+        return self._data_dir or Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        )
 
     def _room(self, room_id: str) -> Room | None:
         row = self.browser.model.row_of(room_id)
@@ -213,7 +296,20 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(sizes)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Keep the geometry, then let the app shut down."""
+        """Keep the geometry, then let the app shut down (after asking, if it records here)."""
+        if self.local.busy:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Stop recording on this computer?"),
+                self.tr(
+                    "A recording on this computer is running or being saved. Stop it and quit? "
+                    "Its file is kept, and offered again the next time RecDesk starts."
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.local.abandon()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         if self.layout_editor is not None:

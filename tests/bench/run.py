@@ -2,7 +2,7 @@
 what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop]
+python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop|local]
                           [--ffmpeg PATH]
                           [--join-window S] [--strict]
 ```
@@ -43,6 +43,13 @@ Four say how the desktop app feels (`desktop`):
 13. the longest event-loop stall while nine thumbnails refresh and a mixed recording runs
     (target <= 50 ms).
 
+Three say how recording on the desktop itself holds up (`local`: a 1080p30 source recorded to
+H.264 for 60 s by the app's local recorder):
+
+14. dropped frames (target 0);
+15. CPU per recorded second, the app / the ffmpeg CLI with the same encoder settings;
+16. the longest event-loop stall while it records (target <= 50 ms).
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -62,6 +69,7 @@ from dataclasses import dataclass
 from tests.bench import (
     concurrency,
     desktop,
+    local,
     mix_cpu,
     mix_rooms,
     remux_cpu,
@@ -99,6 +107,7 @@ class Settings:
     service_seconds: float
     desktop_repeats: int
     stall_seconds: float
+    local_seconds: float
     live_clip_seconds: int = 30
     mix_clip_seconds: int = 60
 
@@ -122,6 +131,7 @@ FULL = Settings(
     service_seconds=20.0,
     desktop_repeats=5,
     stall_seconds=20.0,
+    local_seconds=60.0,
 )
 QUICK = Settings(
     long_seconds=60,
@@ -143,6 +153,7 @@ QUICK = Settings(
     service_seconds=4.0,
     desktop_repeats=2,
     stall_seconds=5.0,
+    local_seconds=10.0,
 )
 
 
@@ -176,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _service(settings)
     if args.only in (None, "desktop"):
         rows += _desktop(settings)
+    if args.only in (None, "local"):
+        rows += _local(settings, args.ffmpeg)
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
 
@@ -185,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
         "--only",
-        choices=("remux", "live", "survive", "mix", "service", "desktop"),
+        choices=("remux", "live", "survive", "mix", "service", "desktop", "local"),
         help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
@@ -392,6 +405,37 @@ def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
             ", ".join(f"{r.count}: {r.typical.realtime:.2f}x" for r in rooms),
             "table",
             None,
+        ),
+    ]
+
+
+def _local(settings: Settings, ffmpeg: str) -> list[Row]:
+    print(
+        f"\n[7] recording on the desktop: a 1080p30 source to H.264 for "
+        f"{settings.local_seconds:g} s in the app"
+    )
+    result = local.measure(settings.local_seconds, ffmpeg)
+    for line in local.report(result):
+        print(line)
+    dropped_ok, stall_ok = result.passed
+    return [
+        Row(
+            "local 1080p30: dropped frames",
+            str(result.dropped),
+            f"<= {local.TARGET_DROPPED}",
+            dropped_ok,
+        ),
+        Row(
+            "local 1080p30: CPU, app / ffmpeg CLI",
+            f"{result.ratio:.2f}x ({result.cpu:.3f} vs {result.ffmpeg_cpu:.3f} CPU-s/s)",
+            "measured",
+            None,
+        ),
+        Row(
+            "local 1080p30: longest event-loop stall",
+            f"{result.stall * 1e3:.0f} ms",
+            f"<= {local.TARGET_STALL * 1e3:.0f} ms",
+            stall_ok,
         ),
     ]
 

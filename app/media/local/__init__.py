@@ -20,6 +20,7 @@ from app.media.local.journal import (
     discard_unfinished,
     find_unfinished,
     mark_saved,
+    media_files,
     recover_unfinished,
 )
 from app.media.local.monitor import Preview
@@ -49,5 +50,6 @@ __all__ = [
     "discard_unfinished",
     "find_unfinished",
     "mark_saved",
+    "media_files",
     "recover_unfinished",
 ]

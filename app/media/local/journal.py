@@ -11,9 +11,12 @@ directory, beside a `journal.json` that says what it records and for whom:
 The journal is written (atomically, by rename) when the recording starts and again when it ends.
 A folder whose journal says `recording` while its process is gone was killed: `find_unfinished`
 reports it with `killed=True`, and `recover_unfinished` makes its files playable (in place, by
-`app.media.recover`). A folder whose journal says `finished` was never saved (the app died in the
-save dialog): its files are whole. Once the desktop has moved the files out, `mark_saved` removes
-the folder; `discard_unfinished` removes it with whatever is left in it.
+`app.media.recover`). A folder whose journal says `finished` while its process is gone was never
+saved (the app died in the save dialog): its files are whole. A folder whose process still runs
+belongs to that process (this app's own recording waiting in its save dialog, another RecDesk
+window) and is not reported. Once the desktop has moved the files out, `mark_saved` removes the
+folder; `discard_unfinished` removes it with whatever is left in it. Either raises `OSError` when
+the folder cannot be removed, so that nobody believes it gone.
 
 May import `app.media` siblings and the standard library.
 """
@@ -87,7 +90,7 @@ def media_files(folder: Path) -> tuple[Path, ...]:
 def find_unfinished(workdir: Path) -> list[Unfinished]:
     """Recordings in `workdir` never saved: killed ones and finished-but-unsaved ones, oldest first.
 
-    A recording whose process still runs (another RecDesk window) is not reported.
+    A recording whose process still runs (this app's own, another RecDesk window) is not reported.
     """
     found: list[Unfinished] = []
     if not workdir.is_dir():
@@ -96,9 +99,9 @@ def find_unfinished(workdir: Path) -> list[Unfinished]:
         data = read_journal(folder)
         if data is None:
             continue
-        killed = data.get("state") == "recording"
-        if killed and _alive(int(data.get("pid", 0))):
+        if _alive(int(data.get("pid", 0))):
             continue
+        killed = data.get("state") == "recording"
         try:
             spec = LocalSpec.from_json(data["spec"])
             started = dt.datetime.fromisoformat(data["started"])
@@ -118,34 +121,43 @@ def find_unfinished(workdir: Path) -> list[Unfinished]:
 def recover_unfinished(item: Unfinished) -> list[FileInfo]:
     """Make a killed recording's files playable, in place, and describe them (blocking).
 
-    A file that cannot be recovered is left as it is and not described; a recording that was not
-    killed is described as it is (its files are whole already).
+    A file that cannot be recovered is left as it is, still in `item.files`, and not described: the
+    caller keeps it with the others. A recording that was not killed needs nothing: its files are
+    whole (nothing is rewritten, and none is described).
     """
+    if not item.killed:
+        return []
     infos = []
     for path in item.files:
         try:
             infos.append(recover(path))
         except Exception as exc:  # one bad part must not cost the others
             log.warning("cannot recover %s: %s", path, exc)
-    if item.killed and infos:
+    if infos:
         data = read_journal(item.folder) or {}
         write_journal(item.folder, {**data, "state": "finished"})
     return infos
 
 
 def discard_unfinished(item: Unfinished) -> None:
-    """Remove a recording's working folder and everything in it."""
-    shutil.rmtree(item.folder, ignore_errors=True)
+    """Remove a recording's working folder and everything in it (`OSError` if it cannot be)."""
+    mark_saved(item.folder)
 
 
 def mark_saved(folder: Path) -> None:
-    """The files were moved out: remove the working folder (what is left in it, and the journal)."""
-    shutil.rmtree(folder, ignore_errors=True)
+    """The files were moved out: remove the working folder (what is left in it, and the journal).
+
+    `OSError` if it cannot be removed; a folder already gone is fine.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(folder)
 
 
 def _alive(pid: int) -> bool:
-    if pid <= 0 or pid == os.getpid():
-        return pid == os.getpid()
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -11,7 +11,8 @@ elsewhere).
   between the first and the newest picture written, minus those written. A mix that fell behind
   the clock and skipped pictures, or a source that sent fewer than its rate, leaves such a gap.
   Pauses do not count: the output timeline runs on across them.
-- **Level**: the peak of the sound decoded since the last reading, in dBFS (-90 for silence).
+- **Level**: the peak of the sound decoded over the last `LEVEL_WINDOW` seconds, in dBFS (-90
+  for silence); any number of readers may ask.
 - **Preview**: the newest picture, at most `PREVIEW_WIDTH` pixels wide, as packed RGB, about
   `PREVIEW_RATE` times a second.
 
@@ -26,6 +27,7 @@ import math
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 PREVIEW_WIDTH = 320
 PREVIEW_RATE = 4.0
 SILENCE_DB = -90.0
+LEVEL_WINDOW = 0.3
 _QUEUE = 256
 _RAW = frozenset({"wrapped_avframe", "rawvideo"})
 
@@ -83,7 +86,7 @@ class Monitor:
         self._first: float | None = None
         self._newest = 0.0
         self._media_time = 0.0
-        self._peak = 0.0
+        self._peaks: deque[tuple[float, float]] = deque(maxlen=64)
         self._preview: Preview | None = None
         self._lock = threading.Lock()
         self._queue: queue.Queue[tuple[str, av.Packet] | None] = queue.Queue(_QUEUE)
@@ -175,10 +178,14 @@ class Monitor:
         expected = round((self._newest - self._first) * self._rate) + 1
         return max(0, expected - self.frames)
 
-    def take_level(self) -> float:
-        """The sound's peak since the last call, in dBFS (`SILENCE_DB` for none)."""
+    @property
+    def level(self) -> float:
+        """The sound's peak over the last `LEVEL_WINDOW` seconds, in dBFS (`SILENCE_DB`: none)."""
         with self._lock:
-            peak, self._peak = self._peak, 0.0
+            recent = self._clock() - LEVEL_WINDOW
+            while self._peaks and self._peaks[0][0] < recent:
+                self._peaks.popleft()
+            peak = max((p for _, p in self._peaks), default=0.0)
         return SILENCE_DB if peak <= 0 else max(SILENCE_DB, 20 * math.log10(min(peak, 1.0)))
 
     def preview(self) -> Preview | None:
@@ -228,7 +235,7 @@ class Monitor:
                 if samples:
                     peak = max(peak, max(samples), -min(samples))  # noqa: PLW3301
         with self._lock:
-            self._peak = max(self._peak, peak)
+            self._peaks.append((self._clock(), peak))
 
 
 def _decoder(stream: av.stream.Stream | None) -> av.codec.CodecContext | None:

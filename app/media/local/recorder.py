@@ -197,7 +197,7 @@ class LocalRecorder:
             size=figures.size,
             bitrate=_bitrate(figures.samples),
             dropped=monitor.dropped,
-            level=monitor.take_level(),
+            level=monitor.level,
             has_audio=monitor.has_audio,
             has_video=monitor.has_video,
             free=figures.free,

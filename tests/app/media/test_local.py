@@ -7,6 +7,8 @@ checked as a user would: streams, duration, one continuous timeline across a pau
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +22,7 @@ from app.media.local import (
     find_unfinished,
     mark_saved,
 )
+from app.media.local.journal import read_journal, write_journal
 from app.media.local.monitor import SILENCE_DB
 from tests.helpers.media import probe
 
@@ -47,6 +50,17 @@ def finished(recorder: LocalRecorder) -> Ended:
     ended = recorder.wait(30)
     assert ended is not None
     return ended
+
+
+def gone_pid() -> int:
+    """The pid of a process that has exited."""
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(child.stdout)
 
 
 def largest_gap(times: list[float]) -> float:
@@ -205,8 +219,12 @@ def test_a_finished_recording_not_yet_saved_is_found_until_marked_saved(tmp_path
     recorder = LocalRecorder(LocalSpec("camera", (CAMERA,), mixed=True), tmp_path, name="kept")
     recorder.start()
     record(recorder, 1.0)
-    assert find_unfinished(tmp_path) == []  # recording, by this very process
     ended = finished(recorder)
+    assert find_unfinished(tmp_path) == []  # this very process's, waiting to be saved
+    # The app died in its save dialog: the next start finds the files, whole.
+    journal = read_journal(ended.folder)
+    assert journal is not None
+    write_journal(ended.folder, {**journal, "pid": gone_pid()})
     (found,) = find_unfinished(tmp_path)
     assert not found.killed
     assert found.name == "kept"
