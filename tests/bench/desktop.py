@@ -86,9 +86,10 @@ def measure(repeats: int, stall_seconds: float) -> Result:
 def _stall(data_dir: Path, media: Path, seconds: float) -> tuple[float, int]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from tests.bench.stall import StallMeter
     from ui.app import DesktopApp
 
     qapp = QApplication.instance() or QApplication([])
@@ -112,28 +113,16 @@ def _stall(data_dir: Path, media: Path, seconds: float) -> tuple[float, int]:
         controls.start()
         while controls.recording is None or controls.recording.state != "recording":
             await asyncio.sleep(0.05)
-        clock = QElapsedTimer()
-        gaps: list[int] = []
-        clock.start()
-        last = [clock.elapsed()]
-
-        def tick() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(tick)
-        timer.start()
+        meter = StallMeter()
+        meter.start()
         await asyncio.sleep(seconds)
-        timer.stop()
+        meter.stop()
         controls.stop()
         while controls.recording is not None and controls.recording.state != "completed":
             await asyncio.sleep(0.05)
         window.close()
         await desktop.shutdown()
-        return max(gaps) / 1000.0, len(gaps)
+        return meter.longest, meter.ticks
 
     with loop:
         return loop.run_until_complete(run())

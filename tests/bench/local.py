@@ -69,9 +69,10 @@ def measure(seconds: float, ffmpeg: str) -> Result:
 def _in_app(root: Path, seconds: float, result: Result) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from tests.bench.stall import StallMeter
     from ui.app import DesktopApp
 
     qapp = QApplication.instance() or QApplication([])
@@ -104,28 +105,16 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
             await asyncio.sleep(0.05)
         recorder = panel.recorder
         assert recorder is not None
-        clock = QElapsedTimer()
-        gaps: list[int] = []
-        clock.start()
-        last = [clock.elapsed()]
-
-        def tick() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(5)
-        timer.timeout.connect(tick)
+        meter = StallMeter()
         began, cpu0 = recorder.stats().elapsed, _cpu()
-        timer.start()
+        meter.start()
         while recorder.stats().elapsed - began < seconds:
             await asyncio.sleep(0.1)
-        timer.stop()
+        meter.stop()
         stats = recorder.stats()
         result.cpu = (_cpu() - cpu0) / (stats.elapsed - began)
         result.dropped = stats.dropped
-        result.stall, result.ticks = max(gaps) / 1000.0, len(gaps)
+        result.stall, result.ticks = meter.longest, meter.ticks
         panel.stop()
         while panel.outcome is None:
             await asyncio.sleep(0.05)

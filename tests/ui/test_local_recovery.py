@@ -4,13 +4,8 @@ finished but never saved goes straight to the save dialog; one that cannot be re
 
 from __future__ import annotations
 
-import json
 import shutil
-import signal
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import av
@@ -23,6 +18,8 @@ from pytestqt.qtbot import QtBot
 from app.media.fileinfo import FileInfo
 from app.media.local import LocalInput, LocalSpec, Unfinished, find_unfinished, recover_unfinished
 from app.media.local.journal import write_journal
+from tests.helpers.local import SCREEN_AND_MIC
+from tests.helpers.local import record_and_kill as kill_mid_way
 from tests.ui.conftest import until
 from ui.local_history import HISTORY_FILE, HistoryStore
 from ui.local_recovery import RecoveryOffer, offer_recovery
@@ -34,18 +31,6 @@ RUN_FOR = 3.0
 LOSS = 1.0
 NAME = "Screen and mic 2026-11-21 18-30-05"
 SHOTS = Path("/tmp/recdesk-local-save")
-
-_CHILD = """
-import json, sys, time
-from pathlib import Path
-from app.media.local import LocalRecorder, LocalSpec
-spec = LocalSpec.from_json(json.loads(sys.argv[2]))
-recorder = LocalRecorder(spec, Path(sys.argv[1]), name=sys.argv[3])
-recorder.start()
-while True:
-    print(json.dumps({"elapsed": recorder.stats().elapsed}), flush=True)
-    time.sleep(0.05)
-"""
 
 
 @pytest.fixture
@@ -69,33 +54,7 @@ def outcomes(flow: SaveFlow) -> list[SaveOutcome]:
 
 def record_and_kill(workdir: Path) -> float:
     """Record screen and mic in a child process, SIGKILL it after RUN_FOR s; seconds recorded."""
-    spec = LocalSpec(
-        "Screen and mic",
-        (
-            LocalInput("screen", "lavfi:testsrc2=size=640x360:rate=30,realtime", "screen"),
-            LocalInput("mic", "lavfi:sine=frequency=440:sample_rate=48000,arealtime", "audio"),
-        ),
-        mixed=True,
-        quality="draft",
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(workdir), json.dumps(spec.as_json()), NAME],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    elapsed = 0.0
-    deadline = time.monotonic() + 60
-    try:
-        for line in child.stdout:
-            elapsed = json.loads(line)["elapsed"]
-            if elapsed >= RUN_FOR:
-                break
-            assert time.monotonic() < deadline, "the child did not record"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(10)
-    return float(elapsed)
+    return kill_mid_way(workdir, SCREEN_AND_MIC, NAME, RUN_FOR)
 
 
 def left_behind(workdir: Path, clip: Path, *, killed: bool, name: str = "a1") -> Path:

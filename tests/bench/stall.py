@@ -1,0 +1,50 @@
+"""How long the Qt event loop goes without running: a 5 ms timer and the gaps between its ticks.
+
+`StallMeter().start()` ... `.stop()`; then `longest` (seconds) and `ticks`. A tick that comes late
+means the GUI thread was busy, or waited for the GIL, for that long.
+
+May import PySide6 and the standard library.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+INTERVAL_MS = 5
+
+
+class StallMeter:
+    """The longest gap between ticks of a 5 ms Qt timer while it runs."""
+
+    def __init__(self) -> None:
+        self._clock = QElapsedTimer()
+        self._gaps: list[int] = []
+        self._last = 0
+        self._timer = QTimer()
+        self._timer.setInterval(INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        """Start measuring."""
+        self._clock.start()
+        self._last = self._clock.elapsed()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop measuring."""
+        self._timer.stop()
+
+    @property
+    def longest(self) -> float:
+        """The longest gap between two ticks, in seconds."""
+        return max(self._gaps, default=0) / 1000.0
+
+    @property
+    def ticks(self) -> int:
+        """How many ticks there were."""
+        return len(self._gaps)
+
+    def _tick(self) -> None:
+        now = self._clock.elapsed()
+        self._gaps.append(now - self._last)
+        self._last = now
