@@ -10,13 +10,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from tests.helpers.service import ServiceProcess
 from ui.connection import Connection
+from ui.local_history import HistoryStore
+from ui.local_recorder import LocalRecorderPanel
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,39 @@ def connection(aloop: qasync.QEventLoop, service: ServiceProcess) -> Iterator[Co
     aloop.run_until_complete(connect())
     yield link
     aloop.run_until_complete(link.close())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Settings of this test's own: local recordings go under tmp_path, saved without a dialog."""
+    from tests.helpers.local_panel import local_settings  # it waits with this module's `until`
+
+    return local_settings(tmp_path)
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> HistoryStore:
+    """The list of saved local recordings, in a file of this test's own."""
+    return HistoryStore(tmp_path / "local-recordings.json")
+
+
+@pytest.fixture
+def local_panel(
+    qtbot: QtBot,
+    aloop: qasync.QEventLoop,
+    connection: Connection,
+    settings: QSettings,
+    history: HistoryStore,
+) -> Iterator[LocalRecorderPanel]:
+    """The local recorder panel, on the demo service's connection."""
+    from tests.helpers.local_panel import make_panel
+
+    widget = make_panel(qtbot, connection, settings, history)
+    yield widget
+    leftover = widget.recorder
+    if leftover is not None:  # a failed test must not leave a recording running
+        leftover.stop()
+        leftover.wait(30)
 
 
 async def until(check: Callable[[], object], timeout: float = 60.0) -> None:

@@ -2,17 +2,15 @@
 
 A source that cannot be opened, and a disk that fills up (its free space faked through the
 engine's `disk_usage` seam), each end the recording with a reason the operator reads; the window
-offers the panel in its own tab, with menu actions and shortcuts.
+offers the local_panel in its own tab, with menu actions and shortcuts.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 import qasync
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
@@ -22,7 +20,6 @@ from tests.helpers.local_panel import (
     PATTERN_AND_TONE,
     click,
     elapsed,
-    local_settings,
     make_panel,
     probe,
     record,
@@ -34,73 +31,46 @@ from ui.local_recorder import LocalRecorderPanel
 from ui.window import MainWindow
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    """Settings of this test's own: recordings go under tmp_path, saved without a dialog."""
-    return local_settings(tmp_path)
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> HistoryStore:
-    """The list of saved recordings, in a file of this test's own."""
-    return HistoryStore(tmp_path / "local-recordings.json")
-
-
-@pytest.fixture
-def panel(
-    qtbot: QtBot,
-    aloop: qasync.QEventLoop,
-    connection: Connection,
-    settings: QSettings,
-    history: HistoryStore,
-) -> Iterator[LocalRecorderPanel]:
-    """The local recorder panel, on the demo service's connection."""
-    widget = make_panel(qtbot, connection, settings, history)
-    yield widget
-    leftover = widget.recorder
-    if leftover is not None:  # a failed test must not leave a recording running
-        leftover.stop()
-        leftover.wait(30)
-
-
 def test_a_source_that_fails_to_open_says_why(
-    qtbot: QtBot, aloop: qasync.QEventLoop, panel: LocalRecorderPanel
+    qtbot: QtBot, aloop: qasync.QEventLoop, local_panel: LocalRecorderPanel
 ) -> None:
-    choice = panel.picker.add_device("Missing camera", [LocalInput("cam", "lavfi:nosuchfilter")])
+    choice = local_panel.picker.add_device(
+        "Missing camera", [LocalInput("cam", "lavfi:nosuchfilter")]
+    )
 
     async def scenario() -> None:
-        assert panel.picker.select(choice.key)
-        click(qtbot, panel.start_button)
-        await until(lambda: panel.state == "idle")
+        assert local_panel.picker.select(choice.key)
+        click(qtbot, local_panel.start_button)
+        await until(lambda: local_panel.state == "idle")
 
     aloop.run_until_complete(scenario())
-    assert panel.ended is not None
-    assert panel.ended.reason == "error"
-    assert panel.status_label.text().startswith("Failed: ")
-    assert len(panel.status_label.text()) > len("Failed: ")
-    assert panel.start_button.isEnabled()  # try again, or pick another source
+    assert local_panel.ended is not None
+    assert local_panel.ended.reason == "error"
+    assert local_panel.status_label.text().startswith("Failed: ")
+    assert len(local_panel.status_label.text()) > len("Failed: ")
+    assert local_panel.start_button.isEnabled()  # try again, or pick another source
 
 
 def test_a_stop_before_the_source_opens_ends_cleanly(
-    qtbot: QtBot, aloop: qasync.QEventLoop, panel: LocalRecorderPanel
+    qtbot: QtBot, aloop: qasync.QEventLoop, local_panel: LocalRecorderPanel
 ) -> None:
-    choice = panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
+    choice = local_panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
     seen: list[str] = []
-    panel.state_changed.connect(seen.append)
+    local_panel.state_changed.connect(seen.append)
 
     async def scenario() -> None:
-        assert panel.picker.select(choice.key)
-        click(qtbot, panel.start_button)
-        assert panel.state == "starting"
-        click(qtbot, panel.stop_button)  # at once, while the sources open
-        await until(lambda: panel.state == "idle")
+        assert local_panel.picker.select(choice.key)
+        click(qtbot, local_panel.start_button)
+        assert local_panel.state == "starting"
+        click(qtbot, local_panel.stop_button)  # at once, while the sources open
+        await until(lambda: local_panel.state == "idle")
 
     aloop.run_until_complete(scenario())
     assert seen[:2] == ["starting", "stopping"]
     assert "recording" not in seen  # once asked to stop, it never shows as recording again
-    assert panel.ended is not None
-    assert panel.ended.reason == "stopped"
-    assert panel.start_button.isEnabled()
+    assert local_panel.ended is not None
+    assert local_panel.ended.reason == "stopped"
+    assert local_panel.start_button.isEnabled()
 
 
 def test_low_disk_space_warns_then_stops_and_says_why(
@@ -114,25 +84,25 @@ def test_low_disk_space_warns_then_stops_and_says_why(
     factory = functools.partial(
         LocalRecorder, disk_usage=lambda _path: disk, watch_every=0.2, stop_below=100_000_000
     )
-    panel = make_panel(qtbot, connection, settings, history, recorder_factory=factory)
-    choice = panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
+    local_panel = make_panel(qtbot, connection, settings, history, recorder_factory=factory)
+    choice = local_panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
 
     async def scenario() -> None:
-        await record(qtbot, panel, choice.key, 1.0)
-        await until(panel.warning_label.isVisible)
-        assert panel.warning_label.text() == "⚠ Disk space is low: 3.0 GB left."
-        assert panel.state == "recording"  # a warning only
+        await record(qtbot, local_panel, choice.key, 1.0)
+        await until(local_panel.warning_label.isVisible)
+        assert local_panel.warning_label.text() == "⚠ Disk space is low: 3.0 GB left."
+        assert local_panel.state == "recording"  # a warning only
         disk.free = 85_000_000
-        await until(lambda: panel.state == "idle")
+        await until(lambda: local_panel.state == "idle")
 
     aloop.run_until_complete(scenario())
-    assert panel.ended is not None
-    assert panel.ended.reason == "disk-full"
-    assert panel.status_label.text().startswith("Stopped: disk almost full (85.0 MB left).")
+    assert local_panel.ended is not None
+    assert local_panel.ended.reason == "disk-full"
+    assert local_panel.status_label.text().startswith("Stopped: disk almost full (85.0 MB left).")
     # What was recorded before is saved all the same.
-    assert panel.outcome is not None
-    assert panel.outcome.action == "saved"
-    assert probe(panel.outcome.paths[0]).duration >= 0.5
+    assert local_panel.outcome is not None
+    assert local_panel.outcome.action == "saved"
+    assert probe(local_panel.outcome.paths[0]).duration >= 0.5
 
 
 def test_the_window_records_here_from_its_tab_and_menu(
