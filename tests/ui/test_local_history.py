@@ -119,9 +119,7 @@ def test_open_and_show_in_folder_ask_the_system(
     widget.open_selected()
     assert opened == []
     assert "missing" in widget.status.text()
-    shot = tmp_path / "history.png"
-    assert widget.grab().save(str(shot))
-    assert widget.grab().save("/tmp/recdesk-local-save/history.png")
+    assert not widget.grab().isNull()
 
     widget.remove_button.click()
     assert model.rowCount() == 2

@@ -4,32 +4,32 @@ across volumes with progress (and cancelled), parts saved together, and the hist
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import threading
-from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
-import av
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.media.local import LocalInput, LocalSpec
-from app.media.local.journal import write_journal
+from tests.helpers.local_save import (
+    NAME,
+    STARTED,
+    Flow,
+    click,
+    digest,
+    files_of,
+    plays,
+    working_folder,
+)
 from tests.ui.conftest import until
 from ui.local_history import HISTORY_FILE, HistoryStore
-from ui.local_save import SaveFlow, SaveOutcome
+from ui.local_save import SaveOutcome
 from ui.local_save_dialogs import type_and_accept
 from ui.local_settings import DEFAULT_FOLDER, NAME_TEMPLATE, SAVE_FOLDER, SAVE_MODE
-
-STARTED = datetime(2026, 11, 21, 18, 30, 5).astimezone()
-NAME = "Team meeting 2026-11-21 18-30-05"
-SHOTS = Path("/tmp/recdesk-local-save")
 
 
 @pytest.fixture
@@ -56,78 +56,12 @@ def window(qtbot: QtBot) -> QWidget:
     return widget
 
 
-class Flow(SaveFlow):
-    """A save flow that keeps what it finished with."""
-
-    def __init__(self, settings: QSettings, history: HistoryStore, parent: QWidget) -> None:
-        super().__init__(settings, history, parent)
-        self.outcomes: list[SaveOutcome] = []
-        self.finished.connect(self.outcomes.append)
-
-
 @pytest.fixture
 def flow(
     settings: QSettings, history: HistoryStore, window: QWidget, aloop: qasync.QEventLoop
 ) -> Flow:
     """The save flow under test."""
     return Flow(settings, history, window)
-
-
-def working_folder(flow: SaveFlow, clip: Path, names: Sequence[str] = (f"{NAME}.mp4",)) -> Path:
-    """A finished recording's working folder, as the recorder leaves it: files and a journal."""
-    folder = flow.workdir() / "20261121-183005-a1b2c3"
-    folder.mkdir(parents=True)
-    for name in names:
-        shutil.copyfile(clip, folder / name)
-    spec = LocalSpec("Team meeting", (LocalInput("cam", "lavfi:testsrc2"),), extra={"room": "w"})
-    write_journal(
-        folder,
-        {
-            "id": folder.name,
-            "spec": spec.as_json(),
-            "name": NAME,
-            "started": STARTED.isoformat(timespec="seconds"),
-            "pid": os.getpid(),
-            "state": "finished",
-        },
-    )
-    return folder
-
-
-def files_of(folder: Path) -> list[Path]:
-    """The media files in a working folder."""
-    return sorted(p for p in folder.iterdir() if p.suffix == ".mp4")
-
-
-def click(box: QMessageBox | None, name: str) -> None:
-    """Answer a question with its button `name`."""
-    assert box is not None
-    assert box.isVisible()
-    button = box.findChild(QPushButton, name)
-    assert button is not None, f"no button {name!r} in {box.objectName()}"
-    button.click()
-
-
-def plays(path: Path) -> float:
-    """The file's duration in seconds, after decoding every video frame (it plays)."""
-    with av.open(str(path)) as container:
-        assert container.streams.video
-        assert container.streams.audio
-        frames = sum(1 for _ in container.decode(video=0))
-        assert frames > 0
-        assert container.duration is not None
-        return float(container.duration / av.time_base)
-
-
-def digest(path: Path) -> str:
-    """The file's SHA-256."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def shot(widget: QWidget, name: str) -> None:
-    """Keep a picture of a dialog (looked at by hand; the test only checks it was written)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def test_the_dialog_saves_where_the_operator_chooses(
@@ -147,7 +81,7 @@ def test_the_dialog_saves_where_the_operator_chooses(
         # It starts in the default folder, with the name the template gives.
         assert dialog.directory().absolutePath() == str(tmp_path / "Movies")
         assert Path(dialog.selectedFiles()[0]).name == f"{NAME}.mp4"
-        shot(dialog, "save_dialog")
+        assert not dialog.grab().isNull()
         type_and_accept(dialog, chosen.with_suffix(""))  # the extension is added
         await until(lambda: flow.outcomes)
 
@@ -217,7 +151,7 @@ def test_cancel_then_keep_moves_it_to_the_default_folder(
         assert flow.question.objectName() == "localSaveKeep"
         assert str(tmp_path / "Movies") in flow.question.informativeText()
         assert folder.exists()  # nothing moved yet
-        shot(flow.question, "keep_question")
+        assert not flow.question.grab().isNull()
         click(flow.question, "keep")
         await until(lambda: flow.outcomes)
 
@@ -232,7 +166,7 @@ def test_cancel_then_keep_moves_it_to_the_default_folder(
     assert flow.notice.objectName() == "localSaveNotice"
     assert f"“{kept.name}”" in flow.notice.text()
     assert str(kept.parent) in flow.notice.informativeText()
-    shot(flow.notice, "kept_notice")
+    assert not flow.notice.grab().isNull()
     assert [e.paths for e in flow.history.entries()] == [(kept,)]
 
 
@@ -259,7 +193,7 @@ def test_cancel_then_discard_asks_to_confirm_and_deletes_the_recording(
         flow.dialog.reject()
         click(await question("localSaveKeep"), "discard")
         confirm = await question("localSaveDiscard")
-        shot(confirm, "discard_question")
+        assert not confirm.grab().isNull()
         click(confirm, "cancel")  # changed my mind: back to keep or discard
         click(await question("localSaveKeep"), "discard")
         assert files_of(folder)  # not yet
@@ -294,7 +228,7 @@ def test_an_existing_file_is_replaced_only_when_the_operator_says_so(
         assert flow.question is not None
         assert flow.question.objectName() == "localSaveReplace"
         assert "“Interview.mp4” already exists" in flow.question.text()
-        shot(flow.question, "replace_question")
+        assert not flow.question.grab().isNull()
         click(flow.question, "rename")  # back to the dialog, where the name was
         await choose(target)
         await until(lambda: flow.stage == "replace" and flow.question is not None)
@@ -326,7 +260,7 @@ def test_across_volumes_the_files_are_copied_with_progress(
         dialog = flow.progress_dialog
         shown.append(dialog is not None and dialog.isVisible())
         if dialog is not None and len(progress) == 8:
-            shot(dialog, "copy_progress")
+            assert not dialog.grab().isNull()
 
     flow.progress.connect(progressed)
     chosen = tmp_path / "Elsewhere" / "Copied.mp4"
@@ -411,7 +345,7 @@ def test_parts_are_saved_together_under_the_chosen_name(
         assert note is not None
         assert "3 parts" in note.text()
         assert f"“{NAME}-001.mp4” to “{NAME}-003.mp4”" in note.text()
-        shot(dialog, "save_dialog_parts")
+        assert not dialog.grab().isNull()
         edit = dialog.findChild(QLineEdit, "fileNameEdit")
         assert edit is not None
         edit.setText("Lecture")  # the note follows the name as it is typed
@@ -491,7 +425,7 @@ def test_a_save_that_fails_says_why_and_loses_nothing(
         flow.finish(files_of(folder), folder, NAME, "Team meeting")
         box = await error_shown()  # the folder setting names a file
         assert str(not_a_folder) in box.text()
-        shot(box, "save_error")
+        assert not box.grab().isNull()
         click(box, "ok")  # choose another place
         await until(lambda: flow.dialog is not None and flow.dialog.isVisible())
         assert flow.dialog is not None
