@@ -305,7 +305,8 @@ class LocalRecorderPanel(QWidget):
                 return self.tr("Stopped ({0}).").format(ended.message or other)
 
     def _saved(self, outcome: SaveOutcome) -> None:
-        if self.state != "saving":
+        mine = self.ended is not None and outcome.folder in (None, self.ended.folder)
+        if self.state != "saving" or not mine:
             return  # a recording found after a crash, saved through the same flow
         self.outcome = outcome
         why = self._why(self.ended) if self.ended is not None else ""

@@ -72,6 +72,7 @@ class SaveOutcome:
     action: Action
     paths: list[Path]
     message: str = ""  # a sentence for the operator: what became of it, and where
+    folder: Path | None = None  # the recording's working folder: which recording this was
 
 
 @dataclass(frozen=True)
@@ -365,8 +366,9 @@ class SaveFlow(QObject):
         box.open()
 
     def _end(self, action: Action, paths: list[Path], message: str) -> None:
+        folder = self._rec().folder
         self._show("idle")
-        self.finished.emit(SaveOutcome(action, paths, message))
+        self.finished.emit(SaveOutcome(action, paths, message, folder))
         self._next()
 
     # --- bookkeeping ------------------------------------------------------------------------------
