@@ -92,6 +92,9 @@ class LocalSourcePicker(QWidget):
         self._added: list[SourceChoice] = []
         self._choices: dict[str, SourceChoice] = {}
         self._wanted = str(settings.value("local/source", "")) if settings is not None else ""
+        # Until the operator picks (now or in an earlier run), the whole room is the default
+        # where there is a room, else the first source listed.
+        self._default = not self._wanted
 
         self.source = QComboBox()
         self.source.setModel(QStandardItemModel(self.source))
@@ -140,6 +143,7 @@ class LocalSourcePicker(QWidget):
         grid.setColumnStretch(3, 2)
 
         self.source.currentIndexChanged.connect(self._picked)
+        self.source.activated.connect(self._chosen)
         self.format.currentIndexChanged.connect(self._format_picked)
         self.rescan.clicked.connect(self.refresh_devices)
         self._devices_listed.connect(self._show_devices, Qt.ConnectionType.QueuedConnection)
@@ -191,8 +195,12 @@ class LocalSourcePicker(QWidget):
         row = self._row(key)
         if row < 0:
             return False
+        self._default = False
         self.source.setCurrentIndex(row)
         return True
+
+    def _chosen(self, _row: int) -> None:
+        self._default = False
 
     def current(self) -> SourceChoice | None:
         """The choice picked, or None."""
@@ -220,7 +228,9 @@ class LocalSourcePicker(QWidget):
                 },
             )
         self._group(model, self.tr("This computer"), self._device_choices + self._added)
-        row = self._row(wanted)
+        row = -1 if self._default else self._row(wanted)
+        if row < 0:
+            row = self._row("room-mix")
         if row < 0:
             row = next((r for r in range(model.rowCount()) if model.item(r).isEnabled()), -1)
         self.source.setCurrentIndex(row)

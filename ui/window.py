@@ -187,12 +187,16 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _toggle_local(self) -> None:
+    def show_local(self) -> None:
+        """Bring the local recorder's tab to the front."""
         self.record_tabs.setCurrentWidget(self.local_tab)
+
+    def _toggle_local(self) -> None:
+        self.show_local()
         self.local.toggle_recording()
 
     def _pause_local(self) -> None:
-        self.record_tabs.setCurrentWidget(self.local_tab)
+        self.show_local()
         self.local.toggle_pause()
 
     def _local_settings(self) -> None:

@@ -94,7 +94,7 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
     async def run() -> None:
         window = await desktop.start()
         window.resize(1440, 900)
-        window.record_tabs.setCurrentWidget(window.local)
+        window.show_local()
         panel = window.local
         source = LocalInput("screen", f"lavfi:{SOURCE},realtime", "screen")
         choice = panel.picker.add_device("1080p30 test pattern", [source])
