@@ -325,10 +325,10 @@ class LocalRecorderPanel(QWidget):
         recorder = self.recorder
         if recorder is None:
             return
-        # Only this reads the recorder's figures: its sound level is the peak since the last read.
         self.stats = recorder.stats()
         self.figures.show_stats(self.stats)
-        self.figures.show_preview(recorder.preview())
+        if self.figures.isVisible():  # a hidden panel lets the recorder stop decoding pictures
+            self.figures.show_preview(recorder.preview())
 
     # --- drawing ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ elsewhere).
 - **Level**: the peak of the sound decoded over the last `LEVEL_WINDOW` seconds, in dBFS (-90
   for silence); any number of readers may ask.
 - **Preview**: the newest picture, at most `PREVIEW_WIDTH` pixels wide, as packed RGB, about
-  `PREVIEW_RATE` times a second.
+  `PREVIEW_RATE` times a second, while someone asks for it (a hidden panel costs no decoding).
 
 May import PyAV, `app.media` siblings and the standard library.
 """
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 320
 PREVIEW_RATE = 4.0
+PREVIEW_IDLE = 2.0
 SILENCE_DB = -90.0
 LEVEL_WINDOW = 0.3
 _QUEUE = 256
@@ -95,6 +96,7 @@ class Monitor:
         self._audio_decoder = _decoder(self._audio)
         self._resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono")
         self._next_preview = 0.0
+        self._wanted_until = clock() + PREVIEW_IDLE
         self._thread = threading.Thread(target=self._decode_loop, name="monitor", daemon=True)
         self._thread.start()
 
@@ -123,6 +125,9 @@ class Monitor:
                     self._first = at
                 self._newest = max(self._newest, at)
         kind = "video" if video else "audio"
+        if video and self._clock() > self._wanted_until:
+            self._skip_to_key = True  # nobody looks: no decoding, until the next keyframe
+            return
         if video and self._skip_to_key:
             if not packet.is_keyframe:
                 return
@@ -189,7 +194,12 @@ class Monitor:
         return SILENCE_DB if peak <= 0 else max(SILENCE_DB, 20 * math.log10(min(peak, 1.0)))
 
     def preview(self) -> Preview | None:
-        """The newest small picture, or None before the first."""
+        """The newest small picture, or None before the first.
+
+        Asking is what keeps the pictures decoded: after `PREVIEW_IDLE` seconds without a call
+        (the panel hidden), decoding stops, and starts again at the next keyframe once asked.
+        """
+        self._wanted_until = self._clock() + PREVIEW_IDLE
         return self._preview
 
     # --- the decoding thread ------------------------------------------------------------------
