@@ -204,6 +204,17 @@ class LayoutPreview(_Request):
     layout: dict[str, Any] | str
 
 
+class ProviderHealthModel(_Response):
+    """One room provider in `GET /v1/health`: `ok` false with an `error` that says why."""
+
+    name: str
+    kind: str  # demo, rtmp, none, ...
+    ok: bool
+    rooms: int = 0
+    error: str | None = None
+    checked_at: datetime | None = None  # when it last heard from its source; null: it has none
+
+
 class Health(_Response):
     """`GET /v1/health`."""
 
@@ -213,6 +224,7 @@ class Health(_Response):
     data_dir: str | None = None
     recordings: int = 0  # active now
     last_event_id: int = 0  # follow the events from here to see only what comes next
+    providers: list[ProviderHealthModel] = []  # where rooms come from, in the config's order
 
 
 class Event(_Response):

@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return sub
 
-    command(commands, "health", "the service's version, uptime and free space")
+    command(commands, "health", "the service's version, uptime, free space and room providers")
     command(commands, "rooms", "list the rooms")
     command(commands, "room", "show a room and its streams").add_argument("id", metavar="ID")
 

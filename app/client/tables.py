@@ -2,8 +2,10 @@
 
 - `table`            columns aligned with two spaces between, sizes and durations right-aligned;
 - `duration`, `size` `1:02:03`, `12.3 MB` (decimal units, as `ls --si` and disk makers count);
-- `rooms_table`, `streams_table`, `recordings_table`, `files_table`  one row per item;
-- `health_detail`, `room_detail`, `recording_detail`  a `key  value` block, then its table;
+- `rooms_table`, `streams_table`, `recordings_table`, `files_table`, `providers_table`  one row
+  per item;
+- `health_detail`, `room_detail`, `recording_detail`  a `key  value` block, then its table
+  (the room providers, the streams, the files);
 - `event_line`       one line per event, for following the stream.
 
 A missing value prints as `-`, so every row has every column.
@@ -17,7 +19,15 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from app.api.models import Event, Health, RecordedFile, Recording, Room, Stream
+from app.api.models import (
+    Event,
+    Health,
+    ProviderHealthModel,
+    RecordedFile,
+    Recording,
+    Room,
+    Stream,
+)
 
 NONE = "-"
 _UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
@@ -135,8 +145,8 @@ def files_table(files: Sequence[RecordedFile]) -> str:
 
 
 def health_detail(health: Health) -> str:
-    """The service's version, uptime, free space and running recordings."""
-    return details(
+    """The service's version, uptime, free space and running recordings, then its providers."""
+    head = details(
         [
             ("version", health.version),
             ("uptime", duration(health.uptime)),
@@ -145,6 +155,18 @@ def health_detail(health: Health) -> str:
             ("recordings", str(health.recordings)),
         ]
     )
+    if not health.providers:
+        return head
+    return f"{head}\n\n{providers_table(health.providers)}"
+
+
+def providers_table(providers: Sequence[ProviderHealthModel]) -> str:
+    """Room providers: name, kind, ok or not, rooms, when last checked, what is wrong."""
+    rows = [
+        [p.name, p.kind, "yes" if p.ok else "no", str(p.rooms), when(p.checked_at), p.error or NONE]
+        for p in providers
+    ]
+    return table(["PROVIDER", "KIND", "OK", "ROOMS", "CHECKED", "ERROR"], rows, right={3})
 
 
 def room_detail(room: Room) -> str:

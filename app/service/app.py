@@ -1,11 +1,16 @@
 """The service's ASGI app: `create_app(settings)`, its lifespan, its errors and its docs.
 
-Nothing happens at import or in `create_app`; the lifespan opens the store, starts the room
-provider and the task manager, and closes them in reverse order. Every error leaves as
-`{code, name, message}` (`app.api.errors`): a malformed body is 400, a field of the wrong type or
-value 422, an unknown id 404, a conflicting state 409; anything unexpected is logged and answered
-500 with the same shape, never a stack trace. `/docs` serves Swagger UI from files installed with
-the service, so it works offline.
+Nothing happens at import or in `create_app`; the lifespan opens the store, starts the task
+manager, the room providers and the auto-recorder, and closes them in reverse order. The
+providers are those of the `--config` file (`app.service.config`), in its order, plus the demo
+rooms with `--demo`; several run as one (`rooms.composite.Providers`), none is `NoRooms`. The
+auto-recorder exists only when the config has `[[auto_record]]` rules; it hears every room change
+after the task manager.
+
+Every error leaves as `{code, name, message}` (`app.api.errors`): a malformed body is 400, a field
+of the wrong type or value 422, an unknown id 404, a conflicting state 409; anything unexpected is
+logged and answered 500 with the same shape, never a stack trace. `/docs` serves Swagger UI from
+files installed with the service, so it works offline.
 
 May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
@@ -18,6 +23,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import TYPE_CHECKING, assert_never
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,11 +33,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api.errors import ApiError, ErrorCode
+from app.service.config import DemoSettings, ProviderConfig
 from app.service.eventlog import EventLog
 from app.service.rooms.base import RoomChange, RoomProvider
+from app.service.rooms.composite import Providers
+from app.service.rooms.demo import DemoRooms
+from app.service.rooms.rtmp import RtmpRooms, RtmpSettings
+from app.service.rooms.static import NoRooms
 from app.service.settings import Settings
 from app.service.store import Store
 from app.service.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from app.service.autorecord import AutoRecorder
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +63,39 @@ class Service:
     version: str
 
 
+def provider_configs(settings: Settings) -> tuple[ProviderConfig, ...]:
+    """The providers the settings choose: the config's, plus the demo rooms with `--demo`."""
+    if settings.config is None:
+        return (DemoSettings(),) if settings.demo else ()
+    return (settings.config.with_demo() if settings.demo else settings.config).providers
+
+
 def _provider(settings: Settings) -> RoomProvider:
-    if settings.demo:
-        from app.service.rooms.demo import DemoRooms
+    providers = [_build(config, settings) for config in provider_configs(settings)]
+    if not providers:
+        return NoRooms()
+    return providers[0] if len(providers) == 1 else Providers(providers)
 
-        return DemoRooms(settings.media_dir, churn=settings.demo_churn)
-    from app.service.rooms.static import NoRooms
 
-    return NoRooms()
+def _build(config: ProviderConfig, settings: Settings) -> RoomProvider:
+    match config:
+        case DemoSettings():
+            return DemoRooms(settings.media_dir, name=config.name, churn=settings.demo_churn)
+        case RtmpSettings():
+            return RtmpRooms(config)
+        case _:
+            assert_never(config)
+
+
+def _auto_recorder(
+    settings: Settings, tasks: TaskManager, rooms: RoomProvider
+) -> AutoRecorder | None:
+    config = settings.config
+    if config is None or not config.auto_record:
+        return None
+    from app.service.autorecord import AutoRecorder
+
+    return AutoRecorder(config.auto_record, config.presets, tasks, rooms)
 
 
 def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> FastAPI:
@@ -74,19 +113,31 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
             settings, store, events, provider, tasks, time.monotonic(), version("recdesk")
         )
         app.state.service = service
+        auto = _auto_recorder(settings, tasks, provider)
+        auto_started = False
 
         def changed(change: RoomChange) -> None:
             tasks.room_changed(change)
+            # Changes before the auto-recorder's start are in the rooms its start looks at.
+            if auto is not None and auto_started:
+                auto.room_changed(change)
 
         try:
             await tasks.start()
             await provider.start(changed)
+            if auto is not None:
+                auto_started = True
+                await auto.start()
             yield
         finally:
-            await events.close()
-            await tasks.close()
-            await provider.stop()
-            store.close()
+            try:
+                if auto is not None:
+                    await auto.stop()  # first: nothing may start while the rest shuts down
+            finally:
+                await events.close()
+                await tasks.close()
+                await provider.stop()
+                store.close()
 
     app = FastAPI(
         title="RecDesk recording service",
@@ -103,7 +154,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
 
     for module in (meta, room_routes, recordings, files):
         app.include_router(module.router)
-    if settings.demo:
+    if any(isinstance(config, DemoSettings) for config in provider_configs(settings)):
         app.include_router(demo.router)
     return app
 

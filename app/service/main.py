@@ -3,7 +3,9 @@
 With `--port 0` the service takes a free port and prints one JSON line, `{"url": "http://..."}`,
 on stdout before anything else, so whoever started it (the desktop app, a test) knows where it
 is; nothing else is written to stdout (logs go to stderr). It listens on loopback unless `--host`
-says otherwise. SIGINT/SIGTERM stop it cleanly: workers finish the part they write, and active
+says otherwise. `--config FILE` chooses its room providers, presets and auto-record rules; a
+mistake in it is one line on stderr and exit status 2, before anything starts; `--demo` adds the
+demo rooms to it. SIGINT/SIGTERM stop it cleanly: workers finish the part they write, and active
 recordings go on after the next start.
 
 May import `app.service` siblings, uvicorn and the standard library.
@@ -29,6 +31,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.service.app import create_app
+from app.service.config import ConfigError, load_config
 from app.service.settings import Settings
 
 DEFAULT_PORT = 8080
@@ -50,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port and prints it"
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="database and recordings")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="a TOML file: room providers, recording presets, auto-record rules",
+    )
     parser.add_argument("--demo", action="store_true", help="serve six built-in demo rooms")
     parser.add_argument("--demo-media-dir", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -73,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `recdesk-server`."""
     args = build_parser().parse_args(argv)
+    service_config = None
+    if args.config is not None:
+        try:
+            service_config = load_config(args.config)
+            if args.demo:
+                service_config = service_config.with_demo()
+        except ConfigError as exc:
+            print(f"recdesk-server: {exc}", file=sys.stderr)
+            return 2
     settings = Settings(
         data_dir=(args.data_dir or default_data_dir()).absolute(),
         host=args.host,
@@ -81,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo_media_dir=args.demo_media_dir,
         demo_churn=not args.no_churn,
         first_media_timeout=args.first_media_timeout,
+        config=service_config,
     )
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -1,12 +1,19 @@
 """The service's settings: validated into one frozen object before anything is built.
 
-May import the standard library only.
+The flags fill it; `config` is what the `--config` file says (`app.service.config`), already
+validated.
+
+May import the standard library, and `app.service.config` for its types only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.service.config import ServiceConfig
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Settings:
     # Workers kept started and waiting, so a recording starts without a process start-up.
     warm_workers: int = 1
     page_size: int = 50
+    # Providers, presets and auto-record rules from the config file; None: the flags alone.
+    config: ServiceConfig | None = None
 
     @property
     def recordings_dir(self) -> Path:

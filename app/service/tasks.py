@@ -105,6 +105,15 @@ class TaskManager:
             rec.elapsed = round(task.elapsed(), 3)
         return rec
 
+    async def wait_ended(self, recording_id: str) -> Recording:
+        """Wait until a recording has ended (at once if it has); its final record.
+
+        A shutdown leaves active tasks active, so this waits past it: cancel the waiter.
+        """
+        if (task := self._tasks.get(recording_id)) is not None:
+            await task.done.wait()
+        return self.get(recording_id)
+
     def listed(self, recs: list[Recording]) -> list[Recording]:
         """Recordings from the store, with the elapsed time of active ones brought up to now."""
         for rec in recs:

@@ -23,8 +23,14 @@ from app.media.sources.devices import prepare_alsa
 OPEN_TIMEOUT = 10.0
 READ_TIMEOUT = 10.0
 
-# Options per URL scheme: RTSP over TCP survives NAT and loss; the rest use FFmpeg's defaults.
-_SCHEME_OPTIONS = {"rtsp": {"rtsp_transport": "tcp"}}
+# Options per URL scheme: RTSP over TCP survives NAT and loss. An RTMP server sends the codecs'
+# headers first, so half a second of probing finds both streams; FFmpeg's default reads well over
+# a second of live media (two seconds of wall time) before the recording can start. The rest use
+# FFmpeg's defaults.
+_SCHEME_OPTIONS = {
+    "rtsp": {"rtsp_transport": "tcp"},
+    "rtmp": {"analyzeduration": "500000"},
+}
 
 
 class ContainerSource:

@@ -4,7 +4,7 @@ A provider (built-in demo rooms, an RTMP server, later an SFU) keeps a set of `R
 reports every change through one callback. The service never asks how a stream is made: a
 `LiveStream` says how the media engine opens it (`uri`, and for a file played as live, the
 wall-clock `epoch` at which its live timeline was at zero, so any reader joins it at the same live
-position).
+position). Each provider also says how it is doing (`ProviderHealth`), which `GET /v1/health` shows.
 
 May import `app.media`, `app.api` and the standard library.
 """
@@ -112,6 +112,18 @@ class RoomChange:
 OnChange = Callable[[RoomChange], None]
 
 
+@dataclass(frozen=True)
+class ProviderHealth:
+    """How one provider is doing: `ok` false with an `error` that says why; its rooms; when."""
+
+    name: str
+    kind: str  # "demo" | "rtmp" | "none" ...
+    ok: bool
+    rooms: int
+    error: str | None = None
+    checked_at: datetime | None = None  # when it last heard from its source (None: it has none)
+
+
 class RoomProvider(Protocol):
     """Where rooms come from. `start` returns at once; rooms may appear later, reported by
     `on_change` (always called on the event loop's thread)."""
@@ -130,4 +142,8 @@ class RoomProvider(Protocol):
 
     async def stop(self) -> None:
         """Stop every background job; nothing is left running."""
+        ...
+
+    def health(self) -> list[ProviderHealth]:
+        """How it is doing now: one entry per provider (several for a composite); never raises."""
         ...

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from app.api.errors import ApiError, ErrorCode
-from app.service.rooms.base import LiveStream, OnChange, RoomChange, RoomState
+from app.service.rooms.base import LiveStream, OnChange, ProviderHealth, RoomChange, RoomState
 from app.service.rooms.demo_media import (
     LOOP,
     GenerationCancelled,
@@ -127,11 +127,13 @@ class DemoRooms:
         self,
         media_dir: Path,
         *,
+        name: str = "demo",
         churn: bool = True,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._media_dir = media_dir
+        self._name = name
         self._churn = churn
         self._clock = clock
         self._sleep = sleep
@@ -145,6 +147,7 @@ class DemoRooms:
         self._generation: asyncio.Task[None] | None = None
         self._churners: list[asyncio.Task[None]] = []
         self._generated: list[str] = []
+        self._failure: str | None = None
         self._stopped = False
 
     @property
@@ -190,6 +193,18 @@ class DemoRooms:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._churners.clear()
 
+    def health(self) -> list[ProviderHealth]:
+        """Fine unless the media could not be generated; `rooms` counts those that have appeared."""
+        return [
+            ProviderHealth(
+                self._name,
+                "demo",
+                ok=self._failure is None,
+                rooms=len(self._rooms),
+                error=self._failure,
+            )
+        ]
+
     def join(self, room_id: str, user_id: str) -> list[LiveStream]:
         """`user_id` joins `room_id` with all their streams; none if they are there already."""
         self._check(room_id, user_id)
@@ -231,6 +246,7 @@ class DemoRooms:
 
     def _report_failure(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and (exc := task.exception()) is not None:
+            self._failure = f"the demo media could not be generated: {exc}"
             log.error("the demo rooms' media could not be generated: %s", exc, exc_info=exc)
 
     # --- on the event loop ------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""A provider with no rooms: the service without `--demo` until a media server is configured.
+"""A provider with no rooms: the service with neither `--demo` nor a provider in its `--config`.
 
 May import `app.service.rooms.base` and the standard library.
 """
 
 from __future__ import annotations
 
-from app.service.rooms.base import OnChange, RoomState
+from app.service.rooms.base import OnChange, ProviderHealth, RoomState
 
 
 class NoRooms:
@@ -24,3 +24,7 @@ class NoRooms:
 
     async def stop(self) -> None:
         """Nothing to stop."""
+
+    def health(self) -> list[ProviderHealth]:
+        """Always fine."""
+        return [ProviderHealth("none", "none", ok=True, rooms=0)]

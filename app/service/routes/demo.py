@@ -1,4 +1,5 @@
-"""Demo controls (only with `--demo`): make a participant join or leave a demo room now.
+"""Demo controls (only with the demo rooms, from `--demo` or the config): make a participant
+join or leave a demo room now.
 
 Operators use them to show what a recording does when people come and go; tests use them to
 make it happen at a known moment.
@@ -30,11 +31,12 @@ async def leave(room_id: str, user_id: str, service: ServiceDep) -> Room:
 
 
 def _act(service: ServiceDep, room_id: str, user_id: str, *, join: bool) -> Room:
+    from app.service.rooms.composite import find_provider
     from app.service.rooms.demo import DemoRooms
 
-    rooms = service.rooms
-    if not isinstance(rooms, DemoRooms):
-        raise ApiError(ErrorCode.not_found, "demo controls exist only with --demo")
+    rooms = find_provider(service.rooms, DemoRooms)
+    if rooms is None:
+        raise ApiError(ErrorCode.not_found, "demo controls exist only with the demo rooms")
     # Unknown rooms and users are ApiErrors from the provider itself.
     if join:
         rooms.join(room_id, user_id)

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.models import Health, LayoutPreview
+from app.api.models import Health, LayoutPreview, ProviderHealthModel
 from app.service.layouts import preview_jpeg, resolve_layout
 from app.service.routes.deps import ServiceDep
 
@@ -33,7 +33,7 @@ _JPEG: dict[int | str, dict[str, Any]] = {
 
 @router.get("/health", response_model=Health, tags=["service"])
 async def health(service: ServiceDep) -> Health:
-    """Version, uptime, and the free space where recordings are written."""
+    """Version, uptime, the free space where recordings are written, and each room provider."""
     folder = service.settings.recordings_dir
     return Health(
         version=service.version,
@@ -42,6 +42,10 @@ async def health(service: ServiceDep) -> Health:
         data_dir=str(service.settings.data_dir),
         recordings=service.tasks.active_count,
         last_event_id=service.store.last_event_id(),
+        providers=[
+            ProviderHealthModel.model_validate(entry, from_attributes=True)
+            for entry in service.rooms.health()
+        ],
     )
 
 

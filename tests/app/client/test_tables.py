@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.api.models import Event, RecordedFile, Recording, Room, Stream
+from app.api.models import (
+    Event,
+    Health,
+    ProviderHealthModel,
+    RecordedFile,
+    Recording,
+    Room,
+    Stream,
+)
 from app.client import tables
 
 AT = datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
@@ -125,6 +133,24 @@ def test_a_recording_in_detail_says_why_it_failed_and_lists_its_files() -> None:
     assert "layout     grid" in lines
     assert "tags       a, b" in lines
     assert lines[-1].startswith("f1  a.mp4  2.0 kB")
+
+
+def test_health_lists_each_room_provider_and_what_is_wrong() -> None:
+    studio = ProviderHealthModel(
+        name="studio", kind="rtmp", ok=False, rooms=2, error="stat page: HTTP 404", checked_at=AT
+    )
+    demo = ProviderHealthModel(name="demo", kind="demo", ok=True, rooms=6)
+    health = Health(version="1.0", uptime=62, free_bytes=10**9, providers=[demo, studio])
+    head, providers = tables.health_detail(health).split("\n\n")
+    assert "uptime      0:01:02" in head.splitlines()
+    checked = tables.when(AT)
+    assert providers.splitlines() == [
+        f"PROVIDER  KIND  OK   ROOMS  CHECKED{' ' * (len(checked) - 7)}  ERROR",
+        f"demo      demo  yes      6  -{' ' * (len(checked) - 1)}  -",
+        f"studio    rtmp  no       2  {checked}  stat page: HTTP 404",
+    ]
+    alone = Health(version="1.0", uptime=1, free_bytes=1)
+    assert "\n\n" not in tables.health_detail(alone)
 
 
 def test_a_stream_shows_its_formats() -> None:

@@ -1,0 +1,184 @@
+"""Recording rooms of a real nginx-rtmp server through a real `recdesk-server --config`.
+
+The service reads the session nginx's stat page (one `rtmp` provider in its config file); the
+test publishes the test clip as cameras and screens would, records the room single-stream and
+mixed, and opens the files with PyAV. Each test publishes under a room name of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.api.models import Recording
+from app.client.client import RecDeskClient
+from tests.helpers.media import HEIGHT, WIDTH, probe
+from tests.helpers.rtmp import NginxRtmp, Publisher, publish_process
+from tests.helpers.service import ServiceProcess, run, wait_until
+
+_CONFIG = """
+[[providers]]
+kind = "rtmp"
+name = "nginx"
+stat_url = "{stat_url}"
+rtmp_url = "{rtmp_url}"
+poll_seconds = 0.2
+"""
+
+
+@pytest.fixture(scope="module")
+def rtmp_service(
+    rtmp_server: NginxRtmp, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    """A `recdesk-server` whose rooms come from the session's nginx-rtmp."""
+    folder = tmp_path_factory.mktemp("rtmp-service")
+    config = folder / "recdesk.toml"
+    config.write_text(_CONFIG.format(stat_url=rtmp_server.stat_url, rtmp_url=rtmp_server.rtmp_url))
+    service = ServiceProcess(folder / "data", None, "--config", str(config)).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def room() -> str:
+    """A room name no other test publishes to."""
+    return "rec" + secrets.token_hex(4)
+
+
+@pytest.fixture
+def publish(h264_aac: Path) -> Iterator[Callable[[str], Publisher]]:
+    """Start publishing the test clip to a URL; every publisher is stopped at the end."""
+    started: list[Publisher] = []
+
+    def start(url: str) -> Publisher:
+        publisher = Publisher(h264_aac, url)
+        publisher.start()
+        started.append(publisher)
+        assert publisher.published.wait(10), publisher.error
+        return publisher
+
+    yield start
+    for publisher in started:
+        publisher.stop()
+
+
+async def _room_streams(service: ServiceProcess, room: str) -> list[str] | None:
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(f"{service.url}/v1/rooms/{room}")
+    if answer.status_code == 404:
+        return None
+    answer.raise_for_status()
+    return sorted(s["stream_id"] for s in answer.json()["streams"])
+
+
+async def _state(api: RecDeskClient, rec_id: str, state: str) -> Recording | None:
+    rec = await api.recording(rec_id)
+    return rec if rec.state == state else None
+
+
+async def _record(api: RecDeskClient, room: str, mode: str, seconds: float) -> Recording:
+    rec = await api.start_recording(room_id=room, mode=mode, folder=f"{room}-{mode}")
+    await wait_until(lambda: _state(api, rec.id, "recording"))
+    await asyncio.sleep(seconds)
+    return await api.stop(rec.id)
+
+
+def test_a_room_of_rtmp_publishers_is_recorded_single_and_mixed(
+    rtmp_service: ServiceProcess,
+    rtmp_server: NginxRtmp,
+    publish: Callable[[str], Publisher],
+    room: str,
+) -> None:
+    publish(rtmp_server.url(f"{room}__alice"))
+    publish(rtmp_server.url(f"{room}__alice__screen", "studio"))
+
+    async def scenario() -> tuple[Recording, Recording]:
+        expected = ["alice", "alice-screen"]
+        await wait_until(lambda: _streams_are(rtmp_service, room, expected))
+        async with RecDeskClient(rtmp_service.url) as api:
+            health = (await api.health()).providers
+            assert [(p.name, p.kind, p.ok) for p in health] == [("nginx", "rtmp", True)]
+            single = await _record(api, room, "single", 3.0)
+            mixed = await _record(api, room, "mixed", 3.0)
+        return single, mixed
+
+    single, mixed = run(scenario())
+
+    assert (single.state, single.reason) == ("completed", "stopped")
+    assert sorted(f.stream_id or "" for f in single.files) == ["alice", "alice-screen"]
+    for file in single.files:
+        got = probe(rtmp_service.data_dir / file.path)
+        assert got.codecs() == {"video": "h264", "audio": "aac"}
+        assert (got.streams[0]["width"], got.streams[0]["height"]) == (WIDTH, HEIGHT)
+        assert _lasts_about(got.media_duration(), single.elapsed)
+
+    assert (mixed.state, mixed.reason) == ("completed", "stopped")
+    [mix] = mixed.files
+    assert mix.stream_id is None
+    got = probe(rtmp_service.data_dir / mix.path)
+    assert got.codecs() == {"video": "h264", "audio": "aac"}
+    assert _lasts_about(got.media_duration(), mixed.elapsed)
+
+
+def test_a_publisher_that_drops_and_comes_back_continues_the_same_recording(
+    rtmp_service: ServiceProcess, rtmp_server: NginxRtmp, h264_aac: Path, room: str
+) -> None:
+    url = rtmp_server.url(f"{room}__bob")
+
+    async def scenario() -> Recording:
+        first = await asyncio.to_thread(publish_process, h264_aac, url)
+        try:
+            await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
+            async with RecDeskClient(rtmp_service.url) as api:
+                rec = await api.start_recording(
+                    room_id=room, folder=f"{room}-back", max_idle_seconds=60
+                )
+                await wait_until(lambda: _state(api, rec.id, "recording"))
+                await asyncio.sleep(2.0)
+                first.kill()
+                first.wait()
+                # The room empties and goes; the recording waits for its people to come back.
+                await wait_until(lambda: _streams_are(rtmp_service, room, None))
+                assert (await api.recording(rec.id)).state == "recording"
+                again = await asyncio.to_thread(publish_process, h264_aac, url)
+                try:
+                    await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
+                    await asyncio.sleep(3.0)
+                    return await api.stop(rec.id)
+                finally:
+                    again.kill()
+                    again.wait()
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+
+    done = run(scenario())
+
+    assert (done.state, done.reason) == ("completed", "stopped")
+    files = [f for f in done.files if f.stream_id == "bob"]
+    # The stream that came back is the same stream of the same task: its file goes on in part 2.
+    assert [f.part for f in files] == [1, 2], done.files
+    assert files[1].path == files[0].path.replace(".mp4", "-002.mp4")
+    for file in files:
+        got = probe(rtmp_service.data_dir / file.path)
+        assert got.codecs() == {"video": "h264", "audio": "aac"}
+        assert got.media_duration() > 0.5
+
+
+def _lasts_about(duration: float, elapsed: float) -> bool:
+    """A file lasts what was recorded, within a group of pictures, plus what FFmpeg read while it
+    probed the RTMP stream (about 1.3 s here): those packets are written at once, before the
+    recording's clock starts with its first packet.
+    """
+    assert elapsed - 1.2 < duration < elapsed + 2.5, (duration, elapsed)
+    return True
+
+
+async def _streams_are(service: ServiceProcess, room: str, expected: list[str] | None) -> bool:
+    return await _room_streams(service, room) == expected
