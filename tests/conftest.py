@@ -1,5 +1,6 @@
 """Session-wide fixtures: generated clips and demo media (made once per session), a real
-nginx-rtmp server, and a real `recdesk-server --demo` shared by the tests that only drive it."""
+nginx-rtmp server, a real `recdesk-server --demo` shared by the tests that only drive it, and one
+whose rooms come from the nginx-rtmp server."""
 
 from __future__ import annotations
 
@@ -52,6 +53,31 @@ def rtmp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxRtmp]
     server = NginxRtmp(tmp_path_factory.mktemp("nginx"))
     yield server
     server.stop()
+
+
+_RTMP_CONFIG = """
+[[providers]]
+kind = "rtmp"
+name = "nginx"
+stat_url = "{stat_url}"
+rtmp_url = "{rtmp_url}"
+poll_seconds = 0.2
+"""
+
+
+@pytest.fixture(scope="session")
+def rtmp_service(
+    rtmp_server: NginxRtmp, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    """A `recdesk-server --config` whose rooms come from the session's nginx-rtmp."""
+    folder = tmp_path_factory.mktemp("rtmp-service")
+    config = folder / "recdesk.toml"
+    config.write_text(
+        _RTMP_CONFIG.format(stat_url=rtmp_server.stat_url, rtmp_url=rtmp_server.rtmp_url)
+    )
+    running = ServiceProcess(folder / "data", None, "--config", str(config)).start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")

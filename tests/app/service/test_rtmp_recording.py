@@ -21,28 +21,6 @@ from tests.helpers.media import HEIGHT, WIDTH, probe
 from tests.helpers.rtmp import NginxRtmp, Publisher, publish_process
 from tests.helpers.service import ServiceProcess, run, wait_until
 
-_CONFIG = """
-[[providers]]
-kind = "rtmp"
-name = "nginx"
-stat_url = "{stat_url}"
-rtmp_url = "{rtmp_url}"
-poll_seconds = 0.2
-"""
-
-
-@pytest.fixture(scope="module")
-def rtmp_service(
-    rtmp_server: NginxRtmp, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServiceProcess]:
-    """A `recdesk-server` whose rooms come from the session's nginx-rtmp."""
-    folder = tmp_path_factory.mktemp("rtmp-service")
-    config = folder / "recdesk.toml"
-    config.write_text(_CONFIG.format(stat_url=rtmp_server.stat_url, rtmp_url=rtmp_server.rtmp_url))
-    service = ServiceProcess(folder / "data", None, "--config", str(config)).start()
-    yield service
-    service.stop()
-
 
 @pytest.fixture
 def room() -> str:
