@@ -62,6 +62,17 @@ name = "nginx"
 stat_url = "{stat_url}"
 rtmp_url = "{rtmp_url}"
 poll_seconds = 0.2
+
+# Rooms named auto* are recorded as soon as someone publishes (see test_rtmp_recording.py).
+[presets.auto]
+mode = "single"
+format = "mp4"
+folder = "auto"
+max_idle_seconds = 1.5
+
+[[auto_record]]
+rooms = "auto*"
+preset = "auto"
 """
 
 

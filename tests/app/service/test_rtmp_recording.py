@@ -2,7 +2,8 @@
 
 The service reads the session nginx's stat page (one `rtmp` provider in its config file); the
 test publishes the test clip as cameras and screens would, records the room single-stream and
-mixed, and opens the files with PyAV. Each test publishes under a room name of its own.
+mixed, lets the service's auto-record rule record a room that comes and goes, and opens the files
+with PyAV. Each test publishes under a room name of its own.
 """
 
 from __future__ import annotations
@@ -147,6 +148,48 @@ def test_a_publisher_that_drops_and_comes_back_continues_the_same_recording(
         got = probe(rtmp_service.data_dir / file.path)
         assert got.codecs() == {"video": "h264", "audio": "aac"}
         assert got.media_duration() > 0.5
+
+
+def test_an_auto_record_rule_records_a_room_that_comes_and_goes(
+    rtmp_service: ServiceProcess, rtmp_server: NginxRtmp, h264_aac: Path
+) -> None:
+    room = "auto" + secrets.token_hex(4)  # the service's rule records rooms named auto*
+    url = rtmp_server.url(f"{room}__carol")
+
+    async def ended(api: RecDeskClient, known: set[str]) -> Recording | None:
+        recs = await api.all_recordings(room_id=room)
+        done = [r for r in recs if r.id not in known and r.state in ("completed", "failed")]
+        return done[0] if done else None
+
+    async def publish_for(seconds: float, api: RecDeskClient, known: set[str]) -> Recording:
+        publisher = await asyncio.to_thread(publish_process, h264_aac, url)
+        try:
+            await wait_until(lambda: _streams_are(rtmp_service, room, ["carol"]))
+            await asyncio.sleep(seconds)
+        finally:
+            publisher.kill()
+            publisher.wait()
+        # The room empties; its recording stops once it has been empty for the preset's 1.5 s.
+        return await wait_until(lambda: ended(api, known))
+
+    async def scenario() -> tuple[Recording, Recording]:
+        async with RecDeskClient(rtmp_service.url) as api:
+            first = await publish_for(3.0, api, set())
+            second = await publish_for(2.0, api, {first.id})
+            return first, second
+
+    first, second = run(scenario())
+
+    for rec in (first, second):
+        assert (rec.state, rec.reason) == ("completed", "idle")
+        assert rec.tags == ["auto:auto"]
+        assert rec.mode == "single"
+        [file] = rec.files
+        assert file.stream_id == "carol"
+        got = probe(rtmp_service.data_dir / file.path)
+        assert got.codecs() == {"video": "h264", "audio": "aac"}
+        assert got.media_duration() > 1.0
+    assert first.id != second.id  # it came back after the idle stop: a new recording
 
 
 def _lasts_about(duration: float, elapsed: float) -> bool:
