@@ -40,10 +40,22 @@ def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     asyncio.set_event_loop(None)
 
 
+@pytest.fixture(autouse=True)
+def current_loop(aloop: qasync.QEventLoop) -> None:
+    """Make the session's loop the current one again: a test outside tests/ui run in between
+    (with `asyncio.run`) leaves none, and the HTTP client then finds no loop to run on."""
+    asyncio.set_event_loop(aloop)
+
+
 @pytest.fixture
 def connection(aloop: qasync.QEventLoop, service: ServiceProcess) -> Iterator[Connection]:
     """A started connection to the session's service, connected."""
-    link = Connection(service.url, poll=0.5)
+    yield from connected(aloop, service.url)
+
+
+def connected(aloop: qasync.QEventLoop, url: str) -> Iterator[Connection]:
+    """A connection to the service at `url`, once connected; closed when the caller is done."""
+    link = Connection(url, poll=0.5)
 
     async def connect() -> None:
         link.start()

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.helpers.rtmp import NginxRtmp, Publisher
 from tests.helpers.service import ServiceProcess
-from tests.ui.conftest import until
+from tests.ui.conftest import connected, until
 from ui.connection import Connection
 from ui.operations import Operations
 from ui.room_browser import RoomBrowser
@@ -27,15 +27,7 @@ from ui.rooms_model import RoomsModel
 @pytest.fixture
 def rtmp_connection(aloop: qasync.QEventLoop, rtmp_service: ServiceProcess) -> Iterator[Connection]:
     """A connection to the service whose rooms come from nginx-rtmp."""
-    link = Connection(rtmp_service.url, poll=0.5)
-
-    async def connect() -> None:
-        link.start()
-        await until(lambda: link.state == "connected")
-
-    aloop.run_until_complete(connect())
-    yield link
-    aloop.run_until_complete(link.close())
+    yield from connected(aloop, rtmp_service.url)
 
 
 def rooms_listed(browser: RoomBrowser) -> dict[str, tuple[int, int, str]]:
@@ -61,7 +53,8 @@ def test_the_browser_lists_rtmp_rooms_as_publishers_come_and_go(
     h264_aac: Path,
 ) -> None:
     room = "desk" + secrets.token_hex(3)
-    browser = RoomBrowser(rtmp_connection, Operations())
+    operations = Operations()
+    browser = RoomBrowser(rtmp_connection, operations)
     qtbot.addWidget(browser)
     browser.resize(280, 420)
     browser.show()
@@ -85,3 +78,4 @@ def test_the_browser_lists_rtmp_rooms_as_publishers_come_and_go(
     finally:
         for publisher in publishers:
             publisher.stop()
+        aloop.run_until_complete(operations.cancel_all())  # nothing of this test runs on later

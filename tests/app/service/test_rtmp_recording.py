@@ -10,40 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pytest
 
 from app.api.models import Recording
 from app.client.client import RecDeskClient
 from tests.helpers.media import HEIGHT, WIDTH, probe
 from tests.helpers.rtmp import NginxRtmp, Publisher, publish_process
 from tests.helpers.service import ServiceProcess, run, wait_until
-
-
-@pytest.fixture
-def room() -> str:
-    """A room name no other test publishes to."""
-    return "rec" + secrets.token_hex(4)
-
-
-@pytest.fixture
-def publish(h264_aac: Path) -> Iterator[Callable[[str], Publisher]]:
-    """Start publishing the test clip to a URL; every publisher is stopped at the end."""
-    started: list[Publisher] = []
-
-    def start(url: str) -> Publisher:
-        publisher = Publisher(h264_aac, url)
-        publisher.start()
-        started.append(publisher)
-        assert publisher.published.wait(10), publisher.error
-        return publisher
-
-    yield start
-    for publisher in started:
-        publisher.stop()
 
 
 async def _room_streams(service: ServiceProcess, room: str) -> list[str] | None:

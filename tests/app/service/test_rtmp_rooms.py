@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -90,29 +89,6 @@ async def _page_shows(server: NginxRtmp, names: set[str], timeout: float = 30.0)
                 return
             assert time.monotonic() < deadline, f"the stat page shows {live}, not {names}"
             await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-def room() -> str:
-    """A room name no other test publishes to."""
-    return "r" + secrets.token_hex(4)
-
-
-@pytest.fixture
-def publish(h264_aac: Path) -> Iterator[Callable[[str], Publisher]]:
-    """Start publishing the test clip to a URL; every publisher is stopped at the end."""
-    started: list[Publisher] = []
-
-    def start(url: str) -> Publisher:
-        publisher = Publisher(h264_aac, url)
-        publisher.start()
-        started.append(publisher)
-        assert publisher.published.wait(10), publisher.error
-        return publisher
-
-    yield start
-    for publisher in started:
-        publisher.stop()
 
 
 def test_rooms_and_streams_follow_the_publishers(
