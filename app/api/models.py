@@ -19,8 +19,18 @@ StreamKind = Literal["camera", "screen", "audio"]
 Mode = Literal["single", "mixed"]
 StreamType = Literal["audio", "video", "av", "separate"]
 OutputFormat = Literal["mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg"]
-RecordingState = Literal["starting", "recording", "paused", "stopping", "completed", "failed"]
-ACTIVE_STATES: tuple[RecordingState, ...] = ("starting", "recording", "paused", "stopping")
+RecordingState = Literal[
+    "starting", "recording", "paused", "stopping", "uploading", "completed", "failed"
+]
+ACTIVE_STATES: tuple[RecordingState, ...] = (
+    "starting",
+    "recording",
+    "paused",
+    "stopping",
+    "uploading",
+)
+StorageVendor = Literal["s3", "oss", "cos", "s3_compatible"]
+UploadState = Literal["pending", "uploading", "uploaded", "failed"]
 EventType = Literal[
     "room.updated",
     "stream.joined",
@@ -28,6 +38,7 @@ EventType = Literal[
     "recording.state",
     "recording.file",
     "recording.snapshot",
+    "recording.upload",
 ]
 
 
@@ -78,6 +89,30 @@ class RoomList(_Response):
 # --- recordings -----------------------------------------------------------------------------------
 
 
+class StorageParams(_Request):
+    """Where a recording's files are uploaded (seed 003's `StorageParams`). The keys are
+    write-only: no answer, event or log carries them, and they are kept encrypted."""
+
+    vendor: StorageVendor = "s3_compatible"
+    endpoint: str | None = None  # e.g. http://127.0.0.1:9000 for an S3-compatible server
+    region: str | None = None
+    bucket: str = Field(min_length=1)
+    prefix: str = ""
+    access_key: str = Field(min_length=1)
+    secret_key: str = Field(min_length=1)
+
+
+class StorageInfo(_Response):
+    """A recording's storage as answers show it: everything but the keys."""
+
+    vendor: StorageVendor
+    endpoint: str | None = None
+    region: str | None = None
+    bucket: str
+    prefix: str = ""
+    profile: str | None = None  # the named profile of the service config, if one was used
+
+
 class RecordingCreate(_Request):
     """`POST /v1/recordings`: what to record, how, and where."""
 
@@ -96,6 +131,10 @@ class RecordingCreate(_Request):
     snapshot_seconds: float | None = Field(default=None, gt=0)
     user_data: str | None = None
     tags: list[str] = []
+    # Upload the files here (or to a storage profile of the service config, by name).
+    storage: StorageParams | str | None = None
+    # Where this recording's events are POSTed (Standard Webhooks), besides the service's own.
+    callback_url: str | None = None
 
     @field_validator("user_data", mode="before")
     @classmethod
@@ -147,6 +186,8 @@ class RecordedFile(_Response):
     stream_id: str | None = None
     user_id: str | None = None
     part: int = 1
+    upload: UploadState | None = None  # None: the recording has no storage
+    download_url: str | None = None  # once uploaded
 
 
 class FileList(_Response):
@@ -177,6 +218,8 @@ class Recording(_Response):
     layout: dict[str, Any] | None = None
     user_data: str | None = None
     tags: list[str] = []
+    storage: StorageInfo | None = None
+    callback_url: str | None = None
     created: datetime
     started: datetime | None = None
     ended: datetime | None = None

@@ -1,4 +1,5 @@
-"""The service's SQLite store: recording tasks, their files and the event log.
+"""The service's SQLite store: recording tasks, their files and the event log (and the tables
+of uploads, webhooks, secrets and nonces, which their own modules use through `transaction()`).
 
 One file, one `sqlite3.Connection` shared by the event loop's thread and any worker thread, every
 call under one lock (calls are short: a few rows by index). The schema is versioned with
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import sqlite3
 import threading
@@ -66,6 +68,48 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             at TEXT NOT NULL,
             data TEXT NOT NULL
         )""",
+    ),
+    # Storage, callbacks and signed requests (each owned by its module, through `transaction()`):
+    # the upload queue (`app.service.storage`), the webhook outbox (`app.service.webhooks`), the
+    # encrypted storage keys of each recording, and the nonces signed requests have used.
+    (
+        """CREATE TABLE uploads (
+            file_id TEXT PRIMARY KEY REFERENCES files (file_id),
+            recording_id TEXT NOT NULL REFERENCES recordings (id),
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try TEXT NOT NULL,
+            error TEXT,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX uploads_due ON uploads (state, next_try)",
+        "CREATE INDEX uploads_recording ON uploads (recording_id)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            recording_id TEXT,
+            url TEXT NOT NULL,
+            type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try TEXT NOT NULL,
+            delivered TEXT,
+            given_up TEXT,
+            error TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox (delivered, given_up, next_try, id)",
+        "CREATE INDEX outbox_order ON outbox (url, recording_id, id)",
+        """CREATE TABLE secrets (
+            owner TEXT PRIMARY KEY,
+            sealed BLOB NOT NULL
+        )""",
+        """CREATE TABLE nonces (
+            app_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            seen TEXT NOT NULL,
+            PRIMARY KEY (app_id, nonce)
+        )""",
+        "CREATE INDEX nonces_seen ON nonces (seen)",
     ),
 )
 
@@ -138,6 +182,11 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The connection inside one transaction under the store's lock, for the modules that
+        own a table of their own (uploads, outbox, secrets, nonces); keep it short."""
+        return self._transaction()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -12,7 +12,7 @@ import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, StreamInfo
-from app.service.store import Store
+from app.service.store import _MIGRATIONS, Store
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -276,7 +276,9 @@ def test_survives_reopening(tmp_path: Path) -> None:
         assert store.last_event_id() == 3
         assert store.events_after(0) == appended
         assert store.append_event("recording.file", {}).id == 4
-        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(
+            _MIGRATIONS
+        )
 
 
 def test_events_sequence(store: Store) -> None:
