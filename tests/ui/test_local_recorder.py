@@ -101,8 +101,11 @@ def test_record_pause_resume_and_save_a_camera_and_microphone(
     assert info.audio == [("aac", 48000)]
     # It lasts what was recorded: the pause is not in it.
     assert info.duration == pytest.approx(recorded, abs=1.0)
-    # One timeline across the pause: no hole in the pictures or the sound.
-    for kind, hole in (("video", 4 / 30), ("audio", 0.1)):
+    # One timeline across the pause: no hole in the pictures or the sound. A machine too busy
+    # to keep up skips pictures rather than drift, and counts them: those may leave a hole.
+    stats = local_panel.stats
+    skipped = (stats.dropped if stats is not None else 0) / 30
+    for kind, hole in (("video", 4 / 30 + skipped), ("audio", 0.1)):
         times = starts(target, kind)
         assert max(b - a for a, b in itertools.pairwise(times)) < hole, kind
 
