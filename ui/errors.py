@@ -13,6 +13,11 @@ from app.errors import RecDeskError
 # What to do about each error code; the message from the service says what happened.
 _ADVICE: dict[ErrorCode, str] = {
     ErrorCode.malformed_request: "This is a fault of the app; please report it.",
+    ErrorCode.unauthorized: "Check the AppID and secret of this service's profile "
+    "(File → Connect to a service…).",
+    ErrorCode.signature_expired: "Set this computer's clock right: the service accepts signed "
+    "requests within 10 minutes of its own time.",
+    ErrorCode.nonce_reused: "Try again; if it keeps happening, report it.",
     ErrorCode.invalid_value: "Correct the field named in the message and try again.",
     ErrorCode.invalid_layout: "Fix the layout (each problem is listed) or pick a template.",
     ErrorCode.path_outside_data_dir: "Use a folder and a name rule inside the recordings folder.",

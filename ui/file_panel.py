@@ -55,7 +55,13 @@ class FilePanel(QWidget):
         self.files_view = table_view(self.files_model)
         header = self.files_view.horizontalHeader()
         header.setSectionResizeMode(FilesModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (FilesModel.SIZE, FilesModel.DURATION, FilesModel.STREAMS, FilesModel.PART):
+        for column in (
+            FilesModel.SIZE,
+            FilesModel.DURATION,
+            FilesModel.STREAMS,
+            FilesModel.PART,
+            FilesModel.UPLOAD,
+        ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.files_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.files_view.doubleClicked.connect(self._activated)

@@ -1,5 +1,5 @@
 """How values read on screen: recording states (names, colours, marks), h:mm:ss, m:ss, sizes in
-kB/MB, and a file's streams in one line.
+kB/MB, a file's streams in one line, and how far its upload to storage got.
 
 Plain functions, shared by every widget, so a state, a time or a size reads the same everywhere.
 
@@ -11,17 +11,19 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from app.api.models import StreamInfo
+from app.api.models import StreamInfo, UploadState
 
 _RED = "#d93025"
 _AMBER = "#e8a317"
 _GREEN = "#1e8e3e"
 _GREY = "#80868b"
+_BLUE = "#1a73e8"
 _STATE_COLOURS: dict[str, str] = {
     "starting": _GREY,
     "recording": _RED,
     "paused": _AMBER,
     "stopping": _GREY,
+    "uploading": _BLUE,
     "completed": _GREEN,
     "failed": _RED,
 }
@@ -32,7 +34,8 @@ def _tr(text: str) -> str:
 
 
 def state_colour(state: str) -> QColor:
-    """The colour a state is written in: red recording or failed, amber paused, green completed."""
+    """The colour a state is written in: red recording or failed, amber paused, blue uploading,
+    green completed."""
     return QColor(_STATE_COLOURS.get(state, _GREY))
 
 
@@ -43,10 +46,36 @@ def state_name(state: str) -> str:
         "recording": _tr("recording"),
         "paused": _tr("paused"),
         "stopping": _tr("stopping"),
+        "uploading": _tr("uploading"),
         "completed": _tr("completed"),
         "failed": _tr("failed"),
     }
     return names.get(state, state)
+
+
+def percent(sent: int, total: int) -> int:
+    """How much of `total` is `sent`, in whole percent (100 only when all of it is)."""
+    if total <= 0 or sent >= total:
+        return 100
+    return min(99, sent * 100 // total)
+
+
+def format_upload(state: UploadState | None, sent: int | None = None, total: int = 0) -> str:
+    """A file's upload: `waiting`, `uploading 40%`, `uploaded`, `failed, trying again`; "" for a
+    recording without storage."""
+    match state:
+        case None:
+            return ""
+        case "pending":
+            return _tr("waiting")
+        case "uploading":
+            if sent is None:
+                return _tr("uploading")
+            return _tr("uploading {percent}%").format(percent=percent(sent, total))
+        case "uploaded":
+            return _tr("uploaded")
+        case "failed":
+            return _tr("failed, trying again")
 
 
 def format_elapsed(seconds: float) -> str:
@@ -88,7 +117,8 @@ _icons: dict[str, QIcon] = {}
 
 
 def state_icon(state: str) -> QIcon:
-    """The state's mark: a red dot, amber bars, a green check, a red cross (a ring otherwise)."""
+    """The state's mark: a red dot, amber bars, a blue arrow up, a green check, a red cross (a
+    ring otherwise)."""
     if state not in _icons:
         _icons[state] = _draw_state_icon(state)
     return _icons[state]
@@ -113,6 +143,14 @@ def _draw_state_icon(state: str) -> QIcon:
             painter.setBrush(colour)
             painter.drawRoundedRect(7, 6, 7, 20, 2, 2)
             painter.drawRoundedRect(18, 6, 7, 20, 2, 2)
+        case "uploading":
+            painter.setPen(pen)
+            arrow = QPainterPath(QPointF(16, 27))
+            arrow.lineTo(16, 6)
+            arrow.moveTo(8, 14)
+            arrow.lineTo(16, 6)
+            arrow.lineTo(24, 14)
+            painter.drawPath(arrow)
         case "completed":
             painter.setPen(pen)
             check = QPainterPath(QPointF(6, 17))

@@ -3,7 +3,8 @@ files (`ui.file_panel`: its files and what to do with them).
 
 It reads all recordings when the connection is (re)synced and then follows the event stream: a
 `recording.state` or `recording.file` event re-fetches that one recording and replaces its row, so
-the list shows what the service says, never a guess built from events.
+the list shows what the service says, never a guess built from events. `recording.upload` events
+say how far uploads got (`uploading 40%`); one that ends a try (uploaded, failed) re-fetches too.
 
 May import PySide6, `ui` siblings, `app.api` and the standard library.
 """
@@ -33,7 +34,7 @@ from ui.formats import state_icon, state_name
 from ui.operations import Operations
 from ui.tasks_model import RecordingRole, RecordingsFilterModel, RecordingsModel
 
-_FOLLOWED_EVENTS = ("recording.state", "recording.file")
+_FOLLOWED_EVENTS = ("recording.state", "recording.file", "recording.upload")
 
 
 class TaskList(QWidget):
@@ -60,6 +61,7 @@ class TaskList(QWidget):
         self.files.download_finished.connect(self.download_finished)
         self.files_view = self.files.files_view
         self.files_model = self.files.files_model
+        self.files_model.uploads = self.model.uploads  # one view of the upload events
         self._build()
 
         connection.synced.connect(self.refresh)
@@ -155,6 +157,11 @@ class TaskList(QWidget):
 
     def _on_event(self, event: Event) -> None:
         recording_id = event.data.get("recording_id")
+        if event.type == "recording.upload":
+            self.model.upload_event(event.data)
+            self.files.files_model.upload_changed(str(event.data.get("file_id")))
+            if event.data.get("state") == "uploading":
+                return  # progress only: the record changes when a try ends
         if event.type in _FOLLOWED_EVENTS and isinstance(recording_id, str):
             self._fetch(recording_id)
 

@@ -2,7 +2,9 @@
 
 `RecordingsModel` holds `Recording`s as the service last reported them, and makes the elapsed
 time of a running recording tick once a second from the last known value, so the operator sees it
-move between the service's events. `FilesModel` shows one recording's files; the
+move between the service's events; an uploading recording reads `uploading 40%` from the
+`recording.upload` events (`UploadProgress`), as its files do. `FilesModel` shows one recording's
+files; the
 `RecordingsFilterModel` proxy keeps the rows of one room and/or one state.
 
 May import PySide6, `ui.formats`, `app.api` and the standard library.
@@ -24,12 +26,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
-from app.api.models import RecordedFile, Recording
+from app.api.models import RecordedFile, Recording, UploadState
 from ui.formats import (
     format_duration,
     format_elapsed,
     format_size,
     format_streams,
+    format_upload,
+    percent,
     state_colour,
     state_icon,
     state_name,
@@ -43,6 +47,45 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 """A value that sorts a column in its natural order (seconds, bytes, times), not as text."""
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+class UploadProgress:
+    """How far each file's upload got, by the `recording.upload` events: newer than any record
+    fetched before them."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[str, UploadState, int, int]] = {}
+
+    def update(self, data: dict[str, Any]) -> str | None:
+        """Take an event's data; the recording it concerns, None if it is not an upload's."""
+        recording_id, file_id = data.get("recording_id"), data.get("file_id")
+        state, sent, total = data.get("state"), data.get("bytes"), data.get("total")
+        if not (isinstance(recording_id, str) and isinstance(file_id, str)):
+            return None
+        if state in ("pending", "uploading", "uploaded", "failed"):
+            self._files[file_id] = (recording_id, state, int(sent or 0), int(total or 0))
+        return recording_id
+
+    def of_file(self, file: RecordedFile) -> tuple[UploadState | None, int | None, int]:
+        """A file's upload state, bytes sent (None: unknown) and total."""
+        if file.file_id in self._files:
+            _, state, sent, total = self._files[file.file_id]
+            return state, sent, total
+        return file.upload, None, file.size
+
+    def of_recording(self, recording: Recording) -> int | None:
+        """The percentage of a recording's bytes stored, None before any upload event."""
+        sent = total = 0
+        heard = False
+        for file in recording.files:
+            if file.file_id in self._files:
+                _, _, file_sent, file_total = self._files[file.file_id]
+                heard = True
+            else:
+                file_total = file.size
+                file_sent = file.size if file.upload == "uploaded" else 0
+            sent, total = sent + file_sent, total + file_total
+        return percent(sent, total) if heard else None
 
 
 class _RowsModel(QAbstractTableModel):
@@ -79,6 +122,7 @@ class RecordingsModel(_RowsModel):
         super().__init__(parent)
         # When each row's elapsed time was last reported, to count on from it while recording.
         self._reported: dict[str, float] = {}
+        self.uploads = UploadProgress()  # shared with the files' model
         self._headers = [
             self.tr("Room"),
             self.tr("Mode"),
@@ -116,6 +160,14 @@ class RecordingsModel(_RowsModel):
             last = self.columnCount() - 1
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         self._follow_clock()
+
+    def upload_event(self, data: dict[str, Any]) -> None:
+        """A `recording.upload` event: its recording's state reads how far the upload got."""
+        recording_id = self.uploads.update(data)
+        row = None if recording_id is None else self.row_of(recording_id)
+        if row is not None:
+            cell = self.index(row, self.STATE)
+            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
 
     def recording_at(self, row: int) -> Recording:
         """The recording shown in `row`."""
@@ -187,7 +239,10 @@ class RecordingsModel(_RowsModel):
             case self.MODE:
                 return self.tr("mixed") if rec.mode == "mixed" else self.tr("single")
             case self.STATE:
-                return state_name(rec.state)
+                progress = self.uploads.of_recording(rec) if rec.state == "uploading" else None
+                if progress is None:
+                    return state_name(rec.state)
+                return f"{state_name(rec.state)} {progress}%"
             case self.ELAPSED:
                 return format_elapsed(self.elapsed(rec))
             case self.FILES:
@@ -211,9 +266,9 @@ class RecordingsModel(_RowsModel):
 
 
 class FilesModel(_RowsModel):
-    """One recording's files as rows: Name, Size, Duration, Streams, Part."""
+    """One recording's files as rows: Name, Size, Duration, Streams, Part, Upload."""
 
-    NAME, SIZE, DURATION, STREAMS, PART = range(5)
+    NAME, SIZE, DURATION, STREAMS, PART, UPLOAD = range(6)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -223,7 +278,16 @@ class FilesModel(_RowsModel):
             self.tr("Duration"),
             self.tr("Streams"),
             self.tr("Part"),
+            self.tr("Upload"),
         ]
+        self.uploads = UploadProgress()  # the task list shares its recordings' one
+
+    def upload_changed(self, file_id: str) -> None:
+        """A file's upload got further: its Upload cell reads anew."""
+        row = self.row_of(file_id)
+        if row is not None:
+            cell = self.index(row, self.UPLOAD)
+            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
 
     def set_files(self, files: list[RecordedFile]) -> None:
         """Show these files instead of the current ones."""
@@ -260,13 +324,18 @@ class FilesModel(_RowsModel):
                     return format_duration(file.duration)
                 case self.STREAMS:
                     return format_streams(file.streams)
+                case self.UPLOAD:
+                    return format_upload(*self.uploads.of_file(file))
                 case _:
                     return str(file.part)
         if role == SortRole:
             keys: list[Any] = [file.name, file.size, file.duration, format_streams(file.streams)]
-            return keys[column] if column < len(keys) else file.part
+            keys += [file.part, format_upload(*self.uploads.of_file(file))]
+            return keys[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
             return file.path
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.UPLOAD:
+            return file.upload_error or file.download_url
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             self.SIZE,
             self.DURATION,

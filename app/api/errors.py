@@ -1,10 +1,10 @@
 """The service's stable error codes: one number per thing that can go wrong, and its HTTP status.
 
 Every error body is `{"code": 40401, "name": "room_not_found", "message": "..."}`. `code` never
-changes meaning; the leading three digits are the HTTP status it travels with (400 malformed, 404
-unknown, 409 conflicting state, 422 invalid values, 500/503 the service's own failure). Where a
-source document defines a code for the same case, `seed_code` names it, and the README's table
-lists them.
+changes meaning; the leading three digits are the HTTP status it travels with (400 malformed, 401
+missing or refused credentials, 404 unknown, 409 conflicting state, 422 invalid values, 500/503
+the service's own failure). Where a source document defines a code for the same case,
+`seed_code` names it, and the README's table lists them.
 
 ```
 ApiError (RecDeskError)
@@ -34,11 +34,15 @@ class ErrorCode(Enum):
     """Every error the service answers with; `value` holds the number, status and meaning."""
 
     malformed_request = _Code(40001, 400, 30000000, "the body is not valid JSON or not an object")
+    unauthorized = _Code(40101, 401, None, "credentials are missing or wrong")
+    signature_expired = _Code(40102, 401, None, "the signature's Timestamp is outside ±10 minutes")
+    nonce_reused = _Code(40103, 401, None, "the SignatureNonce was used before")
     invalid_value = _Code(42201, 422, None, "a field has a wrong type or value")
     invalid_layout = _Code(42202, 422, None, "the layout breaks one of its rules")
     path_outside_data_dir = _Code(42203, 422, None, "a folder or name rule leaves the data dir")
     invalid_name_rule = _Code(42204, 422, None, "the name rule uses an unknown or unfit field")
     unsupported_output = _Code(42205, 422, None, "the format cannot hold the stream type")
+    unknown_storage = _Code(42206, 422, None, "no storage profile of the service has this name")
     room_not_found = _Code(40401, 404, 30000410, "no room has this id")
     stream_not_found = _Code(40402, 404, 30000411, "the room has no stream with this id")
     recording_not_found = _Code(40403, 404, None, "no recording has this id")
@@ -49,6 +53,9 @@ class ErrorCode(Enum):
     recording_state = _Code(40903, 409, None, "the recording cannot do this in its state")
     internal = _Code(50001, 500, None, "the service failed; its log says why")
     unavailable = _Code(50301, 503, None, "the service is starting or stopping")
+    storage_unavailable = _Code(
+        50302, 503, None, "the service has no secret key to keep storage keys with"
+    )
 
     @property
     def number(self) -> int:

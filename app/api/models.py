@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -136,6 +137,14 @@ class RecordingCreate(_Request):
     # Where this recording's events are POSTed (Standard Webhooks), besides the service's own.
     callback_url: str | None = None
 
+    @field_validator("callback_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        parts = urlsplit(value) if value is not None else None
+        if parts is not None and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
     @field_validator("user_data", mode="before")
     @classmethod
     def _object_as_text(cls, value: object) -> object:
@@ -188,6 +197,7 @@ class RecordedFile(_Response):
     part: int = 1
     upload: UploadState | None = None  # None: the recording has no storage
     download_url: str | None = None  # once uploaded
+    upload_error: str | None = None  # why the last attempt failed (it is tried again)
 
 
 class FileList(_Response):

@@ -1,18 +1,22 @@
 """`recdesk-ctl`: drive a recording service from the command line.
 
 ```
-recdesk-ctl [--url URL] [--json] COMMAND
+recdesk-ctl [--url URL] [--app-id ID --secret SECRET | --token TOKEN] [--json] COMMAND
   health | rooms | room ID | files [--name] [--room] [--recording] | events [--since N]
   record start ROOM [options] | record stop|pause|resume|status ID | record list [--room] [--state]
   layout set ID FILE|TEMPLATE | download FILE_ID [-o PATH]
 ```
 
-The URL comes from `--url`, else `$RECDESK_URL`, else `http://127.0.0.1:8080`; `$RECDESK_APP_ID`
-and `$RECDESK_SECRET`, when set, are sent as HTTP Basic auth (a secret on the command line would
-show in `ps`). Output is aligned plain text, or with `--json` (before or after the command) the
-JSON of what the service answered: lists as one `{"items": [...]}` with every page, events one
-object per line. Errors are one line on stderr; the exit status is 1 when the service or the
-connection failed and 2 for a wrong command line, checked before anything is sent.
+The URL comes from `--url`, else `$RECDESK_URL`, else `http://127.0.0.1:8080`. A service beyond
+loopback needs credentials: an AppID and its secret (`--app-id`, `--secret`, else
+`$RECDESK_APP_ID`, `$RECDESK_SECRET`), with which every request is signed, or a token (`--token`,
+else `$RECDESK_TOKEN`), sent as `Authorization: Bearer`. Flags win over the environment, and a
+kind named by a flag puts the other kind's variables aside; prefer the variables for secrets,
+which on the command line show in `ps`. Output is aligned plain text, or with `--json` (before or
+after the command) the JSON of what the service answered: lists as one `{"items": [...]}` with
+every page, events one object per line. Errors are one line on stderr; the exit status is 1 when
+the service or the connection failed and 2 for a wrong command line, checked before anything is
+sent.
 
 May import `app.api`, `app.layout`, `app.client` and the standard library.
 """
@@ -43,9 +47,11 @@ from app.api.models import (
 from app.client import tables
 from app.client.client import DEFAULT_URL, RecDeskClient
 from app.client.errors import ClientError, ServiceError
+from app.client.signing import from_flags_or_environment
 from app.layout import TEMPLATES
 
 PROG = "recdesk-ctl"
+_CREDENTIAL_FLAGS = ("--app-id", "--secret", "--token")
 
 
 class UsageError(Exception):
@@ -103,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     late = _Parser(add_help=False)
     late.add_argument("--url", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     late.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    for flag in _CREDENTIAL_FLAGS:
+        late.add_argument(flag, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     parser = _Parser(prog=PROG, description="Drive a RecDesk recording service.")
     parser.add_argument(
         "--url",
@@ -110,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the service's base URL (default: $RECDESK_URL or %(default)s)",
     )
     parser.add_argument("--json", action="store_true", help="print the service's JSON")
+    parser.add_argument(
+        "--app-id", metavar="ID", help="sign requests as this app ($RECDESK_APP_ID)"
+    )
+    parser.add_argument(
+        "--secret", help="the app's secret ($RECDESK_SECRET, which stays out of `ps`)"
+    )
+    parser.add_argument(
+        "--token", help="send this bearer token instead ($RECDESK_TOKEN, which stays out of `ps`)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(group: Any, name: str, text: str) -> argparse.ArgumentParser:
@@ -328,10 +345,11 @@ def _prepare(argv: Sequence[str] | None) -> tuple[RecDeskClient, argparse.Namesp
         args.request = recording_request(args)
     if args.command == "layout":
         args.layout_value = layout_argument(args.layout)
-    app_id = os.environ.get("RECDESK_APP_ID")
-    secret = os.environ.get("RECDESK_SECRET")
     try:
-        client = RecDeskClient(args.url, app_id=app_id, secret=secret)
+        app_id, secret, token = from_flags_or_environment(
+            args.app_id, args.secret, args.token, os.environ
+        )
+        client = RecDeskClient(args.url, app_id=app_id, secret=secret, token=token)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return client, args

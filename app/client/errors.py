@@ -6,6 +6,9 @@ ClientError (RecDeskError)
  ├─ BadResponse              it answered with something this client cannot read
  └─ ServiceError             it answered with an error body: .code .number .name .status .message
      ├─ InvalidRequest       400, 422: the request was malformed or had a wrong value
+     ├─ Unauthorized         401: credentials missing or refused (AppID, secret, token)
+     │   ├─ SignatureExpired   the signature's Timestamp is off by more than 10 minutes
+     │   └─ NonceReused        the signature's nonce was used before
      ├─ NotFound             404
      │   ├─ RoomNotFound
      │   ├─ StreamNotFound
@@ -79,6 +82,18 @@ class InvalidRequest(ServiceError):
     """The request was malformed or one of its values was refused (400, 422)."""
 
 
+class Unauthorized(ServiceError):
+    """The service wants credentials, or refused the ones sent (401): check AppID and secret."""
+
+
+class SignatureExpired(Unauthorized):
+    """The signature's Timestamp is more than 10 minutes from the service's clock."""
+
+
+class NonceReused(Unauthorized):
+    """The signature's nonce was used before."""
+
+
 class NotFound(ServiceError):
     """Something named in the request does not exist (404)."""
 
@@ -120,6 +135,9 @@ class ServerFailure(ServiceError):
 
 
 _BY_CODE: dict[ErrorCode, type[ServiceError]] = {
+    ErrorCode.unauthorized: Unauthorized,
+    ErrorCode.signature_expired: SignatureExpired,
+    ErrorCode.nonce_reused: NonceReused,
     ErrorCode.room_not_found: RoomNotFound,
     ErrorCode.stream_not_found: StreamNotFound,
     ErrorCode.recording_not_found: RecordingNotFound,
@@ -133,6 +151,8 @@ _BY_CODE: dict[ErrorCode, type[ServiceError]] = {
 def _class_for(code: ErrorCode | None, status: int) -> type[ServiceError]:
     if code is not None and code in _BY_CODE:
         return _BY_CODE[code]
+    if status == 401:
+        return Unauthorized
     if status == 404:
         return NotFound
     if status == 409:

@@ -5,7 +5,8 @@ One long-lived `httpx.AsyncClient`, with an explicit state (unopened â†’ open â†
 asked), `_call` (then parse the answer into a wire model) or `get_stream` (a GET read as it
 arrives). Whatever goes wrong leaves as the `app.client.errors` tree, never as an httpx error.
 
-May import `app.client.errors`, `app.client.policy`, httpx and the standard library.
+May import `app.client.errors`, `app.client.policy`, `app.client.signing`, httpx and the
+standard library.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.client.policy import (
     Reconnect,
     RetryPolicy,
 )
+from app.client.signing import credentials
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -47,11 +49,12 @@ class _State(Enum):
 class ApiSession:
     """One long-lived connection to the service: its state, retries and error mapping.
 
-    `RecDeskClient` adds a method per endpoint. `app_id` and `secret`, when given, are sent as
-    HTTP Basic auth; `headers` go with every request; `timeout` bounds each request but a stop,
-    which `stop_timeout` bounds (a stop answers once the files are final); `retry` and
-    `reconnect` say how patient to be; `transport` replaces the network (an
-    `httpx.MockTransport`, an ASGI transport).
+    `RecDeskClient` adds a method per endpoint. `app_id` and `secret`, when given, sign every
+    request (`app.client.signing`: the secret itself is never sent); `token` instead sends
+    `Authorization: Bearer` (a service beyond loopback needs one or the other); `headers` go
+    with every request; `timeout` bounds each request but a stop, which `stop_timeout` bounds (a
+    stop answers once the files are final); `retry` and `reconnect` say how patient to be;
+    `transport` replaces the network (an `httpx.MockTransport`, an ASGI transport).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class ApiSession:
         *,
         app_id: str | None = None,
         secret: str | None = None,
+        token: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
@@ -73,11 +77,7 @@ class ApiSession:
             raise ValueError(f"not an http(s) URL: {url!r} ({exc})") from None
         if base.scheme not in ("http", "https") or not base.host:
             raise ValueError(f"not an http(s) URL: {url!r}")
-        if (app_id is None) != (secret is None):
-            raise ValueError("app_id and secret go together: give both or neither")
-        auth = (
-            httpx.BasicAuth(app_id, secret) if app_id is not None and secret is not None else None
-        )
+        auth = credentials(app_id, secret, token)
         # The URL as messages show it: credentials in it stay out of logs and error lines.
         self.url = str(base.copy_with(userinfo=b"")).rstrip("/")
         self.retry = retry or RetryPolicy()

@@ -139,9 +139,16 @@ def recordings_table(recordings: Sequence[Recording]) -> str:
 
 
 def files_table(files: Sequence[RecordedFile]) -> str:
-    """Files: id, name, size, duration, recording."""
+    """Files: id, name, size, duration, recording; where any has storage, its upload state and
+    download URL (or why its upload failed: it is tried again)."""
+    headers = ["ID", "NAME", "SIZE", "DURATION", "RECORDING"]
     rows = [[f.file_id, f.name, size(f.size), duration(f.duration), f.recording_id] for f in files]
-    return table(["ID", "NAME", "SIZE", "DURATION", "RECORDING"], rows, right={2, 3})
+    if any(f.upload is not None for f in files):
+        headers += ["UPLOAD", "URL"]
+        for row, f in zip(rows, files, strict=True):
+            where = f.download_url or (f"error: {f.upload_error}" if f.upload_error else NONE)
+            row += [f.upload or NONE, where]
+    return table(headers, rows, right={2, 3})
 
 
 def health_detail(health: Health) -> str:
@@ -201,11 +208,22 @@ def recording_detail(recording: Recording) -> str:
             ("exclude", _listed(recording.exclude)),
             ("tags", _listed(recording.tags)),
             ("user data", recording.user_data or NONE),
+            ("storage", _storage(recording)),
         ]
     )
     if not recording.files:
         return head
     return f"{head}\n\n{files_table(recording.files)}"
+
+
+def _storage(recording: Recording) -> str:
+    """`s3_compatible http://host/bucket/prefix (profile NAME)`, or `-`."""
+    storage = recording.storage
+    if storage is None:
+        return NONE
+    where = "/".join(p for p in (storage.endpoint or "", storage.bucket, storage.prefix) if p)
+    profile = f" (profile {storage.profile})" if storage.profile else ""
+    return f"{storage.vendor} {where}{profile}"
 
 
 def _field(value: object) -> str:

@@ -1,16 +1,17 @@
 """The service's ASGI app: `create_app(settings)`, its lifespan, its errors and its docs.
 
 Nothing happens at import or in `create_app`; the lifespan opens the store, starts the task
-manager, the room providers and the auto-recorder, and closes them in reverse order. The
-providers are those of the `--config` file (`app.service.config`), in its order, plus the demo
-rooms with `--demo`; several run as one (`rooms.composite.Providers`), none is `NoRooms`. The
-auto-recorder exists only when the config has `[[auto_record]]` rules; it hears every room change
-after the task manager.
+manager, the room providers, the auto-recorder and the webhook sender, and closes them in reverse
+order. The providers are those of the `--config` file (`app.service.config`), in its order, plus
+the demo rooms with `--demo`; several run as one (`rooms.composite.Providers`), none is
+`NoRooms`. The auto-recorder exists only when the config has `[[auto_record]]` rules; it hears
+every room change after the task manager.
 
 Every error leaves as `{code, name, message}` (`app.api.errors`): a malformed body is 400, a field
 of the wrong type or value 422, an unknown id 404, a conflicting state 409; anything unexpected is
 logged and answered 500 with the same shape, never a stack trace. `/docs` serves Swagger UI from
-files installed with the service, so it works offline.
+files installed with the service, so it works offline. Every request but health and the docs
+passes `app.service.auth` first: from loopback freely, from elsewhere with credentials.
 
 May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
@@ -33,6 +34,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api.errors import ApiError, ErrorCode
+from app.service import auth
 from app.service.config import DemoSettings, ProviderConfig
 from app.service.eventlog import EventLog
 from app.service.rooms.base import RoomChange, RoomProvider
@@ -43,6 +45,7 @@ from app.service.rooms.static import NoRooms
 from app.service.settings import Settings
 from app.service.store import Store
 from app.service.tasks import TaskManager
+from app.service.webhooks.delivery import Webhooks
 
 if TYPE_CHECKING:
     from app.service.autorecord import AutoRecorder
@@ -107,6 +110,8 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
         settings.recordings_dir.mkdir(parents=True, exist_ok=True)
         store = Store(settings.database)
         events = EventLog(store)
+        webhooks = Webhooks.from_settings(settings, store)
+        events.store_along(webhooks.write)  # each event's webhooks are stored with it
         provider = rooms if rooms is not None else _provider(settings)
         tasks = TaskManager(settings, store, events, provider)
         service = Service(
@@ -123,6 +128,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
                 auto.room_changed(change)
 
         try:
+            await webhooks.start()  # first: what a previous run left is sent in its order
             await tasks.start()
             await provider.start(changed)
             if auto is not None:
@@ -137,6 +143,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
                 await events.close()
                 await tasks.close()
                 await provider.stop()
+                await webhooks.close()
                 store.close()
 
     app = FastAPI(
@@ -149,10 +156,12 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
     )
     _errors(app)
     _docs(app)
-    from app.service.routes import demo, files, meta, recordings
+    auth.install(app, settings)  # before every route: loopback, or credentials
+    from app.service.routes import action, anyrtc, demo, files, meta, recordings
     from app.service.routes import rooms as room_routes
 
-    for module in (meta, room_routes, recordings, files):
+    # anyrtc and action: the seeds' own HTTP APIs, translated onto the same core.
+    for module in (meta, room_routes, recordings, files, anyrtc, action):
         app.include_router(module.router)
     if any(isinstance(config, DemoSettings) for config in provider_configs(settings)):
         app.include_router(demo.router)

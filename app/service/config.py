@@ -31,11 +31,26 @@ max_idle_seconds = 30              # an emptied room's recording stops after thi
 [[auto_record]]                    # record matching rooms as soon as someone publishes
 rooms = "class-*"                  # a glob on the room id (fnmatch, case-sensitive), or a list
 preset = "lecture"
+
+[auth]                             # who may call from beyond loopback (auth_config.py)
+apps = [{ app_id = "studio", secret_env = "RECDESK_STUDIO_SECRET" }]
+tokens = [{ name = "ci", token_env = "RECDESK_CI_TOKEN" }]
+
+[webhooks]                         # optional (app.service.webhooks.settings)
+url = "https://hooks.example.com/recdesk"  # every recording's events are POSTed here too
+secret_env = "RECDESK_WEBHOOK_SECRET"      # or secret = "whsec_..."; default: one of its own
+
+[storage.archive]                  # a storage profile: `storage = "archive"` in a request or
+vendor = "s3_compatible"           # a preset uploads there (app.service.storage_config)
+endpoint = "https://minio.example.net:9000"
+bucket = "recordings"
+access_key_env = "ARCHIVE_ACCESS_KEY"      # or access_key = "..."
+secret_key_env = "ARCHIVE_SECRET_KEY"      # or secret_key = "..." (then chmod 600 the file)
 ```
 
 Room ids stay unique across providers: at most one provider has no `room_prefix`, and no prefix
-is the start of another's (the demo rooms have fixed ids and no prefix). `storage` and
-`callback_url` are refused until the recording API has them; then they pass through as is.
+is the start of another's (the demo rooms have fixed ids and no prefix). A preset's `storage`
+names a `[storage.NAME]` profile (or is a whole storage table); `callback_url` passes through.
 
 May import `app.api`, `app.errors`, `app.service` siblings and the standard library.
 """
@@ -47,7 +62,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -55,12 +70,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.api.errors import ApiError
-from app.api.models import RecordingCreate
+from app.api.models import RecordingCreate, StorageParams
 from app.errors import RecDeskError
+from app.service.auth_config import AuthConfig, read_auth
 from app.service.rooms.base import RoomState
 from app.service.rooms.demo import DEMO_ROOMS
 from app.service.rooms.rtmp import RtmpSettings, RtmpSettingsError
+from app.service.storage_config import read_storage
 from app.service.task import checked_request
+from app.service.webhooks.settings import WebhookConfig, read_webhooks
 
 
 class ConfigError(RecDeskError):
@@ -111,6 +129,12 @@ class ServiceConfig:
     providers: tuple[ProviderConfig, ...] = ()
     presets: dict[str, Preset] = field(default_factory=dict)
     auto_record: tuple[AutoRule, ...] = ()
+    # Who may call the service (`[auth]`, see app.service.auth_config).
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    # Where every recording's events go, and the signing secret (`[webhooks]`).
+    webhooks: WebhookConfig | None = None
+    # Storage profiles by name (`[storage.NAME]`, see app.service.storage_config).
+    storage: dict[str, StorageParams] = field(default_factory=dict)
 
     def with_demo(self) -> ServiceConfig:
         """This config plus the demo rooms at the end (`--demo`), unless it has them already."""
@@ -121,7 +145,7 @@ class ServiceConfig:
         _check_providers(
             providers, lambda index: "--demo" if index == last else f"providers[{index}]"
         )
-        return ServiceConfig(providers, self.presets, self.auto_record)
+        return replace(self, providers=providers)
 
 
 def load_config(path: Path) -> ServiceConfig:
@@ -138,7 +162,7 @@ def load_config(path: Path) -> ServiceConfig:
 
 # --- reading --------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("providers", "presets", "auto_record")
+_TOP_KEYS = ("providers", "presets", "auto_record", "auth", "webhooks", "storage")
 _DEMO_KEYS = ("kind", "name")
 _RTMP_KEYS = (
     "kind",
@@ -162,6 +186,7 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self._source = source
+        self._storage: dict[str, StorageParams] = {}
 
     def error(self, where: str, message: str) -> ConfigError:
         """`FILE: KEY: message`."""
@@ -176,6 +201,8 @@ class _Reader:
             for i, table in enumerate(self._tables(data.get("providers", []), "providers"))
         )
         _check_providers(providers, lambda index: f"{self._source}: providers[{index}]")
+        # Before the presets, whose `storage` may name a profile.
+        self._storage = storage = read_storage(data.get("storage", {}), self.error)
         presets_table = data.get("presets", {})
         if not isinstance(presets_table, dict):
             raise self.error("presets", "must be a table of presets ([presets.NAME])")
@@ -187,7 +214,9 @@ class _Reader:
             self._rule(table, f"auto_record[{i}]", presets)
             for i, table in enumerate(self._tables(data.get("auto_record", []), "auto_record"))
         )
-        return ServiceConfig(providers, presets, rules)
+        auth = read_auth(data.get("auth", {}), self.error)
+        webhooks = read_webhooks(data["webhooks"], self.error) if "webhooks" in data else None
+        return ServiceConfig(providers, presets, rules, auth, webhooks=webhooks, storage=storage)
 
     # --- providers --------------------------------------------------------------------------------
 
@@ -267,6 +296,12 @@ class _Reader:
             first = exc.errors()[0]
             raise self.error(f"{where}{_loc(first['loc'])}", first["msg"]) from None
         _check_request(request, lambda message: self.error(where, message))
+        if isinstance(request.storage, str) and request.storage not in self._storage:
+            known = ", ".join(self._storage) or "none defined"
+            raise self.error(
+                f"{where}.storage",
+                f"no storage profile {request.storage!r} ([storage.NAME]: {known})",
+            )
         return preset
 
     def _rule(self, table: dict[str, Any], where: str, presets: Mapping[str, Preset]) -> AutoRule:

@@ -3,6 +3,8 @@
 `EventLog.publish` stores the event (its id is the SSE id) and wakes every listener; `follow`
 yields what was stored after an id, then each new event as it comes, so a client that reconnects
 with `Last-Event-ID` misses nothing and sees nothing twice, whatever happened while it was away.
+Writers registered with `store_along` (the webhook outbox) write their rows in the transaction
+that stores each event.
 
 May import `app.api`, `app.service.store` and the standard library.
 """
@@ -10,14 +12,20 @@ May import `app.api`, `app.service.store` and the standard library.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from app.api.models import Event, EventType
 from app.service.store import Store
 
+log = logging.getLogger(__name__)
+
 # A quiet stream still sends something this often, so proxies and clients see it is alive.
 KEEPALIVE = 15.0
+
+AlongWriter = Callable[[sqlite3.Connection, Event], None]
 
 
 class EventLog:
@@ -27,12 +35,32 @@ class EventLog:
         self._store = store
         self._changed = asyncio.Condition()
         self._closed = False
+        self._along: list[AlongWriter] = []
+
+    def store_along(self, writer: AlongWriter) -> None:
+        """Have `writer(db, event)` store its rows with each event, in the same transaction.
+
+        A writer that raises is logged and its rows are dropped; the event is stored anyway.
+        """
+        self._along.append(writer)
 
     def publish(self, type: EventType, data: dict[str, Any]) -> Event:
         """Store an event and wake the followers (called on the event loop's thread)."""
-        event = self._store.append_event(type, data)
+        event = self._store.append_event(type, data, self._write_along if self._along else None)
         asyncio.get_running_loop().create_task(self._notify())
         return event
+
+    def _write_along(self, db: sqlite3.Connection, event: Event) -> None:
+        for writer in self._along:
+            db.execute("SAVEPOINT along")
+            try:
+                writer(db, event)
+            except Exception:
+                db.execute("ROLLBACK TO along")
+                log.exception(
+                    "event %s (%s): %r failed to store its rows", event.id, event.type, writer
+                )
+            db.execute("RELEASE along")
 
     async def _notify(self) -> None:
         async with self._changed:

@@ -3,10 +3,13 @@
 With `--port 0` the service takes a free port and prints one JSON line, `{"url": "http://..."}`,
 on stdout before anything else, so whoever started it (the desktop app, a test) knows where it
 is; nothing else is written to stdout (logs go to stderr). It listens on loopback unless `--host`
-says otherwise. `--config FILE` chooses its room providers, presets and auto-record rules; a
-mistake in it is one line on stderr and exit status 2, before anything starts; `--demo` adds the
-demo rooms to it. SIGINT/SIGTERM stop it cleanly: workers finish the part they write, and active
-recordings go on after the next start.
+says otherwise, and beyond loopback only with credentials in the config (`[auth]`, see
+`app.service.auth`): without any it refuses to start. `--config FILE` chooses its room providers,
+presets, auto-record rules and credentials; a mistake in it is one line on stderr and exit status
+2, before anything starts; `--demo` adds the demo rooms to it. SIGINT/SIGTERM stop it cleanly:
+workers finish the part they write, and active recordings go on after the next start.
+`--print-webhook-secret` prints the secret webhooks are signed with (`app.service.webhooks`) and
+exits, starting nothing.
 
 May import `app.service` siblings, uvicorn and the standard library.
 """
@@ -31,8 +34,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.service.app import create_app
+from app.service.auth_config import AuthConfig, listen_problem
 from app.service.config import ConfigError, load_config
 from app.service.settings import Settings
+from app.service.webhooks.delivery import service_secret
+from app.service.webhooks.settings import RetryPolicy, check_url
 
 DEFAULT_PORT = 8080
 
@@ -48,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recdesk-server", description="The RecDesk recording service (REST API on /v1)."
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (loopback); beyond it needs [auth] credentials in --config",
+    )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port and prints it"
     )
@@ -72,12 +82,71 @@ def build_parser() -> argparse.ArgumentParser:
         help="a recording with no media this many seconds after its start fails (default 30)",
     )
     parser.add_argument(
+        "--callback-url",
+        type=_callback_url,
+        default=None,
+        metavar="URL",
+        help="POST every recording's events here too (instead of the config's [webhooks] url)",
+    )
+    parser.add_argument(
+        "--print-webhook-secret",
+        action="store_true",
+        help="print the secret webhooks are signed with (whsec_...) and exit",
+    )
+    # FIRST,CAP,GIVE_UP seconds of webhook retries (tests shorten them).
+    parser.add_argument("--webhook-backoff", type=_backoff, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--upload-part-size",
+        type=_byte_size,
+        default=Settings.upload_part_size,
+        metavar="BYTES",
+        help="upload files to storage in parts of this size (16M; S3 needs at least 5M)",
+    )
+    parser.add_argument(
+        "--upload-retry-max",
+        type=float,
+        default=Settings.upload_retry_max,
+        metavar="SECONDS",
+        help="a failing upload is tried again after 1, 2, 4, ... s, at most this long (300)",
+    )
+    parser.add_argument(
+        "--remove-uploaded",
+        action="store_true",
+        help="delete a recorded file here once its storage has confirmed its upload",
+    )
+    parser.add_argument(
         "--watch-parent",
         action="store_true",
         help="stop when stdin closes: the process that started the service has gone",
     )
     parser.add_argument("--log-level", default="warning", help="debug, info, warning, error")
     return parser
+
+
+def _callback_url(text: str) -> str:
+    if (problem := check_url(text)) is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _backoff(text: str) -> tuple[float, float, float]:
+    try:
+        policy = RetryPolicy.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return policy.first, policy.cap, policy.give_up_after
+
+
+def _byte_size(text: str) -> int:
+    """`1048576`, `1024K` or `1M` (powers of 1024)."""
+    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
+    try:
+        size = int(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a size (16777216, 16384K, 16M)") from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1 byte")
+    return size
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,7 +170,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo_churn=not args.no_churn,
         first_media_timeout=args.first_media_timeout,
         config=service_config,
+        upload_part_size=args.upload_part_size,
+        upload_retry_max=args.upload_retry_max,
+        remove_uploaded=args.remove_uploaded,
+        webhook_url=args.callback_url,
+        webhook_backoff=args.webhook_backoff or Settings.webhook_backoff,
     )
+    if args.print_webhook_secret:
+        print(service_secret(settings).text)
+        return 0
+    refused = listen_problem(settings.host, service_config.auth if service_config else AuthConfig())
+    if refused is not None:  # secure by default: never open to the network without credentials
+        print(f"recdesk-server: {refused}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -37,6 +37,17 @@ class Settings:
     page_size: int = 50
     # Providers, presets and auto-record rules from the config file; None: the flags alone.
     config: ServiceConfig | None = None
+    # Uploads to storage (app.service.uploads): files above this go in parts of this size (S3
+    # wants at least 5 MiB), this many at once, retried after at most this long; `remove_uploaded`
+    # deletes a local copy once its upload is confirmed.
+    upload_part_size: int = 16 * 1024 * 1024
+    upload_workers: int = 2
+    upload_retry_max: float = 300.0
+    remove_uploaded: bool = False
+    # `--callback-url`: every recording's events go here (replaces the config's `[webhooks] url`).
+    webhook_url: str | None = None
+    # Webhook retries: the first delay, its cap and when to give up, in seconds (tests shorten it).
+    webhook_backoff: tuple[float, float, float] = (1.0, 600.0, 24 * 3600.0)
 
     @property
     def recordings_dir(self) -> Path:

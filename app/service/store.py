@@ -24,7 +24,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -358,6 +358,16 @@ class Store:
                 )
                 raise ApiError(ErrorCode.internal, message) from exc
 
+    def update_file(self, file: RecordedFile) -> None:
+        """Replace a stored file's record (its upload state and download URL change later)."""
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE files SET body = ? WHERE file_id = ?",
+                (file.model_dump_json(), file.file_id),
+            ).rowcount
+        if not changed:
+            raise ApiError(ErrorCode.file_not_found, f"file {file.file_id}: not found")
+
     def file(self, file_id: str) -> RecordedFile | None:
         """One file, or None."""
         with self._transaction() as db:
@@ -414,8 +424,17 @@ class Store:
 
     # --- events -----------------------------------------------------------------------------------
 
-    def append_event(self, type: EventType, data: dict[str, Any]) -> Event:
-        """Log an event now; its id is the next of one global increasing sequence."""
+    def append_event(
+        self,
+        type: EventType,
+        data: dict[str, Any],
+        along: Callable[[sqlite3.Connection, Event], None] | None = None,
+    ) -> Event:
+        """Log an event now; its id is the next of one global increasing sequence.
+
+        `along` writes what must be stored with the event (the webhook outbox's rows) in the
+        same transaction: both are stored, or neither.
+        """
         at = datetime.now(UTC)
         # Stored and returned as the same JSON, so a live event equals its replay.
         text = pydantic_core.to_json(data).decode()
@@ -424,8 +443,11 @@ class Store:
                 "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", (type, _stamp(at), text)
             )
             event_id = cursor.lastrowid
-        assert event_id is not None
-        return Event(id=event_id, type=type, at=at, data=json.loads(text))
+            assert event_id is not None
+            event = Event(id=event_id, type=type, at=at, data=json.loads(text))
+            if along is not None:
+                along(db, event)
+        return event
 
     def events_after(self, after: int, limit: int = 500) -> list[Event]:
         """Up to `limit` events whose id is above `after`, in id order."""

@@ -188,10 +188,12 @@ class ActiveTask:
 
     def snapshot_event(self, event: Mapping[str, Any], path: str) -> dict[str, Any]:
         """The `recording.snapshot` event's data for a worker's snapshot."""
+        stream = self.streams.get(str(event.get("stream_id")))
         return {
             "recording_id": self.id,
             "room_id": self.rec.room_id,
             "stream_id": event.get("stream_id"),
+            "user_id": stream.user_id if stream is not None else None,
             "path": path,
             "at": event.get("at"),
         }

@@ -7,11 +7,14 @@ that joins a room while it records gets its own files. States:
 
 ```
 starting ─▶ recording ⇄ paused ─▶ stopping ─▶ completed
+   │              │         │          └────▶ uploading ─▶ completed   (with storage)
    └──────────────┴─────────┴──────────┴────▶ failed (with a reason)
 ```
 
 Each transition is stored, then published as `recording.state`; each finished file is stored,
-then published as `recording.file`. Workers are run by `app.service.runner`; after a restart of
+then published as `recording.file`. A recording with storage hands each file to the upload
+queue (`app.service.uploads`) as it is listed, and stays `uploading` after its end until the
+queue has stored them all. Workers are run by `app.service.runner`; after a restart of
 the service, tasks that were active go on into a new part when their room is live again, or are
 finished with every file they wrote listed.
 
@@ -39,6 +42,7 @@ from app.service.settings import Settings
 from app.service.store import Store
 from app.service.supervisor import WorkerPool
 from app.service.task import ActiveTask, checked_request, now_utc
+from app.service.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +66,18 @@ class TaskManager:
         self._runner = TaskRunner(self, self._pool, heartbeat_timeout=settings.heartbeat_timeout)
         self._tasks: dict[str, ActiveTask] = {}
         self._runs: set[asyncio.Task[None]] = set()
+        self.uploads = Uploads(settings, store, events, finished=self._uploads_done)
 
     # --- life of the manager ----------------------------------------------------------------------
 
     async def start(self) -> None:
         """Warm the workers and pick up the tasks a previous run left active."""
         self._pool.start()
-        for rec in self._store.active_recordings():
-            await self._pick_up(rec)
+        active = self._store.active_recordings()
+        await self.uploads.start([rec.id for rec in active if rec.state == "uploading"])
+        for rec in active:
+            if rec.state != "uploading":  # ended: the upload queue carries it on
+                await self._pick_up(rec)
 
     async def close(self) -> None:
         """Let every worker finish its part; active tasks stay active for the next start."""
@@ -84,6 +92,7 @@ class TaskManager:
             task.rec.elapsed = round(task.elapsed(), 3)
             self._store.update_recording(task.rec)
         await self._pool.close()
+        await self.uploads.close()
 
     def active_ids(self, room_id: str) -> list[str]:
         """Ids of the room's active recordings."""
@@ -136,19 +145,23 @@ class TaskManager:
                     f"room {request.room_id!r} already records in {request.mode} mode "
                     f"({task.id}); stop it first",
                 )
+        storage = None if request.storage is None else await self.uploads.prepare(request.storage)
         folder.mkdir(parents=True, exist_ok=True)
         rec = Recording(
             id="r_" + secrets.token_hex(5),
             state="starting",
             layout=layout,
+            storage=None if storage is None else storage.info(),
             created=now_utc(),
-            **request.model_dump(exclude={"layout"}),
+            **request.model_dump(exclude={"layout", "storage"}),
         )
         task = ActiveTask(rec, folder)
         task.streams = {k: s for k, s in room.streams.items() if task.is_wanted(s)}
+        if storage is not None:
+            self.uploads.keep(rec.id, storage)  # sealed first: a stored task always has its keys
         self._store.add_recording(rec)
         self._tasks[rec.id] = task
-        self._publish_state(task, None)
+        self._publish_state(task.rec, None)
         wait = self._settings.first_media_timeout
         task.later("first-media", wait, lambda: self._no_media(task, wait))
         self._check_idle(task)
@@ -314,11 +327,13 @@ class TaskManager:
             state: RecordingState = "failed"
             rec.reason = error or task.fail_reason
         else:
-            state = "completed"
+            state = "uploading" if rec.storage is not None else "completed"
             rec.reason = _FINAL_REASONS.get(reason) or task.stop_reason or reason
         self._tasks.pop(task.id, None)
         self._set_state(task, state)
         task.done.set()
+        if state == "uploading":
+            self.uploads.recording_ended(rec.id)
 
     # --- inner workings ---------------------------------------------------------------------------
 
@@ -371,10 +386,17 @@ class TaskManager:
         task.rec.state = state
         task.rec.elapsed = round(task.elapsed(), 3)
         self._store.update_recording(task.rec)
-        self._publish_state(task, previous)
+        self._publish_state(task.rec, previous)
 
-    def _publish_state(self, task: ActiveTask, previous: RecordingState | None) -> None:
-        rec = task.rec
+    def _uploads_done(self, recording_id: str) -> None:
+        """The upload queue has stored every file: an `uploading` recording is `completed`."""
+        rec = self._store.recording(recording_id)
+        if rec is not None and rec.state == "uploading":
+            rec.state = "completed"
+            self._store.update_recording(rec)
+            self._publish_state(rec, "uploading")
+
+    def _publish_state(self, rec: Recording, previous: RecordingState | None) -> None:
         self._events.publish(
             "recording.state",
             {
@@ -410,8 +432,12 @@ class TaskManager:
 
     def _add_file(self, task: ActiveTask, event: Mapping[str, Any]) -> None:
         file = task.file_record(event, self._relative(Path(str(event["path"]))))
+        if task.rec.storage is not None:
+            file.upload = "pending"
         self._store.add_file(file)
         self._events.publish("recording.file", file.model_dump(mode="json"))
+        if task.rec.storage is not None:
+            self.uploads.add(file)
 
     def _relative(self, path: Path) -> str:
         try:

@@ -3,5 +3,7 @@
 - `meta`        health, the event stream, layout previews;
 - `rooms`       rooms, their streams' snapshots and live re-serve;
 - `recordings`  start, list, control;
-- `files`       finished files, metadata and download.
+- `files`       finished files, metadata and download;
+- `anyrtc`      seed 001's anyRTC start/stop calls, onto the core (`app.service.compat`);
+- `action`      seed 003's cloud-recording Action API, onto the core.
 """

@@ -1,12 +1,15 @@
 """Finished files: looked up by name or id, and downloaded (with Range) with `?download=1`.
 
+A file whose local copy went once its storage confirmed it (`--remove-uploaded`) downloads
+through a redirect (307) to a link its storage signed, valid for an hour.
+
 May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import FileList, RecordedFile
@@ -41,7 +44,7 @@ async def files(
 )
 async def file(
     file_id: str, service: ServiceDep, download: bool = False
-) -> RecordedFile | FileResponse:
+) -> RecordedFile | FileResponse | RedirectResponse:
     """A file's metadata, or with `download=1` its bytes (Range requests supported)."""
     found = service.store.file(file_id)
     if found is None:
@@ -51,5 +54,7 @@ async def file(
     root = service.settings.data_dir.resolve()
     path = (root / found.path).resolve()
     if not path.is_relative_to(root) or not path.is_file():
+        if found.upload == "uploaded" and (link := await service.tasks.uploads.signed_link(found)):
+            return RedirectResponse(link, status_code=307)
         raise ApiError(ErrorCode.file_not_found, f"file {file_id} is no longer on disk")
     return FileResponse(path, filename=found.name)

@@ -16,12 +16,15 @@ from app.client.errors import (
     ConnectionFailed,
     FileNotFound,
     InvalidRequest,
+    NonceReused,
     NotFound,
     RecordingNotFound,
     RoomNotFound,
     ServerFailure,
     ServiceError,
+    SignatureExpired,
     StreamNotFound,
+    Unauthorized,
     WrongState,
     connection_failed,
     error_from_response,
@@ -34,11 +37,15 @@ SERVICE = "http://127.0.0.1:8080"
 
 EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.malformed_request: InvalidRequest,
+    ErrorCode.unauthorized: Unauthorized,
+    ErrorCode.signature_expired: SignatureExpired,
+    ErrorCode.nonce_reused: NonceReused,
     ErrorCode.invalid_value: InvalidRequest,
     ErrorCode.invalid_layout: InvalidRequest,
     ErrorCode.path_outside_data_dir: InvalidRequest,
     ErrorCode.invalid_name_rule: InvalidRequest,
     ErrorCode.unsupported_output: InvalidRequest,
+    ErrorCode.unknown_storage: InvalidRequest,
     ErrorCode.room_not_found: RoomNotFound,
     ErrorCode.stream_not_found: StreamNotFound,
     ErrorCode.recording_not_found: RecordingNotFound,
@@ -49,6 +56,7 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.recording_state: WrongState,
     ErrorCode.internal: ServerFailure,
     ErrorCode.unavailable: ServerFailure,
+    ErrorCode.storage_unavailable: ServerFailure,
 }
 
 

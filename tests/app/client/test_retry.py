@@ -262,7 +262,7 @@ def test_a_closed_client_refuses_to_send(sleeps: Sleeps) -> None:
         run(scenario())
 
 
-def test_ids_stay_one_path_segment_and_credentials_go_as_basic_auth(sleeps: Sleeps) -> None:
+def test_ids_stay_one_path_segment_and_credentials_sign_the_request(sleeps: Sleeps) -> None:
     async def handler(request: Request, n: int, writer: asyncio.StreamWriter) -> None:
         writer.write(error_response(404, 40401, "room_not_found", "no such room"))
 
@@ -272,5 +272,7 @@ def test_ids_stay_one_path_segment_and_credentials_go_as_basic_auth(sleeps: Slee
 
     with Loopback(handler) as server, pytest.raises(Exception, match="no such room"):
         run(scenario(server.url))
-    assert server.requests[0].target == "/v1/rooms/..%2Frecordings"
-    assert server.requests[0].headers["authorization"] == "Basic YXBwOnMzY3JldA=="
+    assert server.requests[0].path == "/v1/rooms/..%2Frecordings"
+    assert server.requests[0].query["AppId"] == "app"  # signed: see test_signing.py
+    assert "s3cret" not in server.requests[0].target
+    assert "authorization" not in server.requests[0].headers

@@ -118,6 +118,23 @@ def test_files() -> None:
     ]
 
 
+def test_files_with_storage_show_their_upload_and_where_it_is() -> None:
+    uploaded = file("f1", "a.mp4", 2000, 1).model_copy(
+        update={"upload": "uploaded", "download_url": "http://s3.test/rec/a.mp4"}
+    )
+    failed = file("f2", "b.mp4", 2000, 1).model_copy(
+        update={"upload": "failed", "upload_error": "PUT b.mp4: cannot connect"}
+    )
+    assert tables.files_table([uploaded, failed]).splitlines() == [
+        "ID  NAME     SIZE  DURATION  RECORDING  UPLOAD    URL",
+        "f1  a.mp4  2.0 kB   0:00:01  rec1       uploaded  http://s3.test/rec/a.mp4",
+        "f2  b.mp4  2.0 kB   0:00:01  rec1       failed    error: PUT b.mp4: cannot connect",
+    ]
+    storage = {"vendor": "s3_compatible", "endpoint": "http://s3.test", "bucket": "rec"}
+    text = tables.recording_detail(recording(storage=storage | {"profile": "archive"}))
+    assert "storage    s3_compatible http://s3.test/rec (profile archive)" in text.splitlines()
+
+
 def test_a_recording_in_detail_says_why_it_failed_and_lists_its_files() -> None:
     text = tables.recording_detail(
         recording(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.rtmp import Publisher
+from tests.helpers.webhooks import Receiver
 
 
 @pytest.fixture
@@ -32,3 +33,11 @@ def publish(h264_aac: Path) -> Iterator[Callable[[str], Publisher]]:
     yield start
     for publisher in started:
         publisher.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback, not yet listening (see `tests.helpers.webhooks`)."""
+    running = Receiver()
+    yield running
+    running.stop()

@@ -143,7 +143,7 @@ rtmp_url = "rtmp://127.0.0.1:1936"
 MISTAKES = {
     "unknown top-level key": (
         "[server]\nport = 1",
-        "server: unknown key; use providers, presets, auto_record",
+        "server: unknown key; use providers, presets, auto_record, auth, webhooks, storage",
     ),
     "providers not an array": (
         'providers = "demo"',
@@ -224,15 +224,15 @@ MISTAKES = {
         '[presets.lecture]\ncolour = "red"',
         "presets.lecture.colour: unknown key; a preset takes mode, stream_type, format, folder, "
         "name_rule, split_seconds, max_idle_seconds, max_duration_seconds, layout, include, "
-        "exclude, snapshot_seconds, user_data, tags",
+        "exclude, snapshot_seconds, user_data, tags, storage, callback_url",
     ),
     "a room in a preset": (
         '[presets.lecture]\nroom_id = "class"',
         "presets.lecture.room_id: a preset records the rooms its rules match; drop room_id",
     ),
-    "storage before the API has it": (
+    "a storage profile that is not there": (
         '[presets.lecture]\nstorage = "s3://bucket"',
-        "presets.lecture.storage: not supported yet by this service's recording API",
+        "presets.lecture.storage: no storage profile 's3://bucket' ([storage.NAME]: none defined)",
     ),
     "audio format for video": (
         '[presets.voice]\nformat = "m4a"',
