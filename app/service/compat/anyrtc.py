@@ -46,8 +46,8 @@ from pydantic import ValidationError
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Mode, OutputFormat, RecordingCreate
+from app.service.webhooks.delivery import ANYRTC_TAG as CALLBACK_TAG
 
-CALLBACK_TAG = "callback:anyrtc"
 ROOM_TYPES: dict[str, Mode] = {"Meet": "mixed"}
 _FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 _SEED_PARAMS = ("AppID", "ArRoomID", "Type", "Path", "UserData", "NameRule")
