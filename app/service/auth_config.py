@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.service.config_values import ConfigErrorFactory, value_or_env
 
 MIN_SECRET_LENGTH = 16
 _AUTH_KEYS = ("apps", "tokens", "require_on_loopback")
@@ -35,7 +37,6 @@ _APP_KEYS = ("app_id", "secret", "secret_env")
 _TOKEN_KEYS = ("name", "token", "token_env")
 _HINT = "python3 -c 'import secrets; print(secrets.token_hex(16))' makes one"
 
-ConfigErrorFactory = Callable[[str, str], Exception]
 """Makes the config file's error for (the key's path, what is wrong)."""
 
 
@@ -142,23 +143,8 @@ def _secret(
     env: Mapping[str, str],
     error: ConfigErrorFactory,
 ) -> str:
-    """`key` (the secret itself) or `key_env` (the variable that holds it): exactly one."""
-    env_key = f"{key}_env"
-    if (key in table) == (env_key in table):
-        raise error(where, f"give {key} or {env_key} (one of them)")
-    if key in table:
-        secret = table[key]
-        if not isinstance(secret, str):
-            raise error(f"{where}.{key}", "must be a string")
-        at = f"{where}.{key}"
-    else:
-        variable = table[env_key]
-        if not isinstance(variable, str) or not variable:
-            raise error(f"{where}.{env_key}", "must name an environment variable")
-        secret = env.get(variable, "")
-        if not secret:
-            raise error(f"{where}.{env_key}", f"the environment variable {variable} is not set")
-        at = f"{where}.{env_key} ({variable})"
+    """`key` or `key_env`, long enough to resist guessing."""
+    secret, at = value_or_env(table, where, key, env, error)
     if len(secret) < MIN_SECRET_LENGTH or secret != secret.strip():
         raise error(
             at,

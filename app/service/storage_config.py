@@ -22,16 +22,16 @@ May import `app.api`, `app.service.storage` and the standard library.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.api.errors import ApiError
 from app.api.models import StorageParams
+from app.service.config_values import ConfigErrorFactory, value_or_env
 from app.service.storage import target_of
 
-ConfigErrorFactory = Callable[[str, str], Exception]
 """Makes the config file's error for (the key's path, what is wrong)."""
 
 _PLAIN_KEYS = ("vendor", "endpoint", "region", "bucket", "prefix")
@@ -76,18 +76,4 @@ def _secret(
     table: dict[str, Any], where: str, key: str, env: Mapping[str, str], error: ConfigErrorFactory
 ) -> str:
     """`key` (the value itself) or `key_env` (the variable that holds it): exactly one."""
-    env_key = f"{key}_env"
-    if (key in table) == (env_key in table):
-        raise error(where, f"give {key} or {env_key} (one of them)")
-    if key in table:
-        value = table[key]
-        if not isinstance(value, str) or not value:
-            raise error(f"{where}.{key}", "must be a non-empty string")
-        return value
-    variable = table[env_key]
-    if not isinstance(variable, str) or not variable:
-        raise error(f"{where}.{env_key}", "must name an environment variable")
-    found = env.get(variable, "")
-    if not found:
-        raise error(f"{where}.{env_key}", f"the environment variable {variable} is not set")
-    return found
+    return value_or_env(table, where, key, env, error)[0]
