@@ -3,8 +3,7 @@ of uploads, webhooks, secrets and nonces, which their own modules use through `t
 
 One file, one `sqlite3.Connection` shared by the event loop's thread and any worker thread, every
 call under one lock (calls are short: a few rows by index). The schema is versioned with
-`PRAGMA user_version`; `_MIGRATIONS` lists the steps, and a later feature adds a table by adding a
-step, never by editing one already shipped.
+`PRAGMA user_version`; `app.service.schema.MIGRATIONS` lists the steps.
 
 The SQL stays portable so the store can move to PostgreSQL: plain tables, row-value comparisons,
 timestamps as ISO-8601 UTC text of fixed width (so text order is time order). A recording and a
@@ -34,84 +33,7 @@ import pydantic_core
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import ACTIVE_STATES, Event, EventType, RecordedFile, Recording
-
-# Each step runs once, in one transaction, in order; `user_version` counts the steps applied.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE recordings (
-            id TEXT PRIMARY KEY,
-            room_id TEXT NOT NULL,
-            state TEXT NOT NULL,
-            created TEXT NOT NULL,
-            body TEXT NOT NULL
-        )""",
-        "CREATE INDEX recordings_created ON recordings (created, id)",
-        "CREATE INDEX recordings_room ON recordings (room_id, created, id)",
-        "CREATE INDEX recordings_state ON recordings (state, created, id)",
-        """CREATE TABLE files (
-            file_id TEXT PRIMARY KEY,
-            recording_id TEXT NOT NULL REFERENCES recordings (id),
-            room_id TEXT NOT NULL,
-            name TEXT NOT NULL,
-            path TEXT NOT NULL,
-            start TEXT NOT NULL,
-            part INTEGER NOT NULL,
-            body TEXT NOT NULL,
-            UNIQUE (recording_id, path)
-        )""",
-        "CREATE INDEX files_start ON files (start, file_id)",
-        "CREATE INDEX files_recording ON files (recording_id, start, part, name)",
-        "CREATE INDEX files_room ON files (room_id, start, file_id)",
-        """CREATE TABLE events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            type TEXT NOT NULL,
-            at TEXT NOT NULL,
-            data TEXT NOT NULL
-        )""",
-    ),
-    # Storage, callbacks and signed requests (each owned by its module, through `transaction()`):
-    # the upload queue (`app.service.storage`), the webhook outbox (`app.service.webhooks`), the
-    # encrypted storage keys of each recording, and the nonces signed requests have used.
-    (
-        """CREATE TABLE uploads (
-            file_id TEXT PRIMARY KEY REFERENCES files (file_id),
-            recording_id TEXT NOT NULL REFERENCES recordings (id),
-            state TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_try TEXT NOT NULL,
-            error TEXT,
-            body TEXT NOT NULL
-        )""",
-        "CREATE INDEX uploads_due ON uploads (state, next_try)",
-        "CREATE INDEX uploads_recording ON uploads (recording_id)",
-        """CREATE TABLE outbox (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            recording_id TEXT,
-            url TEXT NOT NULL,
-            type TEXT NOT NULL,
-            body TEXT NOT NULL,
-            created TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_try TEXT NOT NULL,
-            delivered TEXT,
-            given_up TEXT,
-            error TEXT
-        )""",
-        "CREATE INDEX outbox_due ON outbox (delivered, given_up, next_try, id)",
-        "CREATE INDEX outbox_order ON outbox (url, recording_id, id)",
-        """CREATE TABLE secrets (
-            owner TEXT PRIMARY KEY,
-            sealed BLOB NOT NULL
-        )""",
-        """CREATE TABLE nonces (
-            app_id TEXT NOT NULL,
-            nonce TEXT NOT NULL,
-            seen TEXT NOT NULL,
-            PRIMARY KEY (app_id, nonce)
-        )""",
-        "CREATE INDEX nonces_seen ON nonces (seen)",
-    ),
-)
+from app.service.schema import MIGRATIONS
 
 _MAX_PAGE = 1000
 
@@ -210,13 +132,13 @@ class Store:
     def _migrate(self) -> None:
         with self._transaction() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(_MIGRATIONS):
+            if version > len(MIGRATIONS):
                 raise ApiError(
                     ErrorCode.internal,
                     f"database {self._path}: schema version {version} is newer than this "
-                    f"service knows ({len(_MIGRATIONS)}); run a newer RecDesk",
+                    f"service knows ({len(MIGRATIONS)}); run a newer RecDesk",
                 )
-            for number, steps in enumerate(_MIGRATIONS[version:], start=version + 1):
+            for number, steps in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in steps:
                     db.execute(statement)
                 # PRAGMA takes no parameters; `number` is an int of ours.

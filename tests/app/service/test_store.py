@@ -12,7 +12,8 @@ import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, StreamInfo
-from app.service.store import _MIGRATIONS, Store
+from app.service.schema import MIGRATIONS
+from app.service.store import Store
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -276,9 +277,7 @@ def test_survives_reopening(tmp_path: Path) -> None:
         assert store.last_event_id() == 3
         assert store.events_after(0) == appended
         assert store.append_event("recording.file", {}).id == 4
-        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(
-            _MIGRATIONS
-        )
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_events_sequence(store: Store) -> None:
