@@ -73,11 +73,15 @@ class DesktopApp(QObject):
         await self.shutdown()
 
     async def shutdown(self) -> None:
-        """Close the connection and stop the embedded service."""
+        """Close the connection and stop the embedded service.
+
+        Quitting never waits on the network for long: a request or stream that does not end
+        within `SHUTDOWN_WAIT` seconds is left behind, and the embedded service is stopped anyway.
+        """
         if self.window is not None:
-            await self.window.operations.cancel_all()
+            await _bounded(self.window.operations.cancel_all(), "the window's requests")
         if self.connection is not None:
-            await self.connection.close()
+            await _bounded(self.connection.close(), "the connection")
         if self.embedded is not None:
             await self.embedded.stop()
 
@@ -144,3 +148,13 @@ class DesktopApp(QObject):
             with contextlib.suppress(Exception):
                 await old_connection.close()
         self._show(connection)
+
+
+SHUTDOWN_WAIT = 10.0
+
+
+async def _bounded(work: Coroutine[Any, Any, None], what: str) -> None:
+    try:
+        await asyncio.wait_for(work, SHUTDOWN_WAIT)
+    except TimeoutError:
+        log.warning("%s did not end within %g s; quitting anyway", what, SHUTDOWN_WAIT)
