@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimerEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -24,15 +24,45 @@ from ui.local_history import HistoryStore
 from ui.local_recorder import LocalRecorderPanel
 
 
+class _InLoopTimer(qasync._SimpleTimer):  # type: ignore[misc]
+    """qasync's timer, which runs every asyncio callback, running each as inside its loop.
+
+    The app runs its loop for its whole life. A test runs it only inside `run_until_complete`, and
+    Qt also delivers events outside it: pytest-qt processes them after each test phase, and
+    `qtbot.wait*` spins them. A callback run then (a connection's poll, a socket's wake-up) found
+    no running loop, so asyncio and anyio failed half-way through an HTTP request ("service
+    lost"), which could leave a connection pool waiting for ever. Here it runs as the app's would.
+    """
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def timerEvent(self, event: QTimerEvent) -> None:
+        if self.loop is None or asyncio._get_running_loop() is not None:
+            super().timerEvent(event)
+            return
+        asyncio._set_running_loop(self.loop)
+        try:
+            super().timerEvent(event)
+        finally:
+            asyncio._set_running_loop(None)
+
+
 @pytest.fixture(scope="session")
 def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """The qasync event loop of every desktop test.
 
     One for the session, as the app has one for its life: a new loop per test leaves the old
     loops' timers and notifiers behind, and after enough of them a later loop's timers stopped
-    firing in the middle of a run.
+    firing in the middle of a run. Its callbacks run as inside it even when Qt delivers them
+    outside `run_until_complete` (`_InLoopTimer`).
     """
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    simple_timer = qasync._SimpleTimer
+    qasync._SimpleTimer = _InLoopTimer
+    try:
+        loop = qasync.QEventLoop(qapp, already_running=False)
+    finally:
+        qasync._SimpleTimer = simple_timer
+    loop._timer.loop = loop
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(asyncio.sleep(0))

@@ -127,8 +127,11 @@ def test_apply_to_a_running_recording_changes_the_file(
 def test_exact_preview_matches_the_recording(
     editor: LayoutEditor, aloop: qasync.QEventLoop, connection: Connection, service: ServiceProcess
 ):
-    # The webinar's screen is mostly still (slides), so the same layout, rendered by the preview
-    # and by a recording at about the same moment, must give the same picture.
+    # The webinar's screen is a deck of still slides, three seconds each, so the same layout
+    # rendered by the preview and by a recording of the same moment must give the same picture.
+    # A recording's frames are not timed exactly on the wall clock (it opens the streams after its
+    # `started` time, which on a busy machine takes seconds), so it goes on for four seconds after
+    # the preview, and the best match is looked for from a second before the preview's moment on.
     screen = Region(0, 0, 1280, 720, stream_id="peggy-screen")
     corner = Region(960, 520, 320, 200, stream_id=None, z=1)
     layout = Layout(template="custom", canvas=Canvas(), regions=(screen, corner))
@@ -146,7 +149,7 @@ def test_exact_preview_matches_the_recording(
         rendered_at = time.time()
         editor.render_preview()
         await until(lambda: editor.preview_image is not None)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(4.0)
         done = await client.stop(rec.id)
         assert editor.preview_image is not None
         return editor.preview_image, done, rendered_at
@@ -156,8 +159,9 @@ def test_exact_preview_matches_the_recording(
         preview = next(picture.decode(video=0)).to_ndarray(format="rgb24")
     frames = _frames(service.data_dir / done.files[0].path)
     started = done.started.timestamp() if done.started else 0.0
-    near = [f for t, f in frames if abs(t - (rendered_at - started)) < 1.0]
-    assert near
-    best = max(_psnr(preview, frame) for frame in near)
-    print(f"exact preview against the recording: PSNR {best:.1f} dB over {len(near)} frames")
+    moment = rendered_at - started
+    later = [(t, f) for t, f in frames if t > moment - 1.0]
+    assert later
+    best = max(_psnr(preview, f) for _, f in later)
+    print(f"exact preview against the recording: PSNR {best:.1f} dB, best of {len(later)} frames")
     assert best >= 30.0, best
