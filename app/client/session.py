@@ -27,7 +27,7 @@ from app.client.policy import (
     Reconnect,
     RetryPolicy,
 )
-from app.client.signing import credentials
+from app.client.signing import SignedRequests, credentials
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -78,6 +78,7 @@ class ApiSession:
         if base.scheme not in ("http", "https") or not base.host:
             raise ValueError(f"not an http(s) URL: {url!r}")
         auth = credentials(app_id, secret, token)
+        self._signer = auth if isinstance(auth, SignedRequests) else None
         # The URL as messages show it: credentials in it stay out of logs and error lines.
         self.url = str(base.copy_with(userinfo=b"")).rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -126,6 +127,15 @@ class ApiSession:
         if self._state is _State.CLOSED:
             raise RuntimeError("this client is closed")
         return self._http
+
+    def authorize_url(self, url: str) -> str:
+        """`url` as another program must open it (FFmpeg pulling `.../live`): signed anew at each
+        call when this client signs its requests and `url` is on this service, else unchanged.
+        A bearer token is never put into a URL, where logs and error messages would show it.
+        Safe to call from any thread."""
+        if self._signer is not None and url.startswith(self.url + "/"):
+            return self._signer.sign_url(url)
+        return url
 
     # --- sending ------------------------------------------------------------------------------
 

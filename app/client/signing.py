@@ -3,7 +3,8 @@
 `SignedRequests` adds seed 003's five query parameters (`app.api.signing`) to each request as it
 is sent, with a fresh nonce and the current time: every attempt of a retried request, every
 reconnect of the event stream and every resumed download is signed anew, so none is refused as
-a replay. The secret never leaves this process. `BearerToken` sends `Authorization: Bearer`.
+a replay; `sign_url` signs a URL that another program opens. The secret never leaves this
+process. `BearerToken` sends `Authorization: Bearer`.
 `credentials(app_id, secret, token)` picks one from what a caller gave, or None;
 `from_flags_or_environment` is how `recdesk-ctl` finds them (`$RECDESK_APP_ID`, `$RECDESK_SECRET`,
 `$RECDESK_TOKEN`).
@@ -53,6 +54,14 @@ class SignedRequests(httpx.Auth):
         )
         request.url = request.url.copy_merge_params(params)
         yield request
+
+    def sign_url(self, url: str) -> str:
+        """`url` with a fresh signature in its query, for a program that opens it by itself
+        (FFmpeg reading a stream re-served live); each call signs anew, as each request must."""
+        params = signing.signed_params(
+            self.app_id, self._secret, nonce=self._nonce(), timestamp=int(self._clock())
+        )
+        return str(httpx.URL(url).copy_merge_params(params))
 
 
 class BearerToken(httpx.Auth):

@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 from app.media.sources.base import MediaSource, SourceSpec, parse_source
 from app.media.sources.container import ContainerSource
 from app.media.sources.livefile import LiveFileSource
@@ -24,18 +27,26 @@ def open_source(
     live: bool = False,
     position: float = 0.0,
     max_idle: float = DEFAULT_MAX_IDLE,
+    authorize: Callable[[str], str] | None = None,
 ) -> MediaSource:
     """Open a source.
 
     `live` plays a file in real time, in a loop, from `position` seconds. A URL reconnects when it
-    drops, until it sends nothing for `max_idle` seconds.
+    drops, until it sends nothing for `max_idle` seconds; `authorize` gives the URL to open at
+    each (re)connection, so a signature that may be used once is made anew each time.
     """
     if live and spec.kind == "file":
         return LiveFileSource(spec.target, position=position)
     if spec.kind == "url":
+
+        def target() -> SourceSpec:
+            if authorize is None:
+                return spec
+            return dataclasses.replace(spec, target=authorize(spec.target))
+
         return ReconnectingSource(
             lambda timeout, read_timeout: ContainerSource.open(
-                spec, timeout=timeout, read_timeout=read_timeout
+                target(), timeout=timeout, read_timeout=read_timeout
             ),
             scheme=spec.scheme,
             max_idle=max_idle,

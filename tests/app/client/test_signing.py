@@ -97,6 +97,26 @@ def signed_client(url: str, **options: Any) -> RecDeskClient:
     return client
 
 
+def test_a_url_another_program_opens_is_signed_anew_each_time() -> None:
+    # FFmpeg pulls `.../live` by itself: each (re)connection gets a signature of its own.
+    client = RecDeskClient("http://127.0.0.1:9/", app_id=APP_ID, secret=SECRET)
+    live = "http://127.0.0.1:9/v1/rooms/r/streams/s/live?format=ts"
+    first, second = (httpx.URL(client.authorize_url(live)) for _ in range(2))
+    for url in (first, second):
+        query = dict(url.params)
+        assert query["format"] == "ts"
+        assert query["Signature"] == spec_signature(
+            APP_ID, query["SignatureNonce"], SECRET, query["Timestamp"]
+        )
+        assert SECRET not in str(url)
+    assert first.params["SignatureNonce"] != second.params["SignatureNonce"]
+    # Another host's URL, and any URL of a client with a token or no credentials, stay as they are.
+    other = "http://example.invalid/v1/rooms/r/streams/s/live"
+    assert client.authorize_url(other) == other
+    assert RecDeskClient("http://127.0.0.1:9", token="t0ken").authorize_url(live) == live
+    assert RecDeskClient("http://127.0.0.1:9").authorize_url(live) == live
+
+
 def test_every_request_is_signed_with_a_nonce_of_its_own(server: Loopback) -> None:
     async def scenario() -> None:
         async with signed_client(server.url) as client:
