@@ -6,23 +6,35 @@
 - `device_choices(devices)`: each capture device of this computer by name, then screen +
   microphone, screen + microphone + camera and camera + microphone where those exist.
 - `build_spec(choice, format, quality, split, layout)`: the `LocalSpec` that records a choice.
+- `room_change(extra, event, base_url)`: what a `stream.joined` or `stream.left` event of the
+  service changes in a recording of the room's sound or of the whole room (`Joined`, `Left`), so
+  that it follows who is in the room; a participant's own recording follows nothing.
 
 No Qt: `ui.local_sources` shows these in a list.
 
-May import `app.api`, `app.layout`, `app.media.local`, `app.media.sources` and the standard library.
+May import `app.api` (and pydantic, to read an event), `app.layout`, `app.media.local`,
+`app.media.sources` and the standard library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.api.models import Room
+from pydantic import ValidationError
+
+from app.api.models import Event, Room, Stream
 from app.layout.model import Layout
 from app.layout.templates import StreamKind
 from app.media.local import DEFAULT_QUALITY, LocalInput, LocalSpec
 from app.media.local.spec import FormatName, QualityName
 from app.media.sources.devices import Device
+
+log = logging.getLogger(__name__)
+
+# The room choices mixed from whoever is in the room: they follow people who join and leave.
+FOLLOWS_ROOM = ("room-mix", "room-audio")
 
 
 @dataclass(frozen=True)
@@ -63,13 +75,13 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
         )
         for s in room.streams
     ]
-    heard = [s for s in room.streams if s.kind == "audio" or s.audio_codec is not None]
+    heard = _inputs("room-audio", room, base_url)
     if heard:
         choices.append(
             SourceChoice(
                 "room-audio",
                 f"{room.name} — audio",
-                tuple(LocalInput(s.stream_id, urls[s.stream_id], "audio") for s in heard),
+                heard,
                 extra={**extra, "source": "room-audio"},
             )
         )
@@ -77,12 +89,66 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
         SourceChoice(
             "room-mix",
             room.name,
-            tuple(LocalInput(s.stream_id, urls[s.stream_id], s.kind) for s in room.streams),
+            _inputs("room-mix", room, base_url),
             whole_room=True,
             extra={**extra, "source": "room-mix"},
         )
     )
     return choices
+
+
+def room_input(source: str, room_id: str, stream: Stream, base_url: str) -> LocalInput | None:
+    """What the room choice `source` records of `stream`: all of it in the whole room, its sound
+    in the room's sound (None for a stream without sound there, and for any other choice)."""
+    url = live_url(base_url, room_id, stream.stream_id)
+    if source == "room-mix":
+        return LocalInput(stream.stream_id, url, stream.kind)
+    if source == "room-audio" and (stream.kind == "audio" or stream.audio_codec is not None):
+        return LocalInput(stream.stream_id, url, "audio")
+    return None
+
+
+def _inputs(source: str, room: Room, base_url: str) -> tuple[LocalInput, ...]:
+    found = (room_input(source, room.room_id, s, base_url) for s in room.streams)
+    return tuple(i for i in found if i is not None)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """`user_id` joined the room recorded: `item` is mixed in."""
+
+    item: LocalInput
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Left:
+    """`user_id` left the room recorded: `stream_id` is taken out of the mix."""
+
+    stream_id: str
+    user_id: str
+
+
+def room_change(extra: Mapping[str, str], event: Event, base_url: str) -> Joined | Left | None:
+    """What `event` changes in a recording of the room choice that `extra` (its spec's) names.
+
+    Only the room's sound and the whole room follow their room; the data is the service's
+    `{"room_id": ..., "stream": Stream}` of `stream.joined` and `stream.left`.
+    """
+    source, room_id = extra.get("source", ""), extra.get("room_id")
+    if event.type not in ("stream.joined", "stream.left") or source not in FOLLOWS_ROOM:
+        return None
+    if not room_id or event.data.get("room_id") != room_id:
+        return None
+    try:
+        stream = Stream.model_validate(event.data.get("stream"))
+    except ValidationError as exc:
+        log.warning("event %s names no stream the recording can follow: %s", event.id, exc)
+        return None
+    if event.type == "stream.left":
+        return Left(stream.stream_id, stream.user_id)
+    item = room_input(source, room_id, stream, base_url)
+    return None if item is None else Joined(item, stream.user_id)
 
 
 def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:

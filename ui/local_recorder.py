@@ -27,6 +27,11 @@ keep them (or saves them by the settings) and adds them to the history shown bel
 An end that was not asked for (disk full, the source gone, a source that failed to open) says why
 in the status line; files finished before it are still offered for saving.
 
+A recording of the room's sound or of the whole room follows the room: the service's
+`stream.joined` and `stream.left` events bring participants into the mix and take them out
+(`ui.local_choices.room_change`), and the status line says so for a few seconds; a newcomer who
+cannot be opened is a warning. A participant's own recording, or a device's, follows nothing.
+
 May import PySide6, `ui` siblings, `app.media`, `app.api`, `app.layout` and the standard library.
 """
 
@@ -45,13 +50,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import Room
+from app.api.models import Event, Room
 from app.layout.model import Layout
 from app.media.events import Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.local import DiskLow, Ended, LocalRecorder, RecorderStats, mark_saved, media_files
+from app.media.local.members import JoinFailed
 from ui.connection import Connection
 from ui.formats import format_size
+from ui.local_choices import Joined, Left, room_change
 from ui.local_controls import LocalControls
 from ui.local_figures import LocalFigures
 from ui.local_save import SaveFlow, SaveOutcome
@@ -61,6 +68,7 @@ log = logging.getLogger(__name__)
 
 PanelState = Literal["idle", "starting", "recording", "paused", "stopping", "saving"]
 STATS_EVERY_MS = 250
+NOTE_MS = 4000  # how long the status line says who joined or left
 # Ends the status line shows in red; a source that ended, or a stop, is no failure.
 _FAILURES = ("error", "disk-full", "idle")
 
@@ -100,6 +108,7 @@ class LocalRecorderPanel(QWidget):
         self._started = dt.datetime.now().astimezone()
         self._disk: DiskLow | None = None
         self._text, self._failed = "", False
+        self._names: dict[str, str] = {}  # the user of each stream that joined, for what it says
 
         self.picker = LocalSourcePicker(settings)
         self.figures = LocalFigures()
@@ -117,6 +126,9 @@ class LocalRecorderPanel(QWidget):
         self._timer = QTimer(self, interval=STATS_EVERY_MS)
         self._timer.timeout.connect(self._refresh_figures)
         self._recorder_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
+        self._note_timer.timeout.connect(self._note_over)
+        connection.event_received.connect(self._on_service_event)
         save_flow.finished.connect(self._saved)
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -181,6 +193,7 @@ class LocalRecorderPanel(QWidget):
                 workdir=self.save_flow.workdir(),
                 name=name,
                 on_event=self._recorder_event.emit,
+                authorize=self._connection.client.authorize_url,
             )
             recorder.start()
         except Exception as exc:  # a refused spec or an unwritable folder: say it, keep the form
@@ -189,6 +202,7 @@ class LocalRecorderPanel(QWidget):
             return
         self.recorder, self.ended, self.outcome, self.stats = recorder, None, None, None
         self._label, self._disk, self._started = spec.label, None, started
+        self._names.clear()
         self.controls.warn(None)
         self.figures.reset(self.tr("Opening the source…"))
         self._timer.start()
@@ -251,10 +265,40 @@ class LocalRecorderPanel(QWidget):
                     else self.tr("Disk space is low: {0} left.")
                 )
                 self.controls.warn(text.format(format_size(free)))
+            case JoinFailed(stream_id=stream_id, message=message):
+                who = self._names.get(stream_id, stream_id)
+                text = self.tr("{0} joined but could not be recorded: {1}")
+                self.controls.warn(text.format(who, message))
             case FileInfo():
                 pass  # every file comes again with the end
             case Ended():
                 self._ended(event)
+
+    def _on_service_event(self, event: Event) -> None:
+        """Someone joined or left the room recorded: a mix of the room follows them."""
+        recorder = self.recorder
+        if recorder is None or self.state not in ("starting", "recording", "paused"):
+            return
+        match room_change(recorder.spec.extra, event, self._connection.url):
+            case Joined(item=item, user_id=user_id):
+                self._names[item.stream_id] = user_id
+                if recorder.add_input(item):
+                    self._note(self.tr("{0} joined the recording").format(user_id))
+            case Left(stream_id=stream_id, user_id=user_id):
+                if recorder.remove_input(stream_id):
+                    self._note(self.tr("{0} left the recording").format(user_id))
+
+    def _note(self, text: str) -> None:
+        """Say `text` on the status line for a few seconds, while it records."""
+        if self.state in ("recording", "paused"):
+            self._set_state(self.state, text)
+            self._note_timer.start()
+
+    def _note_over(self) -> None:
+        if self.state == "recording":
+            self._set_state("recording", self.tr("Recording"))
+        elif self.state == "paused":
+            self._set_state("paused", self.tr("Paused"))
 
     def _ended(self, ended: Ended) -> None:
         if self.recorder is None:

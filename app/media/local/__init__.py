@@ -5,6 +5,7 @@ spec      LocalSpec / LocalInput / QUALITIES: what to record, how (plain data, k
 build     LocalSpec → opened source (one input copied, or a MixSource) + sinks
 monitor   Monitor: frames written and dropped, sound level, preview (a sink that writes nothing)
 recorder  LocalRecorder: the recording's threads, controls, figures, disk-space guard
+members   MixMembers: a mixed recording's participants as they join and leave
 journal   the working folder's journal; find / recover / discard what a killed app left
 ```
 
@@ -23,6 +24,7 @@ from app.media.local.journal import (
     media_files,
     recover_unfinished,
 )
+from app.media.local.members import JoinFailed
 from app.media.local.monitor import Preview
 from app.media.local.recorder import DiskLow, Ended, LocalRecorder, RecorderStats
 from app.media.local.spec import (
@@ -40,6 +42,7 @@ __all__ = [
     "QUALITIES",
     "DiskLow",
     "Ended",
+    "JoinFailed",
     "LocalInput",
     "LocalRecorder",
     "LocalSpec",

@@ -9,7 +9,8 @@
 - **Mixed** (the whole room, the room's sound, screen + camera + microphone): each input is a live
   participant of a `MixSource`, composed on the quality's canvas by the spec's layout, or by one
   arranged for the inputs (`floating` with the screen as the main picture when there is a screen,
-  else `grid`); a spec of sound only mixes sound only.
+  else `grid`); a spec of sound only mixes sound only. Participants who join or leave later are
+  opened with `open_input` (`app.media.local.members`).
 
 Every input is live: a file is played in real time (the tests' stand-in for a camera).
 
@@ -18,6 +19,7 @@ May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,8 @@ from app.media.sources import MediaSource, open_source, parse_source
 # A participant or device that sends nothing for this long has left: the recording ends.
 MAX_IDLE = 30.0
 
+Authorize = Callable[[str], str]  # a URL → the URL to open now (signed anew)
+
 
 @dataclass
 class Opened:
@@ -46,14 +50,20 @@ class Opened:
     plans: list[OutputPlan]
 
 
-def open_recording(spec: LocalSpec, folder: Path, name: str) -> Opened:
-    """Open the spec's inputs and the sinks of its files (`folder/name.ext`); closes on failure."""
+def open_recording(
+    spec: LocalSpec, folder: Path, name: str, *, authorize: Authorize | None = None
+) -> Opened:
+    """Open the spec's inputs and the sinks of its files (`folder/name.ext`); closes on failure.
+
+    `authorize` turns a URL into the one to open (a service's signature, made at each connection:
+    it is never kept in the spec, which the journal writes to disk).
+    """
     fmt = FORMATS[spec.format]
     source: MediaSource
     if _mixed(spec):
-        source, heard = _open_mix(spec, fmt)
+        source, heard = _open_mix(spec, fmt, authorize)
     else:
-        source = _open(spec.inputs[0])
+        source = open_input(spec.inputs[0], authorize)
         heard = any(s.type == "audio" for s in source.streams)
     try:
         plans = plan_outputs(source.streams, _stream_type(spec, source, heard), folder / name, fmt)
@@ -78,16 +88,20 @@ def _mixed(spec: LocalSpec) -> bool:
     )
 
 
-def _open(item: LocalInput) -> MediaSource:
-    return open_source(parse_source(item.source), live=True, max_idle=MAX_IDLE)
+def open_input(item: LocalInput, authorize: Authorize | None) -> MediaSource:
+    """One input, opened live (a URL through `authorize`); it ends after `MAX_IDLE` of nothing."""
+    spec = parse_source(item.source)
+    return open_source(spec, live=True, max_idle=MAX_IDLE, authorize=authorize)
 
 
-def _open_mix(spec: LocalSpec, fmt: ContainerFormat) -> tuple[MixSource, bool]:
+def _open_mix(
+    spec: LocalSpec, fmt: ContainerFormat, authorize: Authorize | None
+) -> tuple[MixSource, bool]:
     """The mix, and whether any of its inputs sends sound (else the file gets none)."""
     inputs: list[MixInput] = []
     try:
         for item in spec.inputs:
-            inputs.append(MixInput(item.stream_id, _open(item), kind=item.kind))
+            inputs.append(MixInput(item.stream_id, open_input(item, authorize), kind=item.kind))
         layout = spec.layout or _arranged(spec, inputs)
         mix = MixSource(inputs, layout, fmt, live=True, video=not spec.audio_only)
         return mix, any(i.has_audio for i in inputs)

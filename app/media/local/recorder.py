@@ -5,6 +5,7 @@ start() ─▶ [recording thread] open_recording ─▶ Remuxer(source, [Monitor
            [watch thread]     every second: file sizes, free disk space (warn, then stop)
 stats(), preview()  ◀── any thread, cheap (figures kept up to date by the threads above)
 pause(), resume(), stop()  ── any thread, idempotent
+add_input(), remove_input()  ── any thread, idempotent: a mixed recording follows who is in the room
 ```
 
 - **Files** go into a working folder of the recording's own (`folder`, under `workdir`), named
@@ -12,11 +13,20 @@ pause(), resume(), stop()  ── any thread, idempotent
   lets the next start recover them if the app is killed. The containers are the crash-safe ones of
   `app.media.formats`: what a kill leaves plays up to at most a second before it.
 - **Events** reach `on_event` on the recorder's threads: `Started`, `Paused`, `Resumed`, each
-  finished `FileInfo`, `DiskLow`, and last `Ended` (always, exactly once, whatever happened).
+  finished `FileInfo`, `DiskLow`, `JoinFailed`, and last `Ended` (always, exactly once,
+  whatever happened).
 - **Disk space**: below `warn_below` bytes free, one `DiskLow` warning; below `stop_below`, the
   recording stops cleanly (every file finished) and ends with reason `disk-full`.
 - **Figures** (`RecorderStats`): elapsed output time (pauses excluded), bytes on disk, bitrate over
   the last few seconds, dropped frames, sound level, free space.
+- **Joins and leaves** (a mixed recording only; ignored, with a log line, otherwise and once it is
+  ending): a newcomer is opened on a thread of its own and shown from the mix's next frame, one
+  who leaves is taken out (`app.media.local.members`). The mix arranges a template layout again
+  for who is there (the canvas stays); a custom one shows a newcomer only where it has a region.
+  A newcomer that cannot be opened is a `JoinFailed` event; the recording goes on without them.
+  The spec, and so the journal, keeps the inputs the recording started with.
+- **Credentials**: `authorize` turns a URL into the one to open, at each connection (a service
+  that wants signed requests); the spec, which the journal keeps on disk, holds none.
 
 May import `app.media` siblings and the standard library.
 """
@@ -38,10 +48,12 @@ from typing import Any, Literal
 from app.errors import RecDeskError
 from app.media.events import Event, Listener, Paused, Resumed, Started, ignore
 from app.media.fileinfo import FileInfo
-from app.media.local.build import open_recording
+from app.media.local.build import Authorize, open_recording
 from app.media.local.journal import media_files, write_journal
+from app.media.local.members import MixMembers
 from app.media.local.monitor import SILENCE_DB, Monitor, Preview
-from app.media.local.spec import LocalSpec
+from app.media.local.spec import LocalInput, LocalSpec
+from app.media.mix.source import MixSource
 from app.media.remux import Remuxer
 
 log = logging.getLogger(__name__)
@@ -122,8 +134,10 @@ class LocalRecorder:
         warn_below: int = WARN_BELOW,
         stop_below: int = STOP_BELOW,
         watch_every: float = 1.0,
+        authorize: Authorize | None = None,
     ) -> None:
         self.spec = spec
+        self._authorize = authorize
         self.name = name
         self.started = dt.datetime.now(dt.UTC).astimezone()
         self.folder = workdir / f"{self.started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -143,6 +157,11 @@ class LocalRecorder:
         self._ended: Ended | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._members = (
+            MixMembers(spec.inputs, authorize=authorize, on_failed=self._emit)
+            if spec.mixed
+            else None
+        )
 
     # --- controls -----------------------------------------------------------------------------
 
@@ -179,6 +198,31 @@ class LocalRecorder:
             if self._remuxer is not None:
                 self._remuxer.stop()
 
+    def add_input(self, item: LocalInput) -> bool:
+        """Someone joined: mix `item` in too, once it opens; False if it is in, or is ignored."""
+        if self._following(f"add {item.stream_id}") and self._members is not None:
+            return self._members.add(item)
+        return False
+
+    def remove_input(self, stream_id: str) -> bool:
+        """Someone left: take `stream_id` out of the mix; False if it was not in it."""
+        if self._following(f"remove {stream_id}") and self._members is not None:
+            return self._members.remove(stream_id)
+        return False
+
+    def mixed_streams(self) -> frozenset[str]:
+        """The stream ids mixed now: newcomers once they opened (empty when not mixed)."""
+        return self._members.in_mix() if self._members is not None else frozenset()
+
+    def _following(self, what: str) -> bool:
+        if self._members is None:
+            log.info("%s: the recording %s is not mixed", what, self.name)
+            return False
+        if self._state in ("stopping", "ended"):
+            log.info("%s: the recording %s is ending", what, self.name)
+            return False
+        return True
+
     def wait(self, timeout: float | None = None) -> Ended | None:
         """The end of the recording, or None if it has not ended within `timeout` seconds."""
         self._done.wait(timeout)
@@ -214,9 +258,12 @@ class LocalRecorder:
         message: str | None = None
         files: list[FileInfo] = []
         try:
-            opened = open_recording(self.spec, self.folder, self.name)
+            opened = open_recording(self.spec, self.folder, self.name, authorize=self._authorize)
             try:
                 source = opened.source
+                if self._members is not None:
+                    assert isinstance(source, MixSource)  # a mixed spec is always a mix
+                    self._members.attach(source, (i.stream_id for i in self.spec.inputs))
                 rates = {s.index: source.frame_rate(s) for s in source.streams}
                 routed = [s for plan in opened.plans for s in plan.streams]
                 self._monitor = Monitor(routed, rates)
@@ -229,6 +276,8 @@ class LocalRecorder:
                         remuxer.stop()
                 result = remuxer.run()
             finally:
+                if self._members is not None:
+                    self._members.detach()  # before the mix closes: nobody joins a closed mix
                 opened.source.close()
             files = result.files
             reason = "disk-full" if self._disk_full else result.reason
@@ -245,6 +294,8 @@ class LocalRecorder:
             self._finish(reason, message, files)
 
     def _finish(self, reason: EndReason, message: str | None, files: list[FileInfo]) -> None:
+        if self._members is not None:
+            self._members.detach()
         self._update_size()
         with self._lock:
             self._state = "ended"

@@ -276,7 +276,9 @@ class MixSource:
     def close(self) -> None:
         """Stop the inputs and release the encoders."""
         self._stopping.set()
-        for item in self._inputs:
+        with self._changes:  # who joined after the last frame was never started: closed here
+            joining, self._joining = self._joining, []
+        for item in [*self._inputs, *joining]:
             item.close()
         self._templates.close()
 

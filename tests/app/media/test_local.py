@@ -1,7 +1,8 @@
 """The local recording engine: devices (lavfi stand-ins), a live-played file, the disk guard.
 
 Each recording runs in real time for a few seconds, as a device would deliver; the files are
-checked as a user would: streams, duration, one continuous timeline across a pause.
+checked as a user would: streams, duration, one continuous timeline across a pause, and in a mix
+the pictures of who joined and left.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+
+import av
+import numpy as np
 
 from app.media.local import (
     Ended,
@@ -242,3 +246,84 @@ def test_silence_reads_as_the_floor(tmp_path: Path) -> None:
     record(recorder, 1.0)
     assert recorder.stats().level == SILENCE_DB
     finished(recorder)
+
+
+def colour(name: str) -> LocalInput:
+    """A live camera stand-in of one colour, named after it."""
+    return LocalInput(name, f"lavfi:color=c={name}:size=320x240:rate=30,realtime", "camera")
+
+
+RGB = {"red": (255, 0, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
+
+
+def colours_by_time(path: Path) -> list[tuple[float, set[str]]]:
+    """Each picture's time and the colours of `RGB` that fill a tile's worth of it."""
+    shown = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            assert frame.time is not None
+            pixels = frame.to_ndarray(format="rgb24").astype(np.int16)
+            names = set()
+            for name, rgb in RGB.items():
+                near = np.abs(pixels - np.array(rgb, dtype=np.int16)).sum(axis=2) < 90
+                if near.mean() > 0.03:
+                    names.add(name)
+            shown.append((float(frame.time), names))
+    return shown
+
+
+def test_a_mixed_recording_follows_who_joins_and_leaves(tmp_path: Path) -> None:
+    events: list[object] = []
+    red, blue, yellow = colour("red"), colour("blue"), colour("yellow")
+    spec = LocalSpec("Room", (red, blue), mixed=True, quality="draft")
+    recorder = LocalRecorder(spec, tmp_path, name="room", on_event=events.append)
+    recorder.start()
+    record(recorder, 1.0)
+    added_at = recorder.stats().elapsed
+    recorder.add_input(yellow)
+    recorder.add_input(yellow)  # twice is once
+    wait_for(lambda: "yellow" in recorder.mixed_streams())
+    joined_at = recorder.stats().elapsed
+    record(recorder, joined_at + 1.0)
+    removed_at = recorder.stats().elapsed
+    recorder.remove_input("red")
+    recorder.remove_input("red")
+    assert recorder.mixed_streams() == {"blue", "yellow"}
+    record(recorder, removed_at + 1.0)
+    ended = finished(recorder)
+    recorder.add_input(colour("white"))  # too late: ignored
+    assert recorder.mixed_streams() == {"blue", "yellow"}
+
+    assert ended.reason == "stopped"
+    assert not any(type(e).__name__ == "JoinFailed" for e in events)
+    (info,) = ended.files
+    shown = colours_by_time(info.path)
+    # Composed before the add, once their first pictures came: the two who started. Between the
+    # join (and the newcomer's first picture) and the leave: three tiles. After the leave: no red.
+    assert all("yellow" not in names for t, names in shown if t < added_at)
+    both = next(t for t, names in shown if names == {"red", "blue"})
+    before = [names for t, names in shown if both <= t < added_at]
+    during = [names for t, names in shown if joined_at + 0.5 < t < removed_at]
+    after = [names for t, names in shown if t > removed_at + 0.3]
+    assert before
+    assert during
+    assert after
+    assert all(names == {"red", "blue"} for names in before), before
+    assert all(names == {"red", "blue", "yellow"} for names in during), during
+    assert all(names == {"blue", "yellow"} for names in after), after
+
+
+def test_a_newcomer_that_cannot_be_opened_is_left_out(tmp_path: Path) -> None:
+    events: list[object] = []
+    spec = LocalSpec("Room sound", (MIC,), mixed=True, format="m4a")
+    recorder = LocalRecorder(spec, tmp_path, name="room", on_event=events.append)
+    recorder.start()
+    record(recorder, 0.5)
+    recorder.add_input(LocalInput("gone", "lavfi:nosuchfilter", "audio"))
+    wait_for(lambda: any(type(e).__name__ == "JoinFailed" for e in events))
+    assert recorder.mixed_streams() == {"mic"}
+    record(recorder, 1.5)  # the recording goes on
+    ended = finished(recorder)
+    assert ended.reason == "stopped"
+    (info,) = ended.files
+    assert probe(info.path).duration > 1.2
