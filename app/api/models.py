@@ -40,6 +40,8 @@ EventType = Literal[
     "recording.file",
     "recording.snapshot",
     "recording.upload",
+    "autorecord.held",
+    "webhook.given_up",
 ]
 
 

@@ -91,14 +91,14 @@ def _build(config: ProviderConfig, settings: Settings) -> RoomProvider:
 
 
 def _auto_recorder(
-    settings: Settings, tasks: TaskManager, rooms: RoomProvider
+    settings: Settings, tasks: TaskManager, rooms: RoomProvider, events: EventLog
 ) -> AutoRecorder | None:
     config = settings.config
     if config is None or not config.auto_record:
         return None
     from app.service.autorecord import AutoRecorder
 
-    return AutoRecorder(config.auto_record, config.presets, tasks, rooms)
+    return AutoRecorder(config.auto_record, config.presets, tasks, rooms, events)
 
 
 def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> FastAPI:
@@ -110,7 +110,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
         settings.recordings_dir.mkdir(parents=True, exist_ok=True)
         store = Store(settings.database)
         events = EventLog(store)
-        webhooks = Webhooks.from_settings(settings, store)
+        webhooks = Webhooks.from_settings(settings, store, events)
         events.store_along(webhooks.write)  # each event's webhooks are stored with it
         provider = rooms if rooms is not None else _provider(settings)
         tasks = TaskManager(settings, store, events, provider)
@@ -118,7 +118,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
             settings, store, events, provider, tasks, time.monotonic(), version("recdesk")
         )
         app.state.service = service
-        auto = _auto_recorder(settings, tasks, provider)
+        auto = _auto_recorder(settings, tasks, provider, events)
         auto_started = False
 
         def changed(change: RoomChange) -> None:

@@ -24,8 +24,10 @@ restart. One room, seen by the recorder:
 - State is in memory only. After a restart `start` looks at the rooms that are live and at their
   active tasks: a task tagged with the room's preset in the preset's mode is followed as its own,
   any other active task in that mode holds the room, so no duplicate is ever started.
-- A create that fails is logged (warning) with the service's reason; there is no event type for
-  it yet.
+- Each time a live room becomes held, the event log gets `autorecord.held` with the room, the
+  preset, the reason and whether it was a failure (a preset that does not fit, a create refused or
+  failed, a task that failed), so operators and scripts see it; a failure is also logged as a
+  warning. A room already empty is not held, and nothing is published for it.
 
 May import `app.api`, `app.service.rooms.base` and the standard library.
 """
@@ -38,7 +40,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, Protocol
 
 from app.api.errors import ApiError
-from app.api.models import ACTIVE_STATES, Mode, Recording, RecordingCreate
+from app.api.models import ACTIVE_STATES, EventType, Mode, Recording, RecordingCreate
 from app.service.rooms.base import RoomChange, RoomState
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,14 @@ class Rooms(Protocol):
         ...
 
 
+class Events(Protocol):
+    """Where holds are reported (`app.service.eventlog.EventLog`)."""
+
+    def publish(self, type: EventType, data: dict[str, Any]) -> object:
+        """Store an event and wake its followers (on the event loop)."""
+        ...
+
+
 class AutoRecorder:
     """Starts a recording with the rule's preset when a matching room gets a publisher."""
 
@@ -118,6 +128,7 @@ class AutoRecorder:
         presets: Mapping[str, Preset],
         tasks: Tasks,
         rooms: Rooms,
+        events: Events,
     ) -> None:
         missing = sorted({r.preset for r in rules} - set(presets))
         if missing:
@@ -126,6 +137,7 @@ class AutoRecorder:
         self._presets = dict(presets)
         self._tasks = tasks
         self._rooms = rooms
+        self._events = events
         self._following: dict[str, str] = {}  # room → the active recording this recorder started
         self._held: dict[str, str] = {}  # room → why it waits until it empties
         self._starting: set[str] = set()  # rooms whose create is under way
@@ -243,14 +255,23 @@ class AutoRecorder:
         )
 
     def _hold(self, room_id: str, why: str, *, failed: bool = False) -> None:
-        """Hold a live room until it empties; an empty one needs no holding."""
+        """Hold a live room until it empties, and report it; an empty one needs no holding."""
         room = self._rooms.room(room_id)
         live = room is not None and room.live
-        if live:
-            self._held[room_id] = why
         level = logging.WARNING if failed else logging.INFO
         until = "not recorded until the room empties" if live else "the room is empty"
         log.log(level, "auto-record %s: %s: %s", room_id, until, why)
+        if not live:
+            return
+        newly = room_id not in self._held
+        self._held[room_id] = why
+        if newly:
+            preset = self.preset_for(room_id)
+            name = preset.name if preset is not None else ""
+            self._events.publish(
+                "autorecord.held",
+                {"room_id": room_id, "preset": name, "reason": why, "failed": failed},
+            )
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         job = asyncio.get_running_loop().create_task(coro)

@@ -18,8 +18,10 @@ at its own URL instead, for its files and snapshots only. Every message is signe
 Delivery is at least once: a row is marked delivered only after its 2xx, so a service stopped
 in between sends it again after its restart (with the same `webhook-id`). A failed attempt waits
 `RetryPolicy.delay` (1 s doubling to 10 min, jittered); a row still failing 24 h after it was
-written is given up with a warning in the log, and its queue goes on. Nothing here blocks the
-event loop: the HTTP is async, and the SQL is a few rows by index.
+written is given up with a warning in the log and a `webhook.given_up` event (its URL without
+query or credentials, which may carry a receiver's token), and its queue goes on. `write` makes
+rows for `recording.*` events only, so that event is never sent anywhere itself. Nothing here
+blocks the event loop: the HTTP is async, and the SQL is a few rows by index.
 
 May import `app.api`, `app.service` siblings, httpx and the standard library.
 """
@@ -35,11 +37,12 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from app.api.models import Event, RecordedFile, Recording
+from app.api.models import Event, EventType, RecordedFile, Recording
 from app.service.settings import Settings
 from app.service.store import Store
 from app.service.webhooks import outbox
@@ -65,12 +68,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class Events(Protocol):
+    """Where given-up messages are reported (`app.service.eventlog.EventLog`)."""
+
+    def publish(self, type: EventType, data: dict[str, Any]) -> object:
+        """Store an event and wake its followers (on the event loop)."""
+        ...
+
+
 class Webhooks:
     """Writes each recording event's messages to the outbox and delivers them."""
 
     def __init__(
         self,
         store: Store,
+        events: Events,
         *,
         secret: WebhookSecret,
         data_dir: Path,
@@ -81,6 +93,7 @@ class Webhooks:
         timeout: float = 10.0,
     ) -> None:
         self._outbox = Outbox(store)
+        self._events = events
         self._secret = secret
         self._data_dir = data_dir
         self._service_url = service_url
@@ -95,12 +108,13 @@ class Webhooks:
         self._closed = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store) -> Webhooks:
+    def from_settings(cls, settings: Settings, store: Store, events: Events) -> Webhooks:
         """The service's webhooks: its secret, and `--callback-url` or the config's URL."""
         config = settings.config.webhooks if settings.config is not None else None
         url = settings.webhook_url or (config.url if config is not None else None)
         return cls(
             store,
+            events,
             secret=service_secret(settings),
             data_dir=settings.data_dir,
             service_url=url,
@@ -221,11 +235,12 @@ class Webhooks:
                     row.msg_id,
                     row.type,
                     row.recording_id,
-                    row.url,
+                    public_url(row.url),
                     row.attempts + 1,
                     now - row.created,
                     error,
                 )
+                self._events.publish("webhook.given_up", _given_up_data(row, error))
                 return
             delay = self._retry.delay(row.attempts + 1, self._rng)
             next_try = min(now + timedelta(seconds=delay), limit)
@@ -233,13 +248,13 @@ class Webhooks:
             log.info(
                 "webhook %s to %s: %s; attempt %d in %.1f s",
                 row.msg_id,
-                row.url,
+                public_url(row.url),
                 error,
                 row.attempts + 2,
                 (next_try - now).total_seconds(),
             )
         except Exception:
-            log.exception("webhook %s to %s: the attempt failed", row.msg_id, row.url)
+            log.exception("webhook %s to %s: the attempt failed", row.msg_id, public_url(row.url))
         finally:
             self._in_flight.pop(row.id, None)
             self._wake.set()
@@ -267,6 +282,29 @@ def service_secret(settings: Settings) -> WebhookSecret:
     if config is not None and config.secret is not None:
         return config.secret
     return stored_secret(settings.data_dir)
+
+
+def _given_up_data(row: OutboxRow, error: str) -> dict[str, Any]:
+    """The `webhook.given_up` event's data for a row whose last attempt failed with `error`."""
+    return {
+        "msg_id": row.msg_id,
+        "recording_id": row.recording_id,
+        "url": public_url(row.url),
+        "type": row.type,
+        "attempts": row.attempts + 1,
+        "error": error,
+        "created": iso_time(row.created),
+    }
+
+
+def public_url(url: str) -> str:
+    """`url` without its query, fragment and user:password, which may hold a receiver's token."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _json(body: dict[str, Any]) -> str:

@@ -2,15 +2,18 @@
 
 Demo rooms appear with everyone in (`--no-churn`), so a matching room is recorded as soon as it
 appears; the tests then make people leave and come back through the demo routes, and check what
-a user would: the task's settings and tag, its end, and the files, opened with PyAV. Each test has
-a room of its own, so they do not depend on one another's order.
+a user would: the task's settings and tag, its end, the files, opened with PyAV, and the
+`autorecord.held` event an operator's stop leaves. Each test has a room of its own, so they do not
+depend on one another's order.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import aclosing
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -84,6 +87,15 @@ async def _people(service: ServiceProcess, room_id: str, action: str, *users: st
         for user in users:
             answer = await http.post(f"/v1/demo/rooms/{room_id}/users/{user}/{action}")
             answer.raise_for_status()
+
+
+async def _held(api: RecDeskClient, since: int, room_id: str) -> dict[str, Any]:
+    """The data of the room's next `autorecord.held` event after event `since`."""
+    async with aclosing(api.events(since)) as stream:
+        async for event in stream:
+            if event.type == "autorecord.held" and event.data["room_id"] == room_id:
+                return event.data
+    raise AssertionError("the event stream ended")
 
 
 def _kinds(service: ServiceProcess, rec: Recording) -> list[dict[str, set[str]]]:
@@ -173,8 +185,17 @@ def test_an_operator_stop_holds_until_the_room_empties(auto_service: ServiceProc
         async with RecDeskClient(auto_service.url) as api:
             first = await wait_until(lambda: _recording(api, "meeting"))
             assert first.tags == ["auto:voice"]
+            since = (await api.health()).last_event_id
             stopped = await api.stop(first.id)
             assert (stopped.state, stopped.reason) == ("completed", "stopped")
+            held = await asyncio.wait_for(_held(api, since, "meeting"), 30)
+            reason = f"{first.id} ended (completed: stopped)"
+            assert held == {
+                "room_id": "meeting",
+                "preset": "voice",
+                "reason": reason,
+                "failed": False,
+            }
             # People leave and come back, but the room never empties: the stop stands.
             await _people(auto_service, "meeting", "leave", users[0])
             await _people(auto_service, "meeting", "join", users[0])

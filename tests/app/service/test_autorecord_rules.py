@@ -1,8 +1,8 @@
 """The automatic recorder's decisions, against a stand-in task manager and rooms held in memory.
 
 The stand-ins keep the task manager's rules that the recorder relies on (one active recording per
-room and mode, a 409 for a second one, `wait_ended`); the real service is exercised in
-`test_autorecord.py`.
+room and mode, a 409 for a second one, `wait_ended`), and keep what it publishes; the real service
+is exercised in `test_autorecord.py`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.models import ACTIVE_STATES, Recording, RecordingCreate, RecordingState
+from app.api.models import ACTIVE_STATES, EventType, Recording, RecordingCreate, RecordingState
 from app.service.autorecord import AutoRecorder, auto_tag
 from app.service.config import AutoRule, Preset
 from app.service.rooms.base import LiveStream, RoomChange, RoomState
@@ -93,6 +94,16 @@ class Rooms:
         self.listener(RoomChange("stream.left", room_id, stream))
 
 
+class Events:
+    """The event log as the recorder sees it: what was published, in order."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[EventType, dict[str, Any]]] = []
+
+    def publish(self, type: EventType, data: dict[str, Any]) -> None:
+        self.published.append((type, data))
+
+
 PRESETS = {
     "talks": Preset("talks", {"mode": "mixed", "stream_type": "audio", "format": "m4a"}),
     "cams": Preset("cams", {"mode": "single", "stream_type": "video", "max_idle_seconds": 1}),
@@ -100,8 +111,11 @@ PRESETS = {
 }
 
 
-def recorder(rooms: Rooms, tasks: Tasks, *rules: AutoRule) -> AutoRecorder:
-    auto = AutoRecorder(rules or (AutoRule(("talk-*",), "talks"),), PRESETS, tasks, rooms)
+def recorder(
+    rooms: Rooms, tasks: Tasks, *rules: AutoRule, events: Events | None = None
+) -> AutoRecorder:
+    rules = rules or (AutoRule(("talk-*",), "talks"),)
+    auto = AutoRecorder(rules, PRESETS, tasks, rooms, events or Events())
     rooms.listener = auto.room_changed
     return auto
 
@@ -377,4 +391,39 @@ def test_stop_cancels_a_start_under_way_and_ignores_later_changes() -> None:
 
 def test_rules_must_name_existing_presets() -> None:
     with pytest.raises(ValueError, match="nope"):
-        AutoRecorder([AutoRule(("*",), "nope")], PRESETS, Tasks(), Rooms())
+        AutoRecorder([AutoRule(("*",), "nope")], PRESETS, Tasks(), Rooms(), Events())
+
+
+def test_a_live_room_held_is_published_once_and_an_empty_one_not_at_all() -> None:
+    async def body() -> None:
+        rooms, tasks, events = Rooms("talk-1", "talk-2", "talk-3"), Tasks(), Events()
+        auto = recorder(rooms, tasks, events=events)
+        tasks.refuse = ApiError(ErrorCode.internal, "disk full")
+        rooms.join("talk-1", "ann")
+        await settle()
+        rooms.join("talk-1", "bob")  # held already: nothing more
+        await settle()
+        tasks.refuse = None
+        manual = await tasks.create(RecordingCreate(room_id="talk-2", mode="mixed"))
+        rooms.join("talk-2", "cat")
+        await settle()
+        rooms.join("talk-3", "dan")
+        await settle()
+        rooms.leave("talk-3", "dan")
+        (idle,) = tasks.active("talk-3")
+        tasks.end(idle.id, "completed", "stopped")  # the room is empty: nothing to hold
+        await settle()
+        assert [type for type, _ in events.published] == ["autorecord.held"] * 2
+        refused, by_hand = (data for _, data in events.published)
+        reason = "the start was refused: internal: disk full"
+        assert refused == {"room_id": "talk-1", "preset": "talks", "reason": reason, "failed": True}
+        reason = f"already recorded in mixed mode by {manual.id}"
+        assert by_hand == {
+            "room_id": "talk-2",
+            "preset": "talks",
+            "reason": reason,
+            "failed": False,
+        }
+        await auto.stop()
+
+    scenario(body)

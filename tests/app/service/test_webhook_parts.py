@@ -1,6 +1,6 @@
 """Webhooks in parts: the signature against the spec's example, the retry schedule, the secret
 the service keeps or is given, the `[webhooks]` table, and a message given up after 24 hours
-(an injected clock) while the next one in its queue goes on."""
+(an injected clock) while the next one in its queue goes on, reported as `webhook.given_up`."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from app.api.models import Recording
+from app.api.models import Event, Recording
 from tests.helpers.service import ServiceProcess, run, wait_until
 from tests.helpers.webhooks import Receiver, printed_secret, retries_in_order, verify
 
@@ -32,7 +33,7 @@ def test_signature_matches_the_standard_webhooks_example():
     verify(generated.text, headers, json.dumps({"a": 1}).encode(), now=1614265330)
 
 
-def test_a_message_failing_for_24_hours_is_given_up_and_the_next_one_goes(
+def test_a_message_failing_for_24_hours_is_given_up_reported_and_the_next_one_goes(
     tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ):
     from app.service.eventlog import EventLog
@@ -44,12 +45,14 @@ def test_a_message_failing_for_24_hours_is_given_up_and_the_next_one_goes(
     # The receiver never takes the first message, and takes the second at once.
     receiver.answer = lambda path, headers, body: 500 if b'"State":"starting"' in body else 200
     receiver.listen()
+    # A receiver's URL may carry its token: the event must not repeat it.
+    url = f"http://hook:s3cret@127.0.0.1:{receiver.port}/rec?token=t0ken#x"
     ahead = [timedelta(0)]
 
     def clock() -> datetime:
         return datetime.now(UTC) + ahead[0]
 
-    async def scenario() -> dict[str, int]:
+    async def scenario() -> tuple[dict[str, int], list[Event], list[Any]]:
         with Store(tmp_path / "db.sqlite3") as store:
             store.add_recording(
                 Recording(
@@ -60,12 +63,13 @@ def test_a_message_failing_for_24_hours_is_given_up_and_the_next_one_goes(
                     format="mp4",
                     state="starting",
                     created=clock(),
-                    callback_url=receiver.url("/rec"),
+                    callback_url=url,
                 )
             )
             events = EventLog(store)
             webhooks = Webhooks(
                 store,
+                events,
                 secret=WebhookSecret.generate(),
                 data_dir=tmp_path,
                 retry=RetryPolicy(first=0.01, cap=0.05, give_up_after=24 * 3600),
@@ -86,18 +90,47 @@ def test_a_message_failing_for_24_hours_is_given_up_and_the_next_one_goes(
                     counts = webhooks.counts()
                     return counts if counts["pending"] == 0 else None
 
-                return await wait_until(settled)
+                counts = await wait_until(settled)
             finally:
                 await webhooks.close()
+            with store.transaction() as db:
+                rows = db.execute("SELECT type FROM outbox ORDER BY id").fetchall()
+            return counts, store.events_after(0), rows
 
     with caplog.at_level(logging.WARNING, logger="app.service.webhooks.delivery"):
-        counts = run(scenario())
+        counts, events, rows = run(scenario())
     assert counts == {"pending": 0, "delivered": 1, "given_up": 1}
+    assert [row[0] for row in rows] == ["recording.state", "recording.state"]  # none of its own
     ids = [r.msg_id for r in receiver.got()]
     assert ids[-1] == "msg_2"
     assert ids.count("msg_2") == 1
     assert retries_in_order(receiver.got())
     assert any("given up" in record.getMessage() for record in caplog.records)
+    (given_up,) = [e.data for e in events if e.type == "webhook.given_up"]
+    created = datetime.fromisoformat(given_up.pop("created"))
+    assert timedelta(0) <= datetime.now(UTC) - created < timedelta(minutes=5)
+    assert given_up == {
+        "msg_id": "msg_1",
+        "recording_id": "r_1",
+        "url": f"http://127.0.0.1:{receiver.port}/rec",
+        "type": "recording.state",
+        "attempts": ids.count("msg_1"),
+        "error": "HTTP 500",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://hooks.example.com/in?token=abc", "https://hooks.example.com/in"),
+        ("https://user:pw@hooks.example.com:8443/in#frag", "https://hooks.example.com:8443/in"),
+        ("http://[::1]:9000/in?key=1", "http://[::1]:9000/in"),
+    ],
+)
+def test_a_given_up_url_keeps_no_credentials_or_query(url: str, public: str):
+    from app.service.webhooks.delivery import public_url
+
+    assert public_url(url) == public
 
 
 def test_retry_delays_double_up_to_the_cap_with_jitter():

@@ -1,0 +1,81 @@
+"""What the service reports only as events reaches the operator: the main window's banner shows an
+automatic recording held by a failure and a callback given up, and stays hidden for a room held
+for no fault (an operator's stop)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from app.api.models import Event, EventType
+from tests.ui.conftest import until
+from ui.connection import Connection
+from ui.window import MainWindow
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    aloop: qasync.QEventLoop,
+    connection: Connection,
+    settings: QSettings,
+    tmp_path: Path,
+) -> Iterator[MainWindow]:
+    """The main window on the demo service, once it shows the rooms."""
+    shown = MainWindow(connection, settings, data_dir=tmp_path / "app")
+    qtbot.addWidget(shown)
+    shown.show()
+    aloop.run_until_complete(until(lambda: shown.browser.model.rowCount() > 0))
+    assert not shown.banner.isVisible()
+    yield shown
+    shown.close()
+
+
+def _event(type: EventType, data: dict[str, Any]) -> Event:
+    return Event(id=1_000_000, type=type, at=datetime.now(UTC), data=data)
+
+
+def test_an_automatic_recording_that_did_not_start_is_shown_with_its_preset(
+    window: MainWindow, connection: Connection
+) -> None:
+    reason = "the start was refused: room_not_found: no room 'talk-1'"
+    data = {"room_id": "talk-1", "preset": "talks", "reason": reason, "failed": True}
+    connection.event_received.emit(_event("autorecord.held", data))
+    assert window.banner.isVisible()
+    text = window.banner.text()
+    assert "Room talk-1 is not being recorded automatically" in text
+    assert "room_not_found: no room 'talk-1'" in text
+    assert "check the preset talks" in text
+
+
+def test_a_room_held_for_no_fault_shows_nothing(window: MainWindow, connection: Connection) -> None:
+    reason = "r_1 ended (completed: stopped)"
+    data = {"room_id": "talk-1", "preset": "talks", "reason": reason, "failed": False}
+    connection.event_received.emit(_event("autorecord.held", data))
+    assert not window.banner.isVisible()
+
+
+def test_a_callback_given_up_is_shown_with_its_receiver(
+    window: MainWindow, connection: Connection
+) -> None:
+    data = {
+        "msg_id": "msg_7",
+        "recording_id": "r_1",
+        "url": "https://hooks.example.com/in",
+        "type": "recording.file",
+        "attempts": 41,
+        "error": "HTTP 500",
+        "created": "2026-11-21T14:05:53.957412Z",
+    }
+    connection.event_received.emit(_event("webhook.given_up", data))
+    assert window.banner.isVisible()
+    text = window.banner.text()
+    assert "gave up a callback to https://hooks.example.com/in after 41 attempts: HTTP 500" in text
+    assert "the recording and its files are kept" in text
