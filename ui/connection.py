@@ -2,13 +2,22 @@
 
 ```
 connecting ──▶ connected ──(health fails)──▶ lost ──(health answers)──▶ connected (+ synced)
+     │  ▲          │
+     ▼  │          ▼ (a request or the events answer 401)
+    refused ◀──────┘   (checked again at every poll; connected once the credentials are taken)
 ```
 
 `Connection` owns one `RecDeskClient` for the app's life. It checks the service's health every
 `poll` seconds (the state the status bar shows) and follows the event stream from the moment it
-first connected; the client reconnects the stream with `Last-Event-ID`, so no event is missed
-while the service is away. `synced` tells views to read rooms and recordings afresh: after the
-first connection and after every reconnection, since the service may have restarted.
+connected; the client reconnects the stream with `Last-Event-ID`, so no event is missed while the
+service is away. `synced` tells views to read rooms and recordings afresh: after the first
+connection and after every reconnection, since the service may have restarted.
+
+Health is open to every caller, so it cannot tell whether the service takes this app's
+credentials: before it says "connected", the connection makes one signed request (a page of
+rooms). A refusal is the state "refused", with the service's words in `refusal`, not a window
+that looks connected and fails at every click. The event stream ending with an error the client
+cannot retry is a refusal (401) or a loss, and the next poll follows again.
 
 May import PySide6, `app.client`, `app.api` and the standard library.
 """
@@ -24,11 +33,11 @@ from PySide6.QtCore import QObject, Signal
 
 from app.api.models import Event, Health
 from app.client.client import RecDeskClient
-from app.client.errors import ClientError
+from app.client.errors import ClientError, Unauthorized
 
 log = logging.getLogger(__name__)
 
-State = Literal["connecting", "connected", "lost", "closed"]
+State = Literal["connecting", "connected", "refused", "lost", "closed"]
 
 
 class Connection(QObject):
@@ -55,53 +64,79 @@ class Connection(QObject):
         self.client = RecDeskClient(url, app_id=app_id, secret=secret)
         self.state: State = "connecting"
         self.health: Health | None = None
+        self.refusal: Unauthorized | None = None  # why the service refused us, while "refused"
         self._poll = poll
-        self._tasks: list[asyncio.Task[None]] = []
+        self._watching: asyncio.Task[None] | None = None
+        self._following: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Begin checking the service and following its events (on the running loop)."""
-        self._tasks = [asyncio.ensure_future(self._watch())]
+        self._watching = asyncio.ensure_future(self._watch())
 
     async def close(self) -> None:
         """Stop everything and close the client."""
-        for task in self._tasks:
+        tasks = [t for t in (self._watching, self._following) if t is not None]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._tasks = []
+        self._watching = self._following = None
         await self.client.aclose()
         self._set_state("closed")
 
     async def _watch(self) -> None:
-        events: asyncio.Task[None] | None = None
+        while True:
+            try:
+                health = await self.client.health()
+            except Exception as exc:  # whatever fails, the watch goes on: it is the state
+                if not isinstance(exc, ClientError):
+                    log.exception("checking the service failed")
+                self._lose(exc)
+            else:
+                self.health = health
+                self.health_changed.emit(health)
+                if self.state != "connected":
+                    await self._connect(health)
+            await asyncio.sleep(self._poll)
+
+    async def _connect(self, health: Health) -> None:
+        """Connected, if a signed request is taken; then follow the events and resync views."""
         try:
-            while True:
-                try:
-                    health = await self.client.health()
-                except Exception as exc:  # whatever fails, the watch goes on: it is the state
-                    if not isinstance(exc, ClientError):
-                        log.exception("checking the service failed")
-                    if self.state != "lost":
-                        log.warning("service %s lost: %s", self.url, exc)
-                    self._set_state("lost" if self.state != "connecting" else "connecting")
-                else:
-                    self.health = health
-                    self.health_changed.emit(health)
-                    if self.state != "connected":
-                        self._set_state("connected")
-                        if events is None:
-                            events = asyncio.ensure_future(self._follow(health.last_event_id))
-                            self._tasks.append(events)
-                        self.synced.emit()
-                await asyncio.sleep(self._poll)
-        except asyncio.CancelledError:
-            raise
+            await self.client.rooms()
+        except Unauthorized as exc:
+            self._refuse(exc)
+            return
+        except ClientError as exc:
+            self._lose(exc)
+            return
+        self.refusal = None
+        self._set_state("connected")
+        if self._following is None or self._following.done():
+            self._following = asyncio.ensure_future(self._follow(health.last_event_id))
+        self.synced.emit()
 
     async def _follow(self, since: int) -> None:
         event: Event
-        async for event in self.client.events(since=since):
-            self.event_received.emit(event)
+        try:
+            async for event in self.client.events(since=since):
+                self.event_received.emit(event)
+        except Unauthorized as exc:
+            self._refuse(exc)
+        except ClientError as exc:  # what another attempt could fix, the client retries itself
+            log.error("the events of %s stopped: %s", self.url, exc)
+            self._lose(exc)
+
+    def _refuse(self, error: Unauthorized) -> None:
+        if self.state != "refused":
+            log.warning("service %s refused this app's credentials: %s", self.url, error)
+        self.refusal = error
+        self._set_state("refused")
+
+    def _lose(self, error: Exception) -> None:
+        if self.state not in ("lost", "connecting"):
+            log.warning("service %s lost: %s", self.url, error)
+        self._set_state("lost" if self.state != "connecting" else "connecting")
 
     def _set_state(self, state: State) -> None:
         if state != self.state:

@@ -42,10 +42,13 @@ class StatusLine(QObject):
         text = {
             "connecting": self.tr("Connecting to {0}…"),
             "connected": self.tr("Connected to {0}"),
+            "refused": self.tr("Refused by {0}"),
             "lost": self.tr("Service lost ({0}) — reconnecting…"),
             "closed": self.tr("Disconnected from {0}"),
         }[state].format(where)
-        color = {"connected": "#2e7d32", "lost": "#c62828"}.get(state, "#757575")
+        color = {"connected": "#2e7d32", "lost": "#c62828", "refused": "#c62828"}.get(
+            state, "#757575"
+        )
         self.state.setText(f'<span style="color:{color}">●</span> {text}')
 
     def _health(self, health: Health) -> None:

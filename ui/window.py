@@ -11,9 +11,11 @@
 ```
 
 The widgets each talk to the service through the one `Connection` and run their requests as
-`Operations`, whose failures land in the banner. The local recorder records on this computer
-instead (the selected room's participants through the service's live URLs, or this computer's
-devices); its files go through the `SaveFlow` into the history kept in the data folder.
+`Operations`, whose failures land in the banner, as do the failures the service reports only as
+events (an automatic recording that did not start, a callback given up). The local recorder
+records on this computer instead (the selected room's participants through the service's live
+URLs, or this computer's devices); its files go through the `SaveFlow` into the history kept in
+the data folder.
 Geometry and splitter sizes are kept in QSettings.
 
 May import PySide6, `ui` siblings, `app.api`, `app.layout` and the standard library.
@@ -36,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import Room
+from app.api.models import Event, Room
 from app.layout.model import Layout
 from ui.connection import Connection
+from ui.errors import describe
 from ui.formats import state_icon
 from ui.layout_editor import LayoutEditor, presets_folder
 from ui.layout_presets import PresetStore
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         self.browser.model.dataChanged.connect(self._room_changed)
         self.browser.model.modelReset.connect(self._room_changed)
         connection.state_changed.connect(self._connection_state)
+        connection.event_received.connect(self._service_event)
         self.local.state_changed.connect(self._local_state)
         self._restore()
 
@@ -285,6 +289,34 @@ class MainWindow(QMainWindow):
                 self.tr(
                     "RecDesk reconnects by itself as soon as it is back; what you typed is kept."
                 ),
+            )
+        elif state == "refused" and self.connection.refusal is not None:
+            what, todo = describe(self.connection.refusal)
+            self.banner.show_error(
+                self.tr("The recording service refused this app's credentials: {0}").format(what),
+                todo,
+            )
+
+    def _service_event(self, event: Event) -> None:
+        """Show the failures the service reports only in its events; a held room that did not
+        fail (an operator's stop, a recording started by hand) needs nobody's attention."""
+        data = event.data
+        if event.type == "autorecord.held" and data.get("failed"):
+            self.banner.show_error(
+                self.tr("Room {0} is not being recorded automatically: {1}").format(
+                    data.get("room_id"), data.get("reason")
+                ),
+                self.tr(
+                    "It is tried again once the room has emptied and someone publishes; "
+                    "check the preset {0} in the service's config."
+                ).format(data.get("preset")),
+            )
+        elif event.type == "webhook.given_up":
+            self.banner.show_error(
+                self.tr("The service gave up a callback to {0} after {1} attempts: {2}").format(
+                    data.get("url"), data.get("attempts"), data.get("error")
+                ),
+                self.tr("Check that the receiver answers; the recording and its files are kept."),
             )
 
     # --- window state -----------------------------------------------------------------------------
