@@ -13,7 +13,7 @@ library.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QSpinBox, QWidget
@@ -33,6 +33,27 @@ from ui.layout_fields import (
 
 _Boxed = TypeVar("_Boxed", Region, Watermark)
 _WATERMARK_MARGIN = 16
+
+
+class _CanvasChange(TypedDict, total=False):
+    """The canvas fields one edit of `CanvasSection` may change."""
+
+    fps: int
+    background: str
+    background_image: str | None
+    video_bitrate: int
+    audio_bitrate: int
+    watermark: Watermark | None
+
+
+class _WatermarkChange(TypedDict, total=False):
+    """The watermark fields one edit of `CanvasSection` may change."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    opacity: float
 
 
 def _even(value: float) -> int:
@@ -143,15 +164,14 @@ class CanvasSection(QWidget):
         self.mark_opacity.setRange(0, 100)
         self.mark_opacity.setSuffix(tr(" %"))
         self.mark_opacity.setKeyboardTracking(False)
-        for name, spin in (
-            ("x", self.mark_x),
-            ("y", self.mark_y),
-            ("width", self.mark_width),
-            ("height", self.mark_height),
-        ):
-            spin.valueChanged.connect(lambda value, name=name: self._set_mark(name, value))
+        self.mark_x.valueChanged.connect(lambda x: self._set_mark("x", x=x))
+        self.mark_y.valueChanged.connect(lambda y: self._set_mark("y", y=y))
+        self.mark_width.valueChanged.connect(lambda width: self._set_mark("width", width=width))
+        self.mark_height.valueChanged.connect(
+            lambda height: self._set_mark("height", height=height)
+        )
         self.mark_opacity.valueChanged.connect(
-            lambda percent: self._set_mark("opacity", percent / 100)
+            lambda percent: self._set_mark("opacity", opacity=percent / 100)
         )
 
         self.form = form = QFormLayout(self)
@@ -221,7 +241,7 @@ class CanvasSection(QWidget):
     def _fps_chosen(self, index: int) -> None:
         self._set(tr("Change frame rate"), "fps", fps=self.fps.itemData(index))
 
-    def _set(self, text: str, name: str, **change: object) -> None:
+    def _set(self, text: str, name: str, **change: Unpack[_CanvasChange]) -> None:
         if self._quiet:
             return
         layout = self._document.layout
@@ -240,11 +260,11 @@ class CanvasSection(QWidget):
             mark = self._new_watermark(path, canvas)
         self._set(tr("Change watermark"), "watermark", watermark=mark)
 
-    def _set_mark(self, name: str, value: object) -> None:
+    def _set_mark(self, name: str, **change: Unpack[_WatermarkChange]) -> None:
         mark = self._document.layout.canvas.watermark
         if self._quiet or mark is None:
             return
-        changed = replace(mark, **{name: value})
+        changed = replace(mark, **change)
         self._set(tr("Change watermark"), f"watermark-{name}", watermark=changed)
 
     @staticmethod

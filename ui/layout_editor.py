@@ -19,10 +19,11 @@ May import PySide6, `ui` siblings, `app.layout`, `app.api` and the standard libr
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QHideEvent, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -163,7 +164,7 @@ class LayoutEditor(QWidget):
                 continue
             self.operations.run(
                 self._snapshot(room.room_id, stream.stream_id),
-                on_done=lambda data, sid=stream.stream_id: self._picture(sid, data),
+                on_done=partial(self._picture, stream.stream_id),
             )
 
     async def _snapshot(self, room_id: str, stream_id: str) -> bytes | None:
@@ -239,11 +240,11 @@ class LayoutEditor(QWidget):
         self.recording = recording
         self.applied.emit(recording)
 
-    def hideEvent(self, event: object) -> None:  # type: ignore[override]
+    def hideEvent(self, event: QHideEvent) -> None:
         """Stop fetching pictures and previews while hidden."""
         self._pictures_timer.stop()
         self._preview_timer.stop()
-        super().hideEvent(event)  # type: ignore[arg-type]
+        super().hideEvent(event)
 
 
 def presets_folder(data_dir: Path) -> Path:

@@ -107,11 +107,11 @@ def stream_label(stream: Stream) -> str:
 def align_labels(*forms: QFormLayout) -> None:
     """Give the label columns of `forms` one width, so fields one above another line up."""
     labels = [
-        item.widget()
+        label
         for form in forms
         for row in range(form.rowCount())
         if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
-        and item.widget() is not None
+        and (label := item.widget()) is not None
     ]
     width = max((label.sizeHint().width() for label in labels), default=0)
     for label in labels:
@@ -148,7 +148,12 @@ class WheelGuard(QObject):
             widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+        # Only widgets are guarded, and only a widget has focus.
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
             # Ignored and filtered out, the event goes on to the parents: the scroll area.
             event.ignore()
             return True
@@ -167,7 +172,7 @@ class EvenSpinBox(QSpinBox):
         # Typed numbers apply on Enter or leaving the field, not at every digit.
         self.setKeyboardTracking(False)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         state, text, pos = super().validate(text, pos)
         number = self._number(text)
         if state == QValidator.State.Acceptable and number is not None and number % 2:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
-from PySide6.QtCore import QMimeData, QRect, Qt, Signal
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -90,7 +91,7 @@ class StreamList(QListWidget):
     def current_stream(self) -> str | None:
         """The id of the current stream, if any."""
         item = self.currentItem()
-        return None if item is None else item.data(_STREAM_ID)
+        return None if item is None else cast("str | None", item.data(_STREAM_ID))
 
     def mimeTypes(self) -> list[str]:
         return [STREAM_MIME]
@@ -227,7 +228,7 @@ class LayoutPanel(QWidget):
         document.selection_changed.connect(self._update_assign)
         self._show(document.layout)
 
-    def sizeHint(self) -> object:
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         hint.setWidth(PANEL_WIDTH)
         return hint

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Stream
-from app.layout.model import FIT_MODES, Border, Layout, Region
+from app.layout.model import FIT_MODES, Border, FitMode, Layout, Region
 from ui.layout_document import LayoutDocument
 from ui.layout_fields import (
     FIT_NAMES,
@@ -38,6 +39,26 @@ from ui.layout_fields import (
     stream_label,
     tr,
 )
+
+
+class _RegionChange(TypedDict, total=False):
+    """The region fields one edit of `RegionSection` may change."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    z: int
+    fit: FitMode
+    stream_id: str | None
+    audio: bool
+
+
+class _BorderChange(TypedDict, total=False):
+    """The border fields one edit of `RegionSection` may change."""
+
+    width: int
+    color: str
 
 
 def _pair(first: QWidget, second: QWidget) -> QHBoxLayout:
@@ -60,10 +81,10 @@ class RegionSection(QWidget):
         self.hint = QLabel(tr("Select a region on the canvas to edit it."))
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
-        self.x = pixel_spin()
-        self.x.setPrefix(tr("x "))
-        self.y = pixel_spin()
-        self.y.setPrefix(tr("y "))
+        self.x_spin = pixel_spin()
+        self.x_spin.setPrefix(tr("x "))
+        self.y_spin = pixel_spin()
+        self.y_spin.setPrefix(tr("y "))
         self.width_spin = EvenSpinBox()
         self.width_spin.setPrefix(tr("W "))
         self.height_spin = EvenSpinBox()
@@ -72,22 +93,21 @@ class RegionSection(QWidget):
         self.z.setRange(-99, 99)
         self.z.setKeyboardTracking(False)
         self.z.setToolTip(tr("Regions with a higher layer are drawn over lower ones."))
-        for name, spin in (
-            ("x", self.x),
-            ("y", self.y),
-            ("width", self.width_spin),
-            ("height", self.height_spin),
-            ("z", self.z),
-        ):
-            spin.valueChanged.connect(lambda value, name=name: self._change(name, value))
+        self.x_spin.valueChanged.connect(lambda x: self._change("x", x=x))
+        self.y_spin.valueChanged.connect(lambda y: self._change("y", y=y))
+        self.width_spin.valueChanged.connect(lambda width: self._change("width", width=width))
+        self.height_spin.valueChanged.connect(lambda height: self._change("height", height=height))
+        self.z.valueChanged.connect(lambda z: self._change("z", z=z))
         self.fit = QComboBox()
         for mode in FIT_MODES:
             self.fit.addItem(tr(FIT_NAMES[mode]), mode)
-        self.fit.activated.connect(lambda i: self._change("fit", self.fit.itemData(i)))
+        self.fit.activated.connect(lambda i: self._change("fit", fit=self.fit.itemData(i)))
         self.stream = QComboBox()
-        self.stream.activated.connect(lambda i: self._change("stream_id", self.stream.itemData(i)))
+        self.stream.activated.connect(
+            lambda i: self._change("stream_id", stream_id=self.stream.itemData(i))
+        )
         self.audio = QCheckBox(tr("Mix its sound"))
-        self.audio.toggled.connect(lambda on: self._change("audio", on))
+        self.audio.toggled.connect(lambda on: self._change("audio", audio=on))
         self.placeholder = ColorButton(tr("Placeholder colour"))
         self.placeholder.setToolTip(tr("Shown while the stream has no picture."))
         self.placeholder.color_changed.connect(self._placeholder_color)
@@ -102,8 +122,8 @@ class RegionSection(QWidget):
         self.border_color = ColorButton(tr("Border colour"))
         self.border_color.color_changed.connect(lambda color: self._change_border(color=color))
         self.fields: tuple[QWidget, ...] = (
-            self.x,
-            self.y,
+            self.x_spin,
+            self.y_spin,
             self.width_spin,
             self.height_spin,
             self.z,
@@ -125,7 +145,7 @@ class RegionSection(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.hint)
         form.addRow(tr("Stream"), self.stream)
-        form.addRow(tr("Position"), _pair(self.x, self.y))
+        form.addRow(tr("Position"), _pair(self.x_spin, self.y_spin))
         form.addRow(tr("Size"), _pair(self.width_spin, self.height_spin))
         form.addRow(tr("Layer"), self.z)
         form.addRow(tr("Picture"), self.fit)
@@ -151,9 +171,12 @@ class RegionSection(QWidget):
             return
         self._document.replace_region(index, region, text, merge=f"field-region{index}-{name}")
 
-    def _change(self, name: str, value: object) -> None:
+    def _change(self, name: str, **change: Unpack[_RegionChange]) -> None:
         region = self._document.region()
-        if self._quiet or region is None or getattr(region, name) == value:
+        if self._quiet or region is None:
+            return
+        changed = replace(region, **change)
+        if changed == region:
             return
         texts = {
             "x": tr("Move region"),
@@ -165,7 +188,7 @@ class RegionSection(QWidget):
             "stream_id": tr("Change region stream"),
             "audio": tr("Change region sound"),
         }
-        self._edit(replace(region, **{name: value}), texts[name], name)
+        self._edit(changed, texts[name], name)
 
     def _placeholder_color(self, color: str) -> None:
         region = self._document.region()
@@ -181,7 +204,7 @@ class RegionSection(QWidget):
         border = Border(self.border_width.value(), self.border_color.color()) if on else None
         self._edit(replace(region, border=border), tr("Change region border"), "border")
 
-    def _change_border(self, **change: object) -> None:
+    def _change_border(self, **change: Unpack[_BorderChange]) -> None:
         region = self._document.region()
         if self._quiet or region is None or region.border is None:
             return
@@ -205,8 +228,8 @@ class RegionSection(QWidget):
 
     def _show_region(self, region: Region, layout: Layout) -> None:
         for spin, value in (
-            (self.x, region.x),
-            (self.y, region.y),
+            (self.x_spin, region.x),
+            (self.y_spin, region.y),
             (self.width_spin, region.width),
             (self.height_spin, region.height),
             (self.z, region.z),
@@ -215,8 +238,8 @@ class RegionSection(QWidget):
             if spin.value() != value:
                 spin.setValue(value)
         # The canvas bounds the position, so the arrows stop at its edge.
-        self.x.setMaximum(max(0, layout.canvas.width - 2, region.x))
-        self.y.setMaximum(max(0, layout.canvas.height - 2, region.y))
+        self.x_spin.setMaximum(max(0, layout.canvas.width - 2, region.x))
+        self.y_spin.setMaximum(max(0, layout.canvas.height - 2, region.y))
         self.fit.setCurrentIndex(max(0, self.fit.findData(region.fit)))
         self.audio.setChecked(region.audio)
         self.placeholder.set_color(region.placeholder.color)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QSettings
 
@@ -26,6 +27,14 @@ class Profile:
     name: str
     url: str
     app_id: str = ""
+
+
+class _Keyring(Protocol):
+    """The part of the `keyring` module the store uses."""
+
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
 
 
 class SecretStore:
@@ -60,7 +69,7 @@ class SecretStore:
         self._memory[name] = secret
 
 
-def _usable_keyring() -> object | None:
+def _usable_keyring() -> _Keyring | None:
     try:
         import keyring
         from keyring.backends import fail

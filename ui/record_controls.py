@@ -349,6 +349,8 @@ class RecordControls(QWidget):
                 return self.tr("Paused")
             case "stopping":
                 return self.tr("Stopping…")
+            case "uploading":
+                return self.tr("Uploading…")
             case "completed":
                 return self.tr("Completed")
             case "failed":

@@ -13,7 +13,7 @@ May import PySide6, `ui.formats`, `app.api` and the standard library.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -88,12 +88,15 @@ class UploadProgress:
         return percent(sent, total) if heard else None
 
 
-class _RowsModel(QAbstractTableModel):
+_Row = TypeVar("_Row")
+
+
+class _RowsModel(QAbstractTableModel, Generic[_Row]):
     """A flat table: one object a row, under the column titles a subclass sets."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
+        self._rows: list[_Row] = []
         self._headers: list[str] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -113,7 +116,7 @@ class _RowsModel(QAbstractTableModel):
         return None
 
 
-class RecordingsModel(_RowsModel):
+class RecordingsModel(_RowsModel[Recording]):
     """Recordings as rows: Room, Mode, State, Elapsed, Files, Started, Reason."""
 
     ROOM, MODE, STATE, ELAPSED, FILES, STARTED, REASON = range(7)
@@ -265,7 +268,7 @@ class RecordingsModel(_RowsModel):
                 return self._text(rec, column)
 
 
-class FilesModel(_RowsModel):
+class FilesModel(_RowsModel[RecordedFile]):
     """One recording's files as rows: Name, Size, Duration, Streams, Part, Upload."""
 
     NAME, SIZE, DURATION, STREAMS, PART, UPLOAD = range(6)

@@ -208,16 +208,16 @@ def test_a_watermark_is_placed_when_its_image_is_chosen(
 
 def test_region_fields_follow_the_selection(panel: LayoutPanel, document: LayoutDocument) -> None:
     section = panel.region_section
-    assert not section.x.isEnabled()
+    assert not section.x_spin.isEnabled()
     assert section.hint.isVisibleTo(panel)
     document.select(2)
-    assert section.x.isEnabled()
-    assert (section.x.value(), section.y.value()) == (320, 360)
+    assert section.x_spin.isEnabled()
+    assert (section.x_spin.value(), section.y_spin.value()) == (320, 360)
     assert (section.width_spin.value(), section.height_spin.value()) == (640, 360)
     assert section.stream.currentData() == "carol-screen"
     assert section.stream.currentText() == "carol · screen"
     document.select(None)
-    assert not section.x.isEnabled()
+    assert not section.x_spin.isEnabled()
     # Showing a region is no edit.
     assert document.undo_stack.count() == 0
 
@@ -228,8 +228,8 @@ def test_region_fields_edit_the_region_exactly_and_undo(
     section = panel.region_section
     document.select(1)
     original = document.layout
-    section.x.setValue(600)
-    section.y.setValue(10)
+    section.x_spin.setValue(600)
+    section.y_spin.setValue(10)
     section.width_spin.setValue(320)
     section.height_spin.setValue(180)
     choose(section.fit, "fill")
@@ -253,7 +253,7 @@ def test_region_fields_edit_the_region_exactly_and_undo(
     while document.undo_stack.canUndo():
         document.undo_stack.undo()
     assert document.layout == original
-    assert section.x.value() == 640
+    assert section.x_spin.value() == 640
     assert section.stream.currentData() == "bob-camera"
 
 
@@ -262,10 +262,10 @@ def test_changes_to_one_field_merge_until_it_loses_focus(
 ) -> None:
     document.select(0)
     for value in (10, 20, 30):
-        panel.region_section.x.setValue(value)
+        panel.region_section.x_spin.setValue(value)
     assert document.undo_stack.count() == 1
     document.close_step()  # what leaving the field does
-    panel.region_section.x.setValue(40)
+    panel.region_section.x_spin.setValue(40)
     assert document.undo_stack.count() == 2
     document.undo_stack.undo()
     assert document.layout.regions[0].x == 30
@@ -277,13 +277,13 @@ def test_leaving_a_field_ends_its_undo_step(
     document.select(0)
     section = panel.region_section
     panel.activateWindow()
-    section.x.setFocus()
-    qtbot.waitUntil(section.x.hasFocus)
-    section.x.setValue(10)
-    section.x.setValue(20)
-    section.y.setFocus()
-    qtbot.waitUntil(section.y.hasFocus)
-    section.x.setValue(30)
+    section.x_spin.setFocus()
+    qtbot.waitUntil(section.x_spin.hasFocus)
+    section.x_spin.setValue(10)
+    section.x_spin.setValue(20)
+    section.y_spin.setFocus()
+    qtbot.waitUntil(section.y_spin.hasFocus)
+    section.x_spin.setValue(30)
     assert document.undo_stack.count() == 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import av
@@ -12,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from app.api.models import Event
 from tests.helpers.service import ServiceProcess
 from tests.ui.conftest import until
 from ui.connection import Connection
@@ -179,6 +181,14 @@ def test_a_recording_started_elsewhere_is_shown_and_controlled(
         assert controls.pause_button.isEnabled()
         assert controls.stop_button.isEnabled()
         assert not controls.start_button.isEnabled()
+        # Every state the service has reads as words, "uploading" (files going to storage)
+        # included; the read that follows brings the real state back.
+        uploading = {"recording_id": rec.id, "room_id": "call", "state": "uploading"}
+        connection.event_received.emit(
+            Event(id=10**9, type="recording.state", at=datetime.now(UTC), data=uploading)
+        )
+        assert controls.state_label.text() == "Uploading…"
+        await until(lambda: controls.state_label.text() == "Recording")
 
         # Controls opened on a room that already records show that recording at once.
         others = WatchedOperations()
