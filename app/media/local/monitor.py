@@ -15,6 +15,9 @@ elsewhere).
   for silence); any number of readers may ask.
 - **Preview**: the newest picture, at most `PREVIEW_WIDTH` pixels wide, as packed RGB, about
   `PREVIEW_RATE` times a second, while someone asks for it (a hidden panel costs no decoding).
+  When the recording composes its own pictures (a mix), they are offered to `show` before they
+  are encoded, and the preview is made from those: scaling one picture four times a second costs
+  far less than decoding every picture the encoder wrote.
 
 May import PyAV, `app.media` siblings and the standard library.
 """
@@ -97,6 +100,7 @@ class Monitor:
         self._resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono")
         self._next_preview = 0.0
         self._wanted_until = clock() + PREVIEW_IDLE
+        self._shown = False  # pictures come through `show`: the video is not decoded
         self._thread = threading.Thread(target=self._decode_loop, name="monitor", daemon=True)
         self._thread.start()
 
@@ -125,6 +129,8 @@ class Monitor:
                     self._first = at
                 self._newest = max(self._newest, at)
         kind = "video" if video else "audio"
+        if video and self._shown:
+            return
         if video and self._clock() > self._wanted_until:
             self._skip_to_key = True  # nobody looks: no decoding, until the next keyframe
             return
@@ -139,6 +145,16 @@ class Monitor:
         except queue.Full:
             if video:
                 self._skip_to_key = True
+
+    def show(self, frame: av.VideoFrame) -> None:
+        """A picture as composed, before it is encoded (on the recording's thread): from the first
+        one on, the preview is made from these, and the written video is no longer decoded."""
+        self._shown = True
+        now = self._clock()
+        if now > self._wanted_until or now < self._next_preview:
+            return
+        self._next_preview = now + 1 / PREVIEW_RATE
+        self._preview = _small(frame)
 
     def close(self) -> FileInfo | None:
         """Stop decoding; the figures stay readable."""
@@ -223,17 +239,7 @@ class Monitor:
             if now < self._next_preview:
                 continue
             self._next_preview = now + 1 / PREVIEW_RATE
-            width = min(PREVIEW_WIDTH, frame.width)
-            height = max(2, round(frame.height * width / max(1, frame.width) / 2) * 2)
-            small = frame.reformat(width=width, height=height, format="rgb24")
-            plane = small.planes[0]
-            row = width * 3
-            data = bytes(plane)
-            if plane.line_size != row:
-                data = b"".join(
-                    data[y * plane.line_size : y * plane.line_size + row] for y in range(height)
-                )
-            self._preview = Preview(width, height, data)
+            self._preview = _small(frame)
 
     def _hear(self, packet: av.Packet) -> None:
         if self._audio_decoder is None:
@@ -246,6 +252,21 @@ class Monitor:
                     peak = max(peak, max(samples), -min(samples))  # noqa: PLW3301
         with self._lock:
             self._peaks.append((self._clock(), peak))
+
+
+def _small(frame: av.VideoFrame) -> Preview:
+    """`frame` at most `PREVIEW_WIDTH` wide, keeping its shape, as packed RGB."""
+    width = min(PREVIEW_WIDTH, frame.width)
+    height = max(2, round(frame.height * width / max(1, frame.width) / 2) * 2)
+    small = frame.reformat(width=width, height=height, format="rgb24")
+    plane = small.planes[0]
+    row = width * 3
+    data = bytes(plane)
+    if plane.line_size != row:
+        data = b"".join(
+            data[y * plane.line_size : y * plane.line_size + row] for y in range(height)
+        )
+    return Preview(width, height, data)
 
 
 def _decoder(stream: av.stream.Stream | None) -> av.codec.CodecContext | None:

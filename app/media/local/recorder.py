@@ -267,6 +267,8 @@ class LocalRecorder:
                 rates = {s.index: source.frame_rate(s) for s in source.streams}
                 routed = [s for plan in opened.plans for s in plan.streams]
                 self._monitor = Monitor(routed, rates)
+                if isinstance(source, MixSource):
+                    source.on_picture = self._monitor.show  # a preview without decoding
                 remuxer = Remuxer(source, [self._monitor, *opened.sinks], on_event=self._event)
                 with self._lock:
                     self._remuxer = remuxer

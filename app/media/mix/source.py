@@ -75,6 +75,9 @@ class MixSource:
         self._sleep = sleep
         self._stopping = threading.Event()
         self.dropped_frames = 0
+        # Called with each picture as composed, before it is encoded, on the thread reading
+        # `packets` (a recorder's preview); it must be quick and must not keep the frame.
+        self.on_picture: Callable[[av.VideoFrame], None] | None = None
         canvas = layout.canvas
         self._fps = canvas.fps
         # The encoders live in a container that is never written: its streams are the templates
@@ -209,7 +212,10 @@ class MixSource:
                 self._pending = None
                 self._graph.set_layout(pending)
             if self._video is not None:
-                yield from self._encoded(self._video, self._picture(frame_index, float(t)))
+                picture = self._picture(frame_index, float(t))
+                if (shown := self.on_picture) is not None:
+                    shown(picture)
+                yield from self._encoded(self._video, picture)
             frame_index += 1
             # Sound up to the end of this frame.
             while audio_index * AUDIO_CHUNK < float((t + base) * SAMPLE_RATE):

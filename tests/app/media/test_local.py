@@ -7,11 +7,13 @@ the pictures of who joined and left.
 
 from __future__ import annotations
 
+import io
 import itertools
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,7 +29,7 @@ from app.media.local import (
     mark_saved,
 )
 from app.media.local.journal import read_journal, write_journal
-from app.media.local.monitor import SILENCE_DB
+from app.media.local.monitor import SILENCE_DB, Monitor
 from tests.helpers.media import probe
 
 CAMERA = LocalInput("camera", "lavfi:testsrc2=size=640x360:rate=30,realtime", "camera")
@@ -327,3 +329,31 @@ def test_a_newcomer_that_cannot_be_opened_is_left_out(tmp_path: Path) -> None:
     assert ended.reason == "stopped"
     (info,) = ended.files
     assert probe(info.path).duration > 1.2
+
+
+def test_the_preview_of_a_mix_is_scaled_from_its_pictures_not_decoded() -> None:
+    # A mix offers each picture before encoding it: the preview is that picture made small, and
+    # the packets the files get are only counted, never decoded (far cheaper at 1080p).
+    templates = av.open(io.BytesIO(), "w", format="matroska")
+    stream = templates.add_stream("libx264", rate=30)
+    stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuv420p"
+    monitor = Monitor([stream], {stream.index: 30.0})
+    try:
+        red = np.full((720, 1280, 3), (200, 30, 30), dtype=np.uint8)
+        monitor.show(av.VideoFrame.from_ndarray(red, format="rgb24"))
+        preview = monitor.preview()
+        assert preview is not None
+        assert (preview.width, preview.height) == (320, 180)
+        pixel = np.frombuffer(preview.data, dtype=np.uint8)[:3].astype(int)
+        assert np.abs(pixel - (200, 30, 30)).max() < 12
+        # Written packets (here not even H.264) count as frames and leave the preview alone.
+        for n in range(3):
+            packet = av.Packet(b"not a picture")
+            packet.pts, packet.dts, packet.time_base = n, n, Fraction(1, 30)
+            packet.stream = stream
+            monitor.write(packet)
+        assert monitor.frames == 3
+        assert monitor.preview() is preview
+    finally:
+        monitor.close()
+        templates.close()
