@@ -16,8 +16,10 @@ connection and after every reconnection, since the service may have restarted.
 Health is open to every caller, so it cannot tell whether the service takes this app's
 credentials: before it says "connected", the connection makes one signed request (a page of
 rooms). A refusal is the state "refused", with the service's words in `refusal`, not a window
-that looks connected and fails at every click. The event stream ending with an error the client
-cannot retry is a refusal (401) or a loss, and the next poll follows again.
+that looks connected and fails at every click; the credentials are tried again every
+`REFUSED_RETRY` seconds, not at every poll, so a refused app does not fill the service's log. The
+event stream ending with an error the client cannot retry is a refusal (401) or a loss, and the
+next poll follows again.
 
 May import PySide6, `app.client`, `app.api` and the standard library.
 """
@@ -38,6 +40,8 @@ from app.client.errors import ClientError, Unauthorized
 log = logging.getLogger(__name__)
 
 State = Literal["connecting", "connected", "refused", "lost", "closed"]
+
+REFUSED_RETRY = 30.0  # seconds between two tries of credentials the service refused
 
 
 class Connection(QObject):
@@ -65,6 +69,7 @@ class Connection(QObject):
         self.state: State = "connecting"
         self.health: Health | None = None
         self.refusal: Unauthorized | None = None  # why the service refused us, while "refused"
+        self._refused_at = 0.0  # the loop's time of the last refusal
         self._poll = poll
         self._watching: asyncio.Task[None] | None = None
         self._following: asyncio.Task[None] | None = None
@@ -96,7 +101,7 @@ class Connection(QObject):
             else:
                 self.health = health
                 self.health_changed.emit(health)
-                if self.state != "connected":
+                if self.state != "connected" and not self._refused_lately():
                     await self._connect(health)
             await asyncio.sleep(self._poll)
 
@@ -127,10 +132,16 @@ class Connection(QObject):
             log.error("the events of %s stopped: %s", self.url, exc)
             self._lose(exc)
 
+    def _refused_lately(self) -> bool:
+        """Refused less than `REFUSED_RETRY` seconds ago: the same credentials wait."""
+        now = asyncio.get_running_loop().time()
+        return self.state == "refused" and now < self._refused_at + REFUSED_RETRY
+
     def _refuse(self, error: Unauthorized) -> None:
         if self.state != "refused":
             log.warning("service %s refused this app's credentials: %s", self.url, error)
         self.refusal = error
+        self._refused_at = asyncio.get_running_loop().time()
         self._set_state("refused")
 
     def _lose(self, error: Exception) -> None:

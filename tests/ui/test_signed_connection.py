@@ -64,6 +64,11 @@ def test_a_profiles_credentials_sign_the_connection(
     aloop.run_until_complete(scenario())
 
 
+def refusals(service: ServiceProcess) -> int:
+    """How many requests the service has refused, by its log."""
+    return service.log.read_text().count("refused GET /v1/rooms")
+
+
 def test_a_wrong_secret_shows_refused_not_connected(
     aloop: qasync.QEventLoop,
     secured: ServiceProcess,
@@ -86,12 +91,15 @@ def test_a_wrong_secret_shows_refused_not_connected(
             assert window.banner.isVisible()
             assert "refused this app's credentials" in window.banner.text()
             assert "AppID and secret" in window.banner.text()
-            # It stays refused (checked again at each poll), and nothing is synced meanwhile.
+            # It stays refused, nothing is synced meanwhile, and the refused credentials are not
+            # tried again at every poll (each try is a warning in the service's log).
             synced: list[bool] = []
             link.synced.connect(lambda: synced.append(True))
+            tries = refusals(secured)
             await asyncio.sleep(1.0)
             assert link.state == "refused"
             assert synced == []
+            assert refusals(secured) == tries
         finally:
             await link.close()
 
