@@ -228,7 +228,8 @@ def _storage(recording: Recording) -> str:
 
 def _field(value: object) -> str:
     if isinstance(value, str):
-        return value
+        # A value with spaces or quotes is quoted (JSON), so each `key=value` reads as one.
+        return value if value and not any(c in value for c in " \"'\t\n") else json.dumps(value)
     if isinstance(value, dict) and isinstance(value.get("stream_id"), str):
         return str(value["stream_id"])  # a whole stream is too long for a line; its id will do
     return json.dumps(value, separators=(",", ":"))

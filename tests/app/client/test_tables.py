@@ -196,3 +196,7 @@ def test_an_event_is_one_line() -> None:
     assert "\n" not in line
     assert line.startswith("42  ")
     assert line.endswith('  stream.joined  room_id=r1 stream=alice-camera files=["f1"]')
+    # Words with spaces stay one value: quoted, so a script can split the line on spaces.
+    held = {"room_id": "r1", "preset": "talks", "reason": "the start failed: disk full"}
+    line = tables.event_line(Event(id=43, type="autorecord.held", at=AT, data=held))
+    assert line.endswith('room_id=r1 preset=talks reason="the start failed: disk full"')
