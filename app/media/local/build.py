@@ -112,9 +112,11 @@ def _open_mix(
 
 
 def _arranged(spec: LocalSpec, inputs: list[MixInput]) -> Layout:
-    canvas = QUALITIES[spec.quality].canvas()
     refs = [StreamRef(i.stream_id, i.kind if i.has_video else "audio") for i in inputs]
     template: TemplateId = "floating" if any(r.kind == "screen" for r in refs) else "grid"
+    shown = [i for i in inputs if i.has_video]
+    main = next((i for i in shown if i.kind == "screen"), shown[0] if shown else None)
+    canvas = QUALITIES[spec.quality].canvas(None if main is None else main.picture_size)
     return Layout(template=template, canvas=canvas, regions=arrange(template, canvas, refs))
 
 

@@ -7,7 +7,7 @@
   re-encoded, unless the container cannot hold it), the container (`mp4` hybrid-fragmented by
   default, `mkv`, `webm`, `m4a`), a quality preset for what is encoded, an optional layout for a
   mix (else one is arranged), an optional split interval.
-- `QUALITIES`: the presets, as canvas size, frame rate and bitrates.
+- `QUALITIES`: the presets, as canvas size (or the main picture's own), frame rate and bitrates.
 
 `LocalSpec.as_json()` / `LocalSpec.from_json()` round-trip through the journal, so a recording
 found after a crash says what it was.
@@ -26,7 +26,7 @@ from app.layout.templates import StreamKind
 FormatName = Literal["mp4", "mkv", "webm", "m4a"]
 LOCAL_FORMATS: tuple[FormatName, ...] = get_args(FormatName)
 
-QualityName = Literal["draft", "standard", "high"]
+QualityName = Literal["draft", "standard", "high", "source"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,23 @@ class Quality:
     video_bitrate: int
     audio_bitrate: int
 
-    def canvas(self) -> Canvas:
-        """The canvas a mix at this quality is drawn on."""
+    def canvas(self, picture: tuple[int, int] | None = None) -> Canvas:
+        """The canvas a mix at this quality is drawn on.
+
+        The `source` quality (width 0) takes the size of `picture`, the main input's, made even
+        (a screen kept at its own size keeps its text sharp), with a bitrate in proportion to its
+        area, as High's for 1080p; without a picture it is High's size.
+        """
+        width, height, bitrate = self.width, self.height, self.video_bitrate
+        if not width:
+            width, height = picture or (1920, 1080)
+            width, height = max(2, width - width % 2), max(2, height - height % 2)
+            bitrate = max(500_000, round(self.video_bitrate * width * height / (1920 * 1080)))
         return Canvas(
-            width=self.width,
-            height=self.height,
+            width=width,
+            height=height,
             fps=self.fps,
-            video_bitrate=self.video_bitrate,
+            video_bitrate=bitrate,
             audio_bitrate=self.audio_bitrate,
         )
 
@@ -58,6 +68,8 @@ QUALITIES: dict[str, Quality] = {
         Quality("draft", "Draft · 480p15", 854, 480, 15, 800_000, 96_000),
         Quality("standard", "Standard · 720p30", 1280, 720, 30, 2_500_000, 128_000),
         Quality("high", "High · 1080p30", 1920, 1080, 30, 6_000_000, 192_000),
+        # Width 0: the main picture's own size (`Quality.canvas`); the bitrate is High's at 1080p.
+        Quality("source", "Source size · 30 fps", 0, 0, 30, 6_000_000, 192_000),
     )
 }
 DEFAULT_QUALITY: QualityName = "standard"

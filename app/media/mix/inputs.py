@@ -86,6 +86,15 @@ class MixInput:
         return self._video is not None
 
     @property
+    def picture_size(self) -> tuple[int, int] | None:
+        """The size of the participant's pictures, as its source says, or None if unknown."""
+        video = self._video
+        if video is None:
+            return None
+        context = video.codec_context
+        return (context.width, context.height) if context.width and context.height else None
+
+    @property
     def has_audio(self) -> bool:
         """Whether the participant sends sound."""
         return self._audio is not None

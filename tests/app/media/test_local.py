@@ -21,6 +21,7 @@ import av
 import numpy as np
 
 from app.media.local import (
+    QUALITIES,
     Ended,
     LocalInput,
     LocalRecorder,
@@ -136,6 +137,24 @@ def test_the_mixed_sound_of_a_room_is_an_m4a_of_aac(tmp_path: Path) -> None:
     assert got.codecs() == {"audio": "aac"}
     assert got.streams[0]["sample_rate"] == 48000
     assert 1.8 < got.duration < 4.0
+
+
+def test_source_size_keeps_the_screen_at_its_own_size(tmp_path: Path) -> None:
+    # An 800x600 screen at "Source size" stays 800x600 (High would draw it on 1920x1080), with a
+    # bitrate in proportion to its area; with a camera over it, the screen still sets the size.
+    camera = LocalInput("camera", "lavfi:testsrc2=size=320x180:rate=30,realtime", "camera")
+    for inputs in ((SCREEN,), (SCREEN, camera)):
+        spec = LocalSpec("Screen", inputs, mixed=len(inputs) > 1, quality="source")
+        recorder = LocalRecorder(spec, tmp_path, name=f"screen-{len(inputs)}")
+        recorder.start()
+        record(recorder, 1.0)
+        (info,) = finished(recorder).files
+        [video] = [s for s in probe(info.path).streams if s["type"] == "video"]
+        assert (video["width"], video["height"]) == (800, 600)
+    canvas = QUALITIES["source"].canvas((801, 600))
+    assert (canvas.width, canvas.height) == (800, 600)  # even, as encoders want
+    assert canvas.video_bitrate == round(6_000_000 * 800 * 600 / (1920 * 1080))
+    assert (QUALITIES["source"].canvas().width, QUALITIES["high"].canvas().width) == (1920, 1920)
 
 
 def test_a_participant_is_copied_as_it_comes(tmp_path: Path, h264_aac: Path) -> None:
