@@ -164,14 +164,12 @@ class CanvasSection(QWidget):
         self.mark_opacity.setRange(0, 100)
         self.mark_opacity.setSuffix(tr(" %"))
         self.mark_opacity.setKeyboardTracking(False)
-        self.mark_x.valueChanged.connect(lambda x: self._set_mark("x", x=x))
-        self.mark_y.valueChanged.connect(lambda y: self._set_mark("y", y=y))
-        self.mark_width.valueChanged.connect(lambda width: self._set_mark("width", width=width))
-        self.mark_height.valueChanged.connect(
-            lambda height: self._set_mark("height", height=height)
-        )
+        self.mark_x.valueChanged.connect(lambda x: self._set_mark(x=x))
+        self.mark_y.valueChanged.connect(lambda y: self._set_mark(y=y))
+        self.mark_width.valueChanged.connect(lambda width: self._set_mark(width=width))
+        self.mark_height.valueChanged.connect(lambda height: self._set_mark(height=height))
         self.mark_opacity.valueChanged.connect(
-            lambda percent: self._set_mark("opacity", opacity=percent / 100)
+            lambda percent: self._set_mark(opacity=percent / 100)
         )
 
         self.form = form = QFormLayout(self)
@@ -260,7 +258,9 @@ class CanvasSection(QWidget):
             mark = self._new_watermark(path, canvas)
         self._set(tr("Change watermark"), "watermark", watermark=mark)
 
-    def _set_mark(self, name: str, **change: Unpack[_WatermarkChange]) -> None:
+    def _set_mark(self, **change: Unpack[_WatermarkChange]) -> None:
+        """One field of the watermark, named by its keyword (`opacity=0.5`)."""
+        (name,) = change
         mark = self._document.layout.canvas.watermark
         if self._quiet or mark is None:
             return

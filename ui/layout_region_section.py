@@ -93,21 +93,19 @@ class RegionSection(QWidget):
         self.z.setRange(-99, 99)
         self.z.setKeyboardTracking(False)
         self.z.setToolTip(tr("Regions with a higher layer are drawn over lower ones."))
-        self.x_spin.valueChanged.connect(lambda x: self._change("x", x=x))
-        self.y_spin.valueChanged.connect(lambda y: self._change("y", y=y))
-        self.width_spin.valueChanged.connect(lambda width: self._change("width", width=width))
-        self.height_spin.valueChanged.connect(lambda height: self._change("height", height=height))
-        self.z.valueChanged.connect(lambda z: self._change("z", z=z))
+        self.x_spin.valueChanged.connect(lambda x: self._change(x=x))
+        self.y_spin.valueChanged.connect(lambda y: self._change(y=y))
+        self.width_spin.valueChanged.connect(lambda width: self._change(width=width))
+        self.height_spin.valueChanged.connect(lambda height: self._change(height=height))
+        self.z.valueChanged.connect(lambda z: self._change(z=z))
         self.fit = QComboBox()
         for mode in FIT_MODES:
             self.fit.addItem(tr(FIT_NAMES[mode]), mode)
-        self.fit.activated.connect(lambda i: self._change("fit", fit=self.fit.itemData(i)))
+        self.fit.activated.connect(lambda i: self._change(fit=self.fit.itemData(i)))
         self.stream = QComboBox()
-        self.stream.activated.connect(
-            lambda i: self._change("stream_id", stream_id=self.stream.itemData(i))
-        )
+        self.stream.activated.connect(lambda i: self._change(stream_id=self.stream.itemData(i)))
         self.audio = QCheckBox(tr("Mix its sound"))
-        self.audio.toggled.connect(lambda on: self._change("audio", audio=on))
+        self.audio.toggled.connect(lambda on: self._change(audio=on))
         self.placeholder = ColorButton(tr("Placeholder colour"))
         self.placeholder.setToolTip(tr("Shown while the stream has no picture."))
         self.placeholder.color_changed.connect(self._placeholder_color)
@@ -171,7 +169,9 @@ class RegionSection(QWidget):
             return
         self._document.replace_region(index, region, text, merge=f"field-region{index}-{name}")
 
-    def _change(self, name: str, **change: Unpack[_RegionChange]) -> None:
+    def _change(self, **change: Unpack[_RegionChange]) -> None:
+        """One field of the selected region, named by its keyword (`x=10`)."""
+        (name,) = change
         region = self._document.region()
         if self._quiet or region is None:
             return

@@ -29,7 +29,8 @@ restart. One room, seen by the recorder:
   failed, a task that failed), so operators and scripts see it; a failure is also logged as a
   warning. A room already empty is not held, and nothing is published for it.
 
-May import `app.api`, `app.service.rooms.base` and the standard library.
+May import `app.api`, `app.service.rooms.base`, `app.service.eventlog` (its `Publisher`) and the
+standard library.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, Protocol
 
 from app.api.errors import ApiError
-from app.api.models import ACTIVE_STATES, EventType, Mode, Recording, RecordingCreate
+from app.api.models import ACTIVE_STATES, Mode, Recording, RecordingCreate
+from app.service.eventlog import Publisher
 from app.service.rooms.base import RoomChange, RoomState
 
 log = logging.getLogger(__name__)
@@ -111,14 +113,6 @@ class Rooms(Protocol):
         ...
 
 
-class Events(Protocol):
-    """Where holds are reported (`app.service.eventlog.EventLog`)."""
-
-    def publish(self, type: EventType, data: dict[str, Any]) -> object:
-        """Store an event and wake its followers (on the event loop)."""
-        ...
-
-
 class AutoRecorder:
     """Starts a recording with the rule's preset when a matching room gets a publisher."""
 
@@ -128,7 +122,7 @@ class AutoRecorder:
         presets: Mapping[str, Preset],
         tasks: Tasks,
         rooms: Rooms,
-        events: Events,
+        events: Publisher,
     ) -> None:
         missing = sorted({r.preset for r in rules} - set(presets))
         if missing:

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from app.api.models import Event, EventType
 from app.service.store import Store
@@ -26,6 +26,14 @@ log = logging.getLogger(__name__)
 KEEPALIVE = 15.0
 
 AlongWriter = Callable[[sqlite3.Connection, Event], None]
+
+
+class Publisher(Protocol):
+    """What a part that only reports needs of the log (`EventLog.publish`)."""
+
+    def publish(self, type: EventType, data: dict[str, Any]) -> object:
+        """Store an event and wake its followers (on the event loop)."""
+        ...
 
 
 class EventLog:

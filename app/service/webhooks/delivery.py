@@ -37,12 +37,13 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from app.api.models import Event, EventType, RecordedFile, Recording
+from app.api.models import Event, RecordedFile, Recording
+from app.service.eventlog import Publisher
 from app.service.settings import Settings
 from app.service.store import Store
 from app.service.webhooks import outbox
@@ -68,21 +69,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Events(Protocol):
-    """Where given-up messages are reported (`app.service.eventlog.EventLog`)."""
-
-    def publish(self, type: EventType, data: dict[str, Any]) -> object:
-        """Store an event and wake its followers (on the event loop)."""
-        ...
-
-
 class Webhooks:
     """Writes each recording event's messages to the outbox and delivers them."""
 
     def __init__(
         self,
         store: Store,
-        events: Events,
+        events: Publisher,
         *,
         secret: WebhookSecret,
         data_dir: Path,
@@ -108,7 +101,7 @@ class Webhooks:
         self._closed = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store, events: Events) -> Webhooks:
+    def from_settings(cls, settings: Settings, store: Store, events: Publisher) -> Webhooks:
         """The service's webhooks: its secret, and `--callback-url` or the config's URL."""
         config = settings.config.webhooks if settings.config is not None else None
         url = settings.webhook_url or (config.url if config is not None else None)
