@@ -1,4 +1,1 @@
-"""The desktop app (PySide6 + qasync): the only package that imports Qt.
-
-May import `app.client`, `app.api`, `app.layout`, `app.media` and `app.errors`.
-"""
+"""The desktop app (PySide6 + qasync): the only package that imports Qt."""

@@ -1,12 +1,10 @@
 """The desktop app's life: which service to use, the main window for it, and a clean exit.
 
-By default the app starts its embedded service (`ui.embedded`) with demo rooms and connects to
-it; `--url` or a profile from the connection dialog connects to a remote service instead. If the
-embedded service dies, it is started again on the same port and the connection picks it up; the
-window and everything typed in it stay. On exit the embedded service finishes what it records
-and stops.
-
-May import PySide6, qasync, `ui` siblings and the standard library.
+By default the app starts its embedded service (`ui.connection.embedded`) with demo rooms and
+connects to it; `--url` or a profile from the connection dialog connects to a remote service
+instead. If the embedded service dies, it is started again on the same port and the connection picks
+it up; the window and everything typed in it stay. On exit the embedded service finishes what it
+records and stops.
 """
 
 from __future__ import annotations
@@ -21,10 +19,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QGuiApplication
 
-from ui.connect_dialog import EMBEDDED, ConnectDialog
-from ui.connection import Connection
-from ui.embedded import EmbeddedService
-from ui.profiles import Profiles, SecretStore
+from ui.connection.connection import Connection
+from ui.connection.dialog import EMBEDDED, ConnectDialog
+from ui.connection.embedded import EmbeddedService
+from ui.connection.profiles import Profiles, SecretStore
 from ui.window import MainWindow
 
 log = logging.getLogger(__name__)

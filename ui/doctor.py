@@ -4,8 +4,6 @@ Qt aborts the whole process when its platform plugin cannot load, so the check r
 process and reads what it printed. On Linux the usual cause is a missing XCB library
 (`libxcb-cursor0` since Qt 6.5); the package to install is named, and installed with apt-get
 when the user can (root), like `make deps` does.
-
-May import the standard library only.
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ recdesk [--url URL] [--data-dir DIR]
 Without `--url` the app starts its embedded service with demo rooms (data in the app's data folder,
 or DIR) and connects to it; with it, it connects to that service. The app runs on a qasync event
 loop, so the client's coroutines and Qt's events share one thread and the GUI never waits.
-
-May import PySide6, qasync, `ui` siblings and the standard library.
 """
 
 from __future__ import annotations

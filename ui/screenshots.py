@@ -4,8 +4,6 @@ The app runs as users run it, against its built-in demo service (offscreen Qt), 
 short session (a room selected, its thumbnails in, a mixed recording started, paused, stopped;
 then a participant and the whole room recorded on this computer) and saves each screen as
 `DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a second run starts at once.
-
-May import PySide6, qasync, `ui` siblings and the standard library.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.app import DesktopApp
-from ui.connect_dialog import ConnectDialog
+from ui.connection.dialog import ConnectDialog
 from ui.window import MainWindow
 
 
@@ -83,9 +81,9 @@ async def _session(folder: Path, media: Path) -> None:
             controls.stop()
             await _until(lambda: controls.recording and controls.recording.state == "completed")
             rec_id = controls.recording.id if controls.recording else ""
-            await _until(lambda: window.tasks.select_recording(rec_id))
-            await _until(lambda: window.tasks.files_model.rowCount() > 0)
-            _save(window.tasks, folder, "task-list")
+            await _until(lambda: window.recordings.select_recording(rec_id))
+            await _until(lambda: window.recordings.files_model.rowCount() > 0)
+            _save(window.recordings, folder, "task-list")
             dialog = ConnectDialog(app.profiles, app.secrets, window)
             dialog.show()
             await asyncio.sleep(0.2)

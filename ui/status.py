@@ -1,25 +1,20 @@
 """What the operator sees at a glance: the status bar's connection, recordings and disk space,
-an error banner that says what happened and what to do, and a tray icon while something records.
-
-May import PySide6, `ui.connection`, `app.api` and the standard library.
+and a tray icon while something records (the error banner is `ui.common.banner`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QStatusBar,
     QSystemTrayIcon,
-    QToolButton,
-    QWidget,
 )
 
 from app.api.models import Health
-from ui.connection import Connection
-from ui.formats import format_size
-from ui.rooms_model import status_dot
+from ui.common.formats import format_size
+from ui.connection.connection import Connection
+from ui.rooms.model import status_dot
 
 
 class StatusLine(QObject):
@@ -60,40 +55,6 @@ class StatusLine(QObject):
         self.disk.setText(self.tr("{0} free").format(format_size(health.free_bytes)))
 
 
-class ErrorBanner(QWidget):
-    """A dismissable line at the top of the window: what happened, and what to do."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorBanner")
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #f5c6cb; border-radius: 4px; }"
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.RichText)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip(self.tr("Dismiss"))
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self.message, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_error(self, what: str, todo: str) -> None:
-        """Show an error; replaces the one shown."""
-        self.message.setText(f"<b>{_escape(what)}</b><br>{_escape(todo)}")
-        self.show()
-
-    def text(self) -> str:
-        """What is shown (tests)."""
-        return self.message.text()
-
-
 class Tray(QObject):
     """A tray icon while the desktop has a tray: red while something records."""
 
@@ -115,7 +76,3 @@ class Tray(QObject):
         self.icon.setToolTip(
             self.tr("RecDesk — {0} recording").format(health.recordings) if busy else "RecDesk"
         )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -6,7 +6,7 @@
 │ RoomBrowser │ RoomView (streams, thumbnails) │ tabs: On the service │ On this computer   │
 │ (search,    │                                │ RecordControls       │ LocalRecorderPanel │
 │  rooms)     ├────────────────────────────────┴───────────────────────────────────────────│
-│             │ TaskList (recordings, their files, actions)                                │
+│             │ RecordingList (recordings, their files, actions)                                │
 └ status: connection · recordings · free disk ─────────────────────────────────────────────┘
 ```
 
@@ -17,8 +17,6 @@ records on this computer instead (the selected room's participants through the s
 URLs, or this computer's devices); its files go through the `SaveFlow` into the history kept in
 the data folder.
 Geometry and splitter sizes are kept in QSettings.
-
-May import PySide6, `ui` siblings, `app.api`, `app.layout` and the standard library.
 """
 
 from __future__ import annotations
@@ -40,22 +38,23 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Event, Room
 from app.layout.model import Layout
-from ui.connection import Connection
-from ui.errors import describe
-from ui.formats import state_icon
-from ui.layout_editor import LayoutEditor, presets_folder
-from ui.layout_presets import PresetStore
-from ui.local_history import HISTORY_FILE, HistoryList, HistoryStore
-from ui.local_recorder import LocalRecorderPanel
-from ui.local_recovery import RecoveryOffer, offer_recovery
-from ui.local_save import SaveFlow
-from ui.local_settings import LocalSettingsDialog
-from ui.operations import Operations
-from ui.record_controls import RecordControls
-from ui.room_browser import RoomBrowser
-from ui.room_view import RoomView
-from ui.status import ErrorBanner, StatusLine, Tray
-from ui.task_list import TaskList
+from ui.common.banner import ErrorBanner
+from ui.common.errors import describe
+from ui.common.formats import state_icon
+from ui.common.operations import Operations
+from ui.connection.connection import Connection
+from ui.layout_editor.editor import LayoutEditor, presets_folder
+from ui.layout_editor.presets import PresetStore
+from ui.local.history import HISTORY_FILE, HistoryList, HistoryStore
+from ui.local.panel import LocalRecorderPanel
+from ui.local.recovery import RecoveryOffer, offer_recovery
+from ui.local.save_flow import SaveFlow
+from ui.local.settings import LocalSettingsDialog
+from ui.recordings.controls import RecordControls
+from ui.recordings.recording_list import RecordingList
+from ui.rooms.browser import RoomBrowser
+from ui.rooms.view import RoomView
+from ui.status import StatusLine, Tray
 
 
 class MainWindow(QMainWindow):
@@ -76,7 +75,7 @@ class MainWindow(QMainWindow):
         self.browser = RoomBrowser(connection, self.operations)
         self.room_view = RoomView(connection, self.operations)
         self.controls = RecordControls(connection, self.operations, settings)
-        self.tasks = TaskList(connection, self.operations)
+        self.recordings = RecordingList(connection, self.operations)
         self._room_id: str | None = None
         self._data_dir = data_dir
         self.layout_editor: LayoutEditor | None = None
@@ -110,7 +109,7 @@ class MainWindow(QMainWindow):
         top.setStretchFactor(1, 2)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(top)
-        right.addWidget(self.tasks)
+        right.addWidget(self.recordings)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         right.setSizes([520, 360])  # the streams get the room to show their pictures

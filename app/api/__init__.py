@@ -3,6 +3,4 @@
 - `models`  every request and response body (`RecordingCreate`, `Recording`, `RoomList`, ...);
 - `errors`  `ErrorCode` (stable numbers, HTTP statuses, the seeds' codes) and `ApiError`;
 - `signing` the signed-request parameters and formula (seed 003's), for the service and client.
-
-May import `app.layout`, `app.errors`, pydantic and the standard library.
 """

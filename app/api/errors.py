@@ -10,8 +10,6 @@ the service's own failure). Where a source document defines a code for the same 
 ApiError (RecDeskError)
  └─ carries an ErrorCode and a message; raised by the service, rebuilt by the client
 ```
-
-May import `app.errors` and the standard library.
 """
 
 from __future__ import annotations

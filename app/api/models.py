@@ -3,8 +3,6 @@
 One family per resource (`RecordingCreate` → `Recording` → `RecordingList`). Requests are strict
 (`extra="forbid"`: a misspelt field is an error, never a silent default); responses ignore fields
 they do not know, so an older client keeps working against a newer service.
-
-May import `app.layout`, pydantic and the standard library.
 """
 
 from __future__ import annotations
@@ -16,6 +14,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.layout.model import TEMPLATES
+
+# The layout templates a request may name, for clients that list them (`recdesk-ctl`).
+LAYOUT_TEMPLATES: tuple[str, ...] = TEMPLATES
 StreamKind = Literal["camera", "screen", "audio"]
 Mode = Literal["single", "mixed"]
 StreamType = Literal["audio", "video", "av", "separate"]

@@ -12,10 +12,8 @@ Signature         md5(AppId + SignatureNonce + ServerSecret + Timestamp), lower-
 
 The secret itself never travels. Scripts may send a bearer token instead
 (`Authorization: Bearer TOKEN`, or a `Token` query parameter where headers cannot be set).
-The service (`app.service.auth`) checks these, the client (`app.client.signing`) writes them;
+The service (`app.service.auth.guard`) checks these, the client (`app.client.signing`) writes them;
 both take the names and the formula from here, so they cannot drift apart.
-
-May import the standard library only.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ state, so a stop that got no answer is sent again, and if the retry hears 409
 `recording_stopped` the first one did its work, and the recording is fetched instead.
 
 The event stream lives in `app.client.events`, downloads in `app.client.download`.
-
-May import `app.api`, its `app.client` siblings, httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ after the command) the JSON of what the service answered: lists as one `{"items"
 every page, events one object per line. Errors are one line on stderr; the exit status is 1 when
 the service or the connection failed and 2 for a wrong command line, checked before anything is
 sent.
-
-May import `app.api`, `app.layout`, `app.client` and the standard library.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any, NoReturn, get_args
 
 from app.api.models import (
+    LAYOUT_TEMPLATES,
     FileList,
     Mode,
     OutputFormat,
@@ -48,7 +47,6 @@ from app.client import tables
 from app.client.client import DEFAULT_URL, RecDeskClient
 from app.client.errors import ClientError, ServiceError
 from app.client.signing import from_flags_or_environment
-from app.layout import TEMPLATES
 
 PROG = "recdesk-ctl"
 _CREDENTIAL_FLAGS = ("--app-id", "--secret", "--token")
@@ -82,14 +80,14 @@ def _event_id(text: str) -> int:
 
 def layout_argument(value: str) -> dict[str, Any] | str:
     """A template id as itself, or the JSON object in the layout file `value`."""
-    if value in TEMPLATES:
+    if value in LAYOUT_TEMPLATES:
         return value
     path = Path(value)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(
-            f"no layout template or file named {value!r} (templates: {', '.join(TEMPLATES)})"
+            f"no layout template or file named {value!r} (templates: {', '.join(LAYOUT_TEMPLATES)})"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read the layout file {value}: {exc}") from None

@@ -3,8 +3,6 @@
 The temporary file is `<dest>.<file id>.part`, beside `dest`, so an interrupted download of the same
 file resumes (in this call after a drop, or in a later call) and one of a different file never
 mixes in. The file's metadata gives its size, which says when the bytes are complete.
-
-May import its `app.client` siblings, httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -25,8 +25,6 @@ ClientError (RecDeskError)
 else by its HTTP status), and `connection_failed` turns an httpx transport error into a
 `ConnectionFailed`; callers raise them `from` the httpx exception so the cause stays visible.
 `str()` of each is one line that an operator can act on.
-
-May import `app.api`, `app.errors`, httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ What another attempt cannot fix ends the iteration with an error: an error answe
 (`BadResponse`). An event of a type this client does not know (from a newer service) is skipped,
 its id still counted. Stop by leaving the `async for` (`contextlib.aclosing` closes at once) or by
 cancelling the task.
-
-May import `app.api`, its `app.client` siblings, httpx, httpx_sse and the standard library.
 """
 
 from __future__ import annotations

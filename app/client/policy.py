@@ -5,8 +5,6 @@
 - `Reconnect`                        the backoff of the event stream after a drop.
 
 Both policies take the `sleep` to wait with, so tests run them without waiting.
-
-May import httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -4,9 +4,6 @@ One long-lived `httpx.AsyncClient`, with an explicit state (unopened â†’ open â†
 `async with` or call `aclose()`. Requests go through `_send` (retry as `RetryPolicy` says, when
 asked), `_call` (then parse the answer into a wire model) or `get_stream` (a GET read as it
 arrives). Whatever goes wrong leaves as the `app.client.errors` tree, never as an httpx error.
-
-May import `app.client.errors`, `app.client.policy`, `app.client.signing`, httpx and the
-standard library.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ process. `BearerToken` sends `Authorization: Bearer`.
 `credentials(app_id, secret, token)` picks one from what a caller gave, or None;
 `from_flags_or_environment` is how `recdesk-ctl` finds them (`$RECDESK_APP_ID`, `$RECDESK_SECRET`,
 `$RECDESK_TOKEN`).
-
-May import `app.api`, httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -9,8 +9,6 @@
 - `event_line`       one line per event, for following the stream.
 
 A missing value prints as `-`, so every row has every column.
-
-May import `app.api` and the standard library.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 Messages use the JSON path of the field (`canvas.fps`, `regions[2].border.color`) so that the same
 words serve a JSON file, the service's API and the desktop editor. Types are checked too: a layout
 built in Python, or read from JSON, may hold a float or a string where a whole number belongs.
-
-May import `app.layout` siblings, `app.errors` and the standard library.
 """
 
 from __future__ import annotations

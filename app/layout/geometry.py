@@ -6,8 +6,6 @@ rounded down to even pixels (yuv420p) and kept inside the area. Groups of tiles 
 their area, starting on even pixels. A grid, column, row or set of windows returns fewer boxes
 than asked for when its area cannot hold them all at 2x2 pixels or more; the templates drop any
 other box under 2x2 (a main box on a canvas of a few pixels).
-
-May import the standard library only.
 """
 
 from __future__ import annotations

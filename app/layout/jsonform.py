@@ -16,8 +16,6 @@ newer form may mean something else by the same keys), an unknown key is an error
 known key as a hint (a typo must not fall back to a default unnoticed), and a key left out takes
 its default only where the model has one. Whole numbers may come as `640.0` (some JSON writers
 make every number a float); `640.5` is refused. What is read is then validated as a whole.
-
-May import `app.layout` siblings, `app.errors` and the standard library.
 """
 
 from __future__ import annotations

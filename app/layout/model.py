@@ -9,8 +9,6 @@ Building a value checks nothing, so an editor can hold a half-finished layout; `
 says what is wrong (`app.layout.checks`), and `Layout.from_json` and `Layout.load` return only
 valid layouts (`app.layout.jsonform`). Templates that place regions for the streams in a room are
 in `app.layout.templates`.
-
-May import `app.layout` siblings, `app.errors` and the standard library.
 """
 
 from __future__ import annotations

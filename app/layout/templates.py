@@ -19,8 +19,6 @@ Audio-only streams get no region (the compositor mixes their sound all the same)
 stream there are no regions: the canvas background shows. At most 25 streams get a region, the
 main one first, then in the order given. Only floating windows overlap anything; they are drawn
 above the main stream (z 1).
-
-May import `app.layout` siblings, `app.errors` and the standard library.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 PyAV exposes the container formats and codecs but not FFmpeg's URL protocols, so those are read with
 `avio_enum_protocols` from the very libavformat that PyAV loaded (through ctypes). Nothing here is a
 hard-coded list: a different FFmpeg build reports what it has.
-
-May import PyAV and the standard library only.
 """
 
 from __future__ import annotations

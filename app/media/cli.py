@@ -19,8 +19,6 @@ stderr that says what to fix.
 
 The order of the checks is the order of the costs: arguments, then the output folder, then the
 source, then the stream type, and only then is anything written.
-
-May import everything in `app.media`.
 """
 
 from __future__ import annotations

@@ -4,8 +4,6 @@
 events and webhooks. Finished files are `FileInfo` (`{"event": "file", ...}`) and snapshots are
 `Snapshot` (`{"event": "snapshot", ...}`); the rest are here. Times (`at`) are seconds on the
 recording's output timeline, the one its files play on.
-
-May import the standard library only.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 `FileInfo.as_event()` is the JSON line of `recdesk-record` (`{"event": "file", ...}`) and what the
 service stores per file. `StreamInfo.of()` describes a PyAV stream the same way everywhere.
-
-May import PyAV and the standard library only.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ make it survive a crash: what a killed recorder leaves plays up to at most a sec
 `m4a` and `ogg` are audio files whose container follows the content: AAC (or MP3, ALAC) goes into
 `.m4a`, Opus (or Vorbis, FLAC) into `.ogg`; only audio that neither holds is re-encoded, to the
 asked format's codec.
-
-May import the standard library only.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ The stream types are those of the cloud-recording seed (StreamType 1-4):
 - `separate`  `STEM.video.EXT` with the video and `STEM.audio.m4a|ogg` with the audio.
 
 Validated before anything is opened for writing, so a bad combination costs nothing.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -24,8 +24,6 @@ Matroska's cues and duration, HLS's `#EXT-X-ENDLIST`. `recover(path)` writes wha
 
 The `FileInfo` returned describes the recovered file; its end is the time the recorder last wrote
 (the file's modification time, which recovery keeps) and its start that minus the duration.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ this module runs the loop, takes the controls and reports what happens.
 - **Snapshots** see the video packets as written (before any file's own part timeline).
 - **Ending.** Every file is finished whatever happens: an error in the source or a sink ends the
   recording but keeps what was written.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ does a fresh decoder decode that group. The frame presented last is encoded with
 encoder and written atomically (a temporary file, then `os.replace`), so that a watcher never sees
 half a JPEG. Per packet the cost is a list append; per snapshot, one group of pictures decoded and
 one JPEG encoded. A snapshot that fails is logged and skipped: it never ends a recording.
-
-May import PyAV and the standard library only.
 """
 
 from __future__ import annotations

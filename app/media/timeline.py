@@ -29,8 +29,6 @@
 
 The remuxer's hot loop does the shift itself while `checking` is false, keeping `tops`/`durations`
 (the latest anchor of each stream) up to date; everything else happens here, in `admit`.
-
-May import PyAV and the standard library.
 """
 
 from __future__ import annotations

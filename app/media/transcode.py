@@ -4,8 +4,6 @@ The remuxer copies packets; only when the output container has no place for a co
 VP8 in MP4, raw frames from a capture device anywhere) does a `StreamTranscoder` decode that stream
 and encode it with the container's codec. Timestamps follow the input's, so the re-encoded stream
 stays in sync with the copied ones.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

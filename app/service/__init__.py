@@ -1,4 +1,1 @@
-"""The recording service (`recdesk-server`): FastAPI app, tasks, rooms, store, storage, webhooks.
-
-May import `app.api`, `app.media`, `app.layout` and `app.errors`.
-"""
+"""The recording service (`recdesk-server`): FastAPI app, tasks, rooms, store, storage, webhooks."""

@@ -2,8 +2,8 @@
 
 Nothing happens at import or in `create_app`; the lifespan opens the store, starts the task
 manager, the room providers, the auto-recorder and the webhook sender, and closes them in reverse
-order. The providers are those of the `--config` file (`app.service.config`), in its order, plus
-the demo rooms with `--demo`; several run as one (`rooms.composite.Providers`), none is
+order. The providers are those of the `--config` file (`app.service.config`), in its order,
+plus the demo rooms with `--demo`; several run as one (`rooms.composite.Providers`), none is
 `NoRooms`. The auto-recorder exists only when the config has `[[auto_record]]` rules; it hears
 every room change after the task manager.
 
@@ -11,9 +11,7 @@ Every error leaves as `{code, name, message}` (`app.api.errors`): a malformed bo
 of the wrong type or value 422, an unknown id 404, a conflicting state 409; anything unexpected is
 logged and answered 500 with the same shape, never a stack trace. `/docs` serves Swagger UI from
 files installed with the service, so it works offline. Every request but health and the docs
-passes `app.service.auth` first: from loopback freely, from elsewhere with credentials.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
+passes `app.service.auth.guard` first: from loopback freely, from elsewhere with credentials.
 """
 
 from __future__ import annotations
@@ -34,21 +32,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api.errors import ApiError, ErrorCode
-from app.service import auth
+from app.service.auth import guard as auth
 from app.service.config import DemoSettings, ProviderConfig
-from app.service.eventlog import EventLog
+from app.service.recordings.manager import TaskManager
 from app.service.rooms.base import RoomChange, RoomProvider
 from app.service.rooms.composite import Providers
 from app.service.rooms.demo import DemoRooms
 from app.service.rooms.rtmp import RtmpRooms, RtmpSettings
 from app.service.rooms.static import NoRooms
 from app.service.settings import Settings
-from app.service.store import Store
-from app.service.tasks import TaskManager
+from app.service.store.eventlog import EventLog
+from app.service.store.store import Store
 from app.service.webhooks.delivery import Webhooks
 
 if TYPE_CHECKING:
-    from app.service.autorecord import AutoRecorder
+    from app.service.recordings.autorecord import AutoRecorder
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +94,7 @@ def _auto_recorder(
     config = settings.config
     if config is None or not config.auto_record:
         return None
-    from app.service.autorecord import AutoRecorder
+    from app.service.recordings.autorecord import AutoRecorder
 
     return AutoRecorder(config.auto_record, config.presets, tasks, rooms, events)
 

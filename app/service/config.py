@@ -41,7 +41,7 @@ url = "https://hooks.example.com/recdesk"  # every recording's events are POSTed
 secret_env = "RECDESK_WEBHOOK_SECRET"      # or secret = "whsec_..."; default: one of its own
 
 [storage.archive]                  # a storage profile: `storage = "archive"` in a request or
-vendor = "s3_compatible"           # a preset uploads there (app.service.storage_config)
+vendor = "s3_compatible"           # a preset uploads there (app.service.storage.config)
 endpoint = "https://minio.example.net:9000"
 bucket = "recordings"
 access_key_env = "ARCHIVE_ACCESS_KEY"      # or access_key = "..."
@@ -51,8 +51,6 @@ secret_key_env = "ARCHIVE_SECRET_KEY"      # or secret_key = "..." (then chmod 6
 Room ids stay unique across providers: at most one provider has no `room_prefix`, and no prefix
 is the start of another's (the demo rooms have fixed ids and no prefix). A preset's `storage`
 names a `[storage.NAME]` profile (or is a whole storage table); `callback_url` passes through.
-
-May import `app.api`, `app.errors`, `app.service` siblings and the standard library.
 """
 
 from __future__ import annotations
@@ -72,12 +70,12 @@ from pydantic import ValidationError
 from app.api.errors import ApiError
 from app.api.models import RecordingCreate, StorageParams
 from app.errors import RecDeskError
-from app.service.auth_config import AuthConfig, read_auth
+from app.service.auth.config import AuthConfig, read_auth
+from app.service.recordings.task import checked_request
 from app.service.rooms.base import RoomState
 from app.service.rooms.demo import DEMO_ROOMS
 from app.service.rooms.rtmp import RtmpSettings, RtmpSettingsError
-from app.service.storage_config import read_storage
-from app.service.task import checked_request
+from app.service.storage.config import read_storage
 from app.service.webhooks.settings import WebhookConfig, read_webhooks
 
 
@@ -129,11 +127,11 @@ class ServiceConfig:
     providers: tuple[ProviderConfig, ...] = ()
     presets: dict[str, Preset] = field(default_factory=dict)
     auto_record: tuple[AutoRule, ...] = ()
-    # Who may call the service (`[auth]`, see app.service.auth_config).
+    # Who may call the service (`[auth]`, see app.service.auth.config).
     auth: AuthConfig = field(default_factory=AuthConfig)
     # Where every recording's events go, and the signing secret (`[webhooks]`).
     webhooks: WebhookConfig | None = None
-    # Storage profiles by name (`[storage.NAME]`, see app.service.storage_config).
+    # Storage profiles by name (`[storage.NAME]`, see app.service.storage.config).
     storage: dict[str, StorageParams] = field(default_factory=dict)
 
     def with_demo(self) -> ServiceConfig:

@@ -4,14 +4,12 @@ With `--port 0` the service takes a free port and prints one JSON line, `{"url":
 on stdout before anything else, so whoever started it (the desktop app, a test) knows where it
 is; nothing else is written to stdout (logs go to stderr). It listens on loopback unless `--host`
 says otherwise, and beyond loopback only with credentials in the config (`[auth]`, see
-`app.service.auth`): without any it refuses to start. `--config FILE` chooses its room providers,
-presets, auto-record rules and credentials; a mistake in it is one line on stderr and exit status
-2, before anything starts; `--demo` adds the demo rooms to it. SIGINT/SIGTERM stop it cleanly:
-workers finish the part they write, and active recordings go on after the next start.
+`app.service.auth.guard`): without any it refuses to start. `--config FILE` chooses its room
+providers, presets, auto-record rules and credentials; a mistake in it is one line on stderr and
+exit status 2, before anything starts; `--demo` adds the demo rooms to it. SIGINT/SIGTERM stop it
+cleanly: workers finish the part they write, and active recordings go on after the next start.
 `--print-webhook-secret` prints the secret webhooks are signed with (`app.service.webhooks`) and
 exits, starting nothing.
-
-May import `app.service` siblings, uvicorn and the standard library.
 """
 
 from __future__ import annotations
@@ -34,7 +32,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.service.app import create_app
-from app.service.auth_config import AuthConfig, listen_problem
+from app.service.auth.config import AuthConfig, listen_problem
 from app.service.config import ConfigError, load_config
 from app.service.settings import Settings
 from app.service.webhooks.delivery import service_secret

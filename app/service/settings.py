@@ -2,8 +2,6 @@
 
 The flags fill it; `config` is what the `--config` file says (`app.service.config`), already
 validated.
-
-May import the standard library, and `app.service.config` for its types only.
 """
 
 from __future__ import annotations
@@ -37,9 +35,9 @@ class Settings:
     page_size: int = 50
     # Providers, presets and auto-record rules from the config file; None: the flags alone.
     config: ServiceConfig | None = None
-    # Uploads to storage (app.service.uploads): files above this go in parts of this size (S3
-    # wants at least 5 MiB), this many at once, retried after at most this long; `remove_uploaded`
-    # deletes a local copy once its upload is confirmed.
+    # Uploads to storage (app.service.storage.uploads): files above this go in parts of this size
+    # (S3 wants at least 5 MiB), this many at once, retried after at most this long;
+    # `remove_uploaded` deletes a local copy once its upload is confirmed.
     upload_part_size: int = 16 * 1024 * 1024
     upload_workers: int = 2
     upload_retry_max: float = 300.0

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import QApplication, QListView
 
 from app.api.models import Room, Stream
-from ui.rooms_model import RoomsFilterModel, RoomsModel
+from ui.rooms.model import RoomsFilterModel, RoomsModel
 
 _WORDS = ("meeting", "class", "standup", "webinar", "podcast", "review", "call", "demo")
 

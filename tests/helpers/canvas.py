@@ -8,8 +8,8 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.layout.model import Canvas, Layout, Region
-from ui.layout_canvas import LayoutCanvas
-from ui.layout_document import LayoutDocument
+from ui.layout_editor.canvas import LayoutCanvas
+from ui.layout_editor.document import LayoutDocument
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier

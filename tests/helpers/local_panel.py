@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from app.media.local import LocalInput
 from tests.ui.conftest import until
-from ui.connection import Connection
-from ui.local_history import HistoryList, HistoryStore
-from ui.local_recorder import LocalRecorderPanel
-from ui.local_save import SaveFlow
+from ui.connection.connection import Connection
+from ui.local.history import HistoryList, HistoryStore
+from ui.local.panel import LocalRecorderPanel
+from ui.local.save_flow import SaveFlow
 
 PATTERN = "lavfi:testsrc2=size=640x360:rate=30,realtime"
 TONE = "lavfi:sine=frequency=440:sample_rate=48000,arealtime"

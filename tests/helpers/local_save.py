@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.media.local import LocalInput, LocalSpec
 from app.media.local.journal import write_journal
-from ui.local_history import HistoryStore
-from ui.local_save import SaveFlow, SaveOutcome
+from ui.local.history import HistoryStore
+from ui.local.save_flow import SaveFlow, SaveOutcome
 
 STARTED = datetime(2026, 11, 21, 18, 30, 5).astimezone()
 NAME = "Team meeting 2026-11-21 18-30-05"

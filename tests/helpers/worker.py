@@ -1,4 +1,4 @@
-"""A real recorder worker (`python -m app.service.worker`) run as the service runs it: over pipes.
+"""A real recorder worker (`python -m app.worker.main`) run as the service runs it: over pipes.
 
 `WorkerProcess` starts the process, reads its event lines in a thread, sends the job and commands,
 and waits for events by name; `job()` and `stream()` build the JSON a service sends.
@@ -61,7 +61,7 @@ class WorkerProcess:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.service.worker"],
+            [sys.executable, "-m", "app.worker.main"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.service import ServiceProcess
-from ui.connection import Connection
-from ui.local_history import HistoryStore
-from ui.local_recorder import LocalRecorderPanel
+from ui.connection.connection import Connection
+from ui.local.history import HistoryStore
+from ui.local.panel import LocalRecorderPanel
 
 
 class _InLoopTimer(qasync._SimpleTimer):  # type: ignore[misc]

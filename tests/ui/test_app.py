@@ -68,8 +68,8 @@ def test_record_a_room_from_the_window(desktop: DesktopApp, aloop: qasync.QEvent
         qtbot.mouseClick(controls.stop_button, Qt.MouseButton.LeftButton)
 
         def in_tasks() -> Recording | None:
-            row = window.tasks.model.row_of(rec_id) if rec_id else None
-            return None if row is None else window.tasks.model.recording_at(row)
+            row = window.recordings.model.row_of(rec_id) if rec_id else None
+            return None if row is None else window.recordings.model.recording_at(row)
 
         def completed_with_file() -> bool:
             rec = in_tasks()

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.api.models import Event, EventType
 from tests.ui.conftest import until
-from ui.connection import Connection
+from ui.connection.connection import Connection
 from ui.window import MainWindow
 
 

@@ -10,8 +10,6 @@ journal   the working folder's journal; find / recover / discard what a killed a
 ```
 
 No Qt here: the desktop bridges `on_event` (called on the recorder's threads) to its own thread.
-
-May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

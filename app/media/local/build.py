@@ -13,8 +13,6 @@
   opened with `open_input` (`app.media.local.members`).
 
 Every input is live: a file is played in real time (the tests' stand-in for a camera).
-
-May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ belongs to that process (this app's own recording waiting in its save dialog, an
 window) and is not reported. Once the desktop has moved the files out, `mark_saved` removes the
 folder; `discard_unfinished` removes it with whatever is left in it. Either raises `OSError` when
 the folder cannot be removed, so that nobody believes it gone.
-
-May import `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

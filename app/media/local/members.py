@@ -12,8 +12,6 @@ and the mix never waits; one that cannot be opened is logged, reported as `JoinF
 out, and the recording goes on. One that leaves while it is still opening is closed as soon as it
 opens. The mix itself arranges a template layout again for who is in it (`reflow`), and keeps a
 custom layout, where a newcomer shows only if it has a region: nothing to do for it here.
-
-May import `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

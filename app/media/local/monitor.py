@@ -18,8 +18,6 @@ elsewhere).
   When the recording composes its own pictures (a mix), they are offered to `show` before they
   are encoded, and the preview is made from those: scaling one picture four times a second costs
   far less than decoding every picture the encoder wrote.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

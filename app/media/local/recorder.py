@@ -27,8 +27,6 @@ add_input(), remove_input()  ── any thread, idempotent: a mixed recording fo
   The spec, and so the journal, keeps the inputs the recording started with.
 - **Credentials**: `authorize` turns a URL into the one to open, at each connection (a service
   that wants signed requests); the spec, which the journal keeps on disk, holds none.
-
-May import `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

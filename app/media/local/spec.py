@@ -11,8 +11,6 @@
 
 `LocalSpec.as_json()` / `LocalSpec.from_json()` round-trip through the journal, so a recording
 found after a crash says what it was.
-
-May import `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ The graph is rebuilt when the layout changes or an input's picture changes size 
 two output frames, so a change applies from the next frame; the encoder after it never notices.
 
 `render_preview(layout, frames)` runs the same graph once: the desktop's preview is the recording.
-
-May import PyAV, `app.layout` and the standard library.
 """
 
 from __future__ import annotations

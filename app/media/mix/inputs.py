@@ -11,8 +11,6 @@ back.
   stalled input keeps its last frame, one that has not started or has ended gives None (the
   region shows its placeholder).
 - `audio(t, n)`: `n` samples of sound from mix time `t`, silence where the input has none.
-
-May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

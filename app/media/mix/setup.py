@@ -6,8 +6,6 @@
   used as it is (its canvas wins), with a warning for each of its stream ids no source has.
 - **Live**: a mix is live when its sources are (files played with `--live`); files and live sources
   cannot be mixed otherwise, since files would be read as fast as the disk allows.
-
-May import `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

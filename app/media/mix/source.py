@@ -20,8 +20,6 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
   sound (the room's audio recorded on the desktop).
 - **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
   on, so there is no break in the timeline.
-
-May import PyAV, `app.layout`, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

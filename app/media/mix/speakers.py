@@ -3,8 +3,6 @@
 A participant becomes the speaker after sounding louder than `LOUD_DB` for `HOLD` seconds, and the
 speaker changes at most every `MIN_TURN` seconds, so a cough or two people talking at once does
 not make the picture jump back and forth. Silence keeps the last speaker.
-
-May import PyAV and the standard library.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""The `MediaSink` protocol.
-
-May import PyAV, `app.media` siblings and the standard library.
-"""
+"""The `MediaSink` protocol."""
 
 from __future__ import annotations
 

@@ -8,8 +8,6 @@ decode time moved up a tick instead.
 
 HLS is written by FFmpeg's `hls` muxer as an EVENT playlist, which is complete after every segment
 and so survives a crash; closing turns it into a VOD playlist.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -15,8 +15,6 @@ zero, and each packet goes to exactly one part, so nothing is lost or repeated a
 
 The parts themselves are made by a factory (a `ContainerSink` per part, in practice), so a part may
 be any format, HLS included.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ A source argument is one of:
 - `lavfi:GRAPH`, an FFmpeg test source (`lavfi:testsrc2=size=1280x720:rate=30`);
 - `DEVICE:TARGET`, a capture device (`x11grab::0.0`, `v4l2:/dev/video0`, `alsa:default`,
   `avfoundation:1:0`, `dshow:video=Camera`, `gdigrab:desktop`).
-
-May import PyAV and the standard library only.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 Network sources get open and read timeouts, so a dead server ends the read with an error instead of
 blocking a recording thread for ever.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ Kinds: `x11grab` (X11 screens), `v4l2` (Linux cameras), `alsa` (Linux sound card
 and Windows ones from FFmpeg's own `list_devices` output.
 
 A listed device's `source` is the argument that records it (`v4l2:/dev/video0`).
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ stream gets the current group of pictures at once, then real time), and timestam
 they keep increasing across loops: loop `k` adds `k` times the file's length to every timestamp.
 
 The clock and the sleep are injectable, so tests check the pacing without waiting for it.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

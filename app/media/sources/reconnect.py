@@ -22,8 +22,6 @@ connected ──read fails, times out, or the stream ends──▶ lost ──re
 Every change is reported through `watch` (`SourceLost`, `SourceBack`): the remuxer rejoins its
 timeline at the next keyframe, so the files go on with one continuous timeline, without the gap.
 The clock and the wait are injectable, so tests run the backoff without waiting for it.
-
-May import PyAV, `app.media` siblings and the standard library.
 """
 
 from __future__ import annotations

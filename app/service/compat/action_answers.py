@@ -18,8 +18,6 @@ ended abnormally (`failed`, with `Reason`), 5 paused. A file's `Status`: 2 uploa
 its `MediaTrackType`: 1 sound only, 2 pictures only, 3 both; its `FileUrl`: the storage's URL once
 uploaded, else this service's download URL. In a mix's files `UserId` and `StreamId` are the
 `MixOutputStreamId` of the start (else the task id). `Reason` is RecDesk's, beyond the vendor's.
-
-May import `app.api` and the standard library.
 """
 
 from __future__ import annotations

@@ -13,8 +13,6 @@ front does not know is refused rather than ignored, as on `/v1`.
 ```
 
 `action_start` says what a StartRecord becomes, `action_layout` what a layout becomes.
-
-May import `app.api`, pydantic and the standard library.
 """
 
 from __future__ import annotations

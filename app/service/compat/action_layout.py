@@ -14,9 +14,6 @@ Custom boxes are rounded down to even pixels (the picture is yuv420p). A whitebo
 canvas of its own is handed to the core by name, which arranges it for the streams it records; a
 main stream or a canvas is arranged here (`app.layout.templates.arrange`) and handed over as a
 layout object, and the core validates either the same way.
-
-May import `app.api`, `app.layout`, `app.service.layouts`, `app.service.rooms`,
-`app.service.compat` siblings and the standard library.
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ from app.layout.errors import LayoutError
 from app.layout.model import Canvas, Layout, Region, TemplateId
 from app.layout.templates import StreamRef, arrange
 from app.service.compat.action_bodies import MixConfig, MixInput, OutputVideo, UpdateLayout
-from app.service.layouts import DEFAULT_CANVAS
+from app.service.recordings.layouts import DEFAULT_CANVAS
 from app.service.rooms.base import LiveStream
 
 MIX_TEMPLATES: dict[int, TemplateId] = {

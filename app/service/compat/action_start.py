@@ -16,12 +16,9 @@
 | `.Region`, `.Bucket`, `.Endpoint`        | `storage.region`, `.bucket`, `.endpoint`            |
 | `.AccessKeyId`, `.AccessKeySecret`       | `storage.access_key`, `.secret_key`                 |
 
-The vendor numbers are `app.service.storage.vendor_of`'s (1 Amazon S3, 2 Alibaba Cloud OSS, 3
-Tencent Cloud COS, 11 an S3-compatible server at `Endpoint`); the vendor's other storage kinds
+The vendor numbers are `app.service.storage.targets.vendor_of`'s (1 Amazon S3, 2 Alibaba Cloud OSS,
+3 Tencent Cloud COS, 11 an S3-compatible server at `Endpoint`); the vendor's other storage kinds
 (Qiniu, the VOD services, ...) are refused with that list.
-
-May import `app.api`, `app.service.compat` siblings, `app.service.rooms`, `app.service.storage`,
-pydantic and the standard library.
 """
 
 from __future__ import annotations
@@ -36,7 +33,7 @@ from app.service.compat.action_answers import MIX_TAG
 from app.service.compat.action_bodies import MixConfig, StartRecord
 from app.service.compat.action_layout import start_layout
 from app.service.rooms.base import RoomState
-from app.service.storage import vendor_of
+from app.service.storage.targets import vendor_of
 
 STREAM_TYPES: dict[int, StreamType] = {1: "audio", 2: "video", 3: "av", 4: "separate"}
 _FORMAT_ALIASES: dict[str, OutputFormat] = {"aac": "m4a"}

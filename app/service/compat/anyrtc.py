@@ -29,8 +29,6 @@ refused. What each becomes:
 A recording started here carries the tag `callback:anyrtc`, so its finished files are reported in
 the seed's flat callback body. The auth parameters (`Token`, and the signature ones) are the
 middleware's and are ignored here; any other unknown name is refused.
-
-May import `app.api`, pydantic and the standard library.
 """
 
 from __future__ import annotations

@@ -5,8 +5,6 @@ reports every change through one callback. The service never asks how a stream i
 `LiveStream` says how the media engine opens it (`uri`, and for a file played as live, the
 wall-clock `epoch` at which its live timeline was at zero, so any reader joins it at the same live
 position). Each provider also says how it is doing (`ProviderHealth`), which `GET /v1/health` shows.
-
-May import `app.media`, `app.api` and the standard library.
 """
 
 from __future__ import annotations
@@ -61,7 +59,7 @@ class LiveStream:
         )
 
     def to_job(self) -> dict[str, object]:
-        """The form a recorder worker receives (see `app.service.worker`)."""
+        """The form a recorder worker receives (see `app.worker.main`)."""
         return {
             "stream_id": self.stream_id,
             "user_id": self.user_id,

@@ -1,7 +1,7 @@
 """Several room providers as one (`Providers`): the rooms of each, in the order they are given.
 
-The service runs one provider per `[[providers]]` table of its config (`app.service.config`), and
-`--demo` adds the demo rooms. Room ids stay unique across them: the config refuses two providers
+The service runs one provider per `[[providers]]` table of its config (`app.service.config`),
+and `--demo` adds the demo rooms. Room ids stay unique across them: the config refuses two providers
 that could name the same room (at most one without a `room_prefix`, no prefix the start of
 another), and at run time a room belongs to the first provider that showed it. The same id from
 another provider meanwhile is ignored, its changes too, until that provider's room has gone; it is
@@ -9,8 +9,6 @@ logged once, and that provider's health says so (`ok` false) while it lasts.
 
 A provider that fails to start leaves the others running; its health says why. `stop` stops
 them all, whatever happened before.
-
-May import `app.service.rooms.base` and the standard library.
 """
 
 from __future__ import annotations

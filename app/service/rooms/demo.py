@@ -22,8 +22,6 @@ and rejoin happens a whole number of loops after the room appeared, so that the 
 keep taking turns to talk. `join` and `leave` do the same on demand. Either reports `stream.joined`
 or `stream.left` for each stream, then `room.updated`. The clock and the sleep are injectable, so
 tests drive the churn without waiting for it.
-
-May import `app.api`, `app.service.rooms` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ Files are generated once into a media folder and reused: `manifest.json` records
 made each file, and a file whose recipe changed (or a new `VERSION`) is made again. Each file is
 written under a temporary name and renamed into place, so a generation killed half-way never leaves
 a partial file that a later start would take as done.
-
-May import PyAV, `app.api`, `app.media`, `app.errors` and the standard library.
 """
 
 from __future__ import annotations

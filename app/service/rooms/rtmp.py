@@ -30,8 +30,6 @@ must not stop because one poll failed. The failure is logged once per distinct r
 by `health()` (`ok` false, `error` "stat page URL: reason") until a poll succeeds again;
 `checked_at` is when the last poll, good or failed, finished. Until the first poll has finished,
 `health()` says ok with no `checked_at`.
-
-May import `app.api`, `app.errors`, `app.service.rooms` siblings, httpx and the standard library.
 """
 
 from __future__ import annotations

@@ -20,8 +20,6 @@ Codec names are turned into FFmpeg's (`H264` → `h264`, `AAC` → `aac`), as th
 names them. The page comes from the network, so it is read defensively: at most `MAX_BYTES`, no
 DOCTYPE or entity declarations (no entity expansion, no external fetches). Anything unexpected
 raises `StatPageError`, whose message says what is wrong and where.
-
-May import `app.errors` and the standard library.
 """
 
 from __future__ import annotations

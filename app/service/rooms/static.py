@@ -1,7 +1,4 @@
-"""A provider with no rooms: the service with neither `--demo` nor a provider in its `--config`.
-
-May import `app.service.rooms.base` and the standard library.
-"""
+"""A provider with no rooms: the service with neither `--demo` nor a provider in its `--config`."""
 
 from __future__ import annotations
 

@@ -15,8 +15,6 @@ the task as DescribeRecordStatus shows it (`app.service.compat.action_answers`);
 answers `TotalCount`, `PageOffset`, `PageSize` and `TaskList`. The signature parameters of the
 query (`AppId`, `SignatureNonce`, `Timestamp`, `SignatureVersion`, `Signature`) are the auth
 middleware's.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations

@@ -4,8 +4,6 @@
 A stop stops the room's active recording in the mode the call's `Type` (or `Mode`) stands for,
 whoever started it, as a second start would have been refused by it. Errors answer in the seed's
 form, `{"result": NAME, "code", "message"}`, with the HTTP status of the same error on `/v1`.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@ join or leave a demo room now.
 
 Operators use them to show what a recording does when people come and go; tests use them to
 make it happen at a known moment.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations

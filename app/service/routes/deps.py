@@ -1,7 +1,4 @@
-"""What every route needs: the running `Service`, and cursors for plain lists.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
-"""
+"""What every route needs: the running `Service`, and cursors for plain lists."""
 
 from __future__ import annotations
 

@@ -2,8 +2,6 @@
 
 A file whose local copy went once its storage confirmed it (`--remove-uploaded`) downloads
 through a redirect (307) to a link its storage signed, valid for an hour.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 `GET /v1/events` sends each stored event as `id: N`, `event: TYPE`, `data: {Event JSON}`; it
 starts after `Last-Event-ID` (or `?since=N`), so a client that reconnects resumes where it was.
 Without either it starts with new events only; `since=0` replays the whole log.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Health, LayoutPreview, ProviderHealthModel
-from app.service.layouts import preview_jpeg, resolve_layout
+from app.service.recordings.layouts import preview_jpeg, resolve_layout
 from app.service.routes.deps import ServiceDep
 
 router = APIRouter(prefix="/v1")

@@ -1,7 +1,5 @@
-"""Recordings: start, list, read, pause, resume, stop, and change layout or streams while running.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
-"""
+"""Recordings: start, list, read, pause, resume, stop, and change layout or streams while
+running."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Rooms, their streams' current pictures, and streams re-served live over HTTP.
-
-May import `app.api`, `app.service` siblings, FastAPI and the standard library.
-"""
+"""Rooms, their streams' current pictures, and streams re-served live over HTTP."""
 
 from __future__ import annotations
 
@@ -13,8 +10,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Room, RoomList
-from app.service.frames import current_frame, encode_jpeg
-from app.service.restream import restream
+from app.service.live.frames import current_frame, encode_jpeg
+from app.service.live.restream import restream
 from app.service.rooms.base import LiveStream, RoomState
 from app.service.routes.deps import ServiceDep, offset_cursor, read_offset
 

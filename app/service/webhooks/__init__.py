@@ -8,6 +8,4 @@ signed as Standard Webhooks, from a stored outbox that survives restarts.
 - `delivery`: `Webhooks`, which writes rows as events are stored and sends them.
 
 Nothing is imported here, so reading the config does not load the sender.
-
-May import `app.api`, `app.service` siblings, httpx and the standard library.
 """

@@ -22,8 +22,6 @@ written is given up with a warning in the log and a `webhook.given_up` event (it
 query or credentials, which may carry a receiver's token), and its queue goes on. `write` makes
 rows for `recording.*` events only, so that event is never sent anywhere itself. Nothing here
 blocks the event loop: the HTTP is async, and the SQL is a few rows by index.
-
-May import `app.api`, `app.service` siblings, httpx and the standard library.
 """
 
 from __future__ import annotations
@@ -43,9 +41,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from app.api.models import Event, RecordedFile, Recording
-from app.service.eventlog import Publisher
 from app.service.settings import Settings
-from app.service.store import Store
+from app.service.store.eventlog import Publisher
+from app.service.store.store import Store
 from app.service.webhooks import outbox
 from app.service.webhooks.outbox import Outbox, OutboxRow
 from app.service.webhooks.payloads import iso_time, payload_of

@@ -7,8 +7,6 @@ head, may be sent, so a receiver sees a recording's events in order.
 
 Times are ISO-8601 UTC text of fixed width, as everywhere in the store (text order is time
 order). The SQL stays portable (PostgreSQL).
-
-May import `app.service.store` and the standard library.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.service.store import Store
+from app.service.store.store import Store
 
 _MAX_ERROR = 500
 

@@ -24,8 +24,6 @@ Seed 003 names the status callback but not its fields; they follow its API's nam
 `RoomId`, `Status` (a number, `STATUS_CODES`), `State` and `PreviousState` (our state names),
 `Reason`, `RecordMode` (1 single, 2 mixed), `StreamType` (1 audio, 2 video, 3 both in one file,
 4 both in separate files) and `UserData`.
-
-May import `app.api` and the standard library.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ secret_env = "RECDESK_WEBHOOK_SECRET"        # the variable that holds it (read 
 
 Without a secret the service makes its own (`signing.stored_secret`). The table is checked when
 the config is read; a mistake names the key (`recdesk.toml: webhooks.url: ...`).
-
-May import the standard library and `app.service.webhooks.signing`.
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ webhook-signature: v1,<base64 of HMAC-SHA256(key, f"{id}.{timestamp}.{body}")>
 
 A service without a configured secret makes one on its first start and keeps it in
 `DATA_DIR/webhook-secret` (mode 0600); `recdesk-server --print-webhook-secret` shows it.
-
-May import the standard library only.
 """
 
 from __future__ import annotations

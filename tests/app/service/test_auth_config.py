@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.service.auth_config import (
+from app.service.auth.config import (
     AppCredential,
     AuthConfig,
     TokenCredential,

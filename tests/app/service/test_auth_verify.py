@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
-from app.service.auth_config import AppCredential, AuthConfig, TokenCredential
-from app.service.auth_verify import NonceBook, Principal, Verifier
-from app.service.store import Store
+from app.service.auth.config import AppCredential, AuthConfig, TokenCredential
+from app.service.auth.verify import NonceBook, Principal, Verifier
+from app.service.store.store import Store
 
 SECRET = "studio-secret-0123456789"
 TOKEN = "ci-token-abcdefghijklmnop"

@@ -17,8 +17,8 @@ import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import ACTIVE_STATES, EventType, Recording, RecordingCreate, RecordingState
-from app.service.autorecord import AutoRecorder, auto_tag
 from app.service.config import AutoRule, Preset
+from app.service.recordings.autorecord import AutoRecorder, auto_tag
 from app.service.rooms.base import LiveStream, RoomChange, RoomState
 from tests.helpers.service import run
 

@@ -12,7 +12,7 @@ import pytest
 from app.api.models import StreamKind
 from app.media.errors import SourceError
 from app.media.sources import LiveFileSource
-from app.service.frames import current_frame, encode_jpeg
+from app.service.live.frames import current_frame, encode_jpeg
 from app.service.rooms.base import LiveStream
 from app.service.rooms.demo_media import CAMERA_SIZE, PALETTE, square_x
 

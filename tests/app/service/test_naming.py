@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
-from app.service.naming import (
+from app.service.recordings.naming import (
     check_name_rule,
     default_name_rule,
-    part_name,
     random_token,
     render_stem,
     safe_folder,
     unique_stems,
 )
+from app.worker.outputs import part_name
 
 WHEN = datetime(2018, 9, 12, 7, 5, 9, tzinfo=UTC)
 

@@ -16,7 +16,7 @@ import pytest
 from app.api.models import StreamKind
 from app.media.errors import FormatError, SourceError
 from app.media.sources import LiveFileSource
-from app.service.restream import RestreamFormat, restream
+from app.service.live.restream import RestreamFormat, restream
 from app.service.rooms.base import LiveStream
 
 

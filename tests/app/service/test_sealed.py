@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from app.service.sealed import (
+from app.service.store.sealed import (
     KEY_ENV,
     SealedUnreadable,
     SecretKeyMissing,
     Vault,
     key_from_environment,
 )
-from app.service.store import Store
+from app.service.store.store import Store
 
 SECRET = b"the-storage-secret-key"
 

@@ -9,8 +9,8 @@ import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, StorageParams
-from app.service.storage import StorageTarget, resolve, target_of, vendor_of
-from app.service.upload_job import Plan, plan_for
+from app.service.storage.targets import StorageTarget, resolve, target_of, vendor_of
+from app.service.storage.upload import Plan, plan_for
 
 KEYS = {"access_key": "AKIAEXAMPLE", "secret_key": "very-secret"}
 

@@ -12,8 +12,8 @@ import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, StreamInfo
-from app.service.schema import MIGRATIONS
-from app.service.store import Store
+from app.service.store.schema import MIGRATIONS
+from app.service.store.store import Store
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 

@@ -36,8 +36,8 @@ def test_signature_matches_the_standard_webhooks_example():
 def test_a_message_failing_for_24_hours_is_given_up_reported_and_the_next_one_goes(
     tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ):
-    from app.service.eventlog import EventLog
-    from app.service.store import Store
+    from app.service.store.eventlog import EventLog
+    from app.service.store.store import Store
     from app.service.webhooks.delivery import Webhooks
     from app.service.webhooks.settings import RetryPolicy
     from app.service.webhooks.signing import WebhookSecret

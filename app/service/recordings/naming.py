@@ -1,0 +1,208 @@
+"""File names of recordings: name rules, their fields, and folders that stay inside the data dir.
+
+A name rule is text with fields in braces, like the seeds' `NameRule` `ar_{roomid}_{date}_{random}`:
+
+| field      | value                                                         |
+| ---------- | ------------------------------------------------------------- |
+| `{random}` | 4 ASCII letters and digits, one value per recording task      |
+| `{date}`   | the task's start date in UTC, `YYYYMMDD`                      |
+| `{time}`   | the task's start time in UTC, `HHMMSS`                        |
+| `{roomid}` | the room's id                                                 |
+| `{userid}` | the recorded user's id; single recordings only                |
+| `{taskid}` | the recording task's id                                       |
+| `{part}`   | the part's number, 3 digits; filled by the worker per part    |
+
+A rule is checked when a task is created (`check_name_rule`), and rendered into a stem when it
+starts (`render_stem`); ids are cleaned into file-name characters on the way in, so no value can
+add a folder. Anything that could leave the recordings folder is `path_outside_data_dir`; any
+other unfit rule is `invalid_name_rule`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import string
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.api.errors import ApiError, ErrorCode
+from app.api.models import Mode
+
+FIELDS = ("random", "date", "time", "roomid", "userid", "taskid", "part")
+PART = "{part}"
+# In UTF-8 bytes: a stem, plus `_NN`, `-NNN` and an extension, stays under the usual 255.
+MAX_NAME_BYTES = 200
+# Each id's share of a name, so one long id cannot push a name past `MAX_NAME_BYTES` alone.
+_MAX_VALUE = 64
+
+_RANDOM_ALPHABET = string.ascii_letters + string.digits
+_FIELD = re.compile(r"\{([^{}]*)\}")
+# Characters that address another folder or end a path early.
+_PATHLIKE = ("/", "\\", "\0")
+# Characters no file name on Windows or macOS may hold, and control characters.
+_UNFIT = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]")
+_FIELD_LIST = ", ".join(f"{{{f}}}" for f in FIELDS)
+
+
+def default_name_rule(mode: Mode) -> str:
+    """The rule a task without one gets."""
+    if mode == "single":
+        return "{roomid}_{userid}_{date}_{time}_{random}"
+    return "{roomid}_{date}_{time}_{random}"
+
+
+def check_name_rule(rule: str, mode: Mode) -> None:
+    """Refuse a rule that could leave the folder, make an unfit file name or use unknown fields."""
+    shown = f"name rule {rule!r}"
+    if any(c in rule for c in _PATHLIKE) or ".." in rule or rule.startswith("."):
+        raise ApiError(
+            ErrorCode.path_outside_data_dir,
+            f"{shown}: a file name only; no '/', '\\', '..', NUL or leading '.'",
+        )
+    if not rule.strip():
+        raise ApiError(ErrorCode.invalid_name_rule, f"{shown}: empty; leave it out for the default")
+    if len(rule.encode()) > MAX_NAME_BYTES:
+        raise ApiError(
+            ErrorCode.invalid_name_rule, f"{shown}: longer than {MAX_NAME_BYTES} bytes; shorten it"
+        )
+    if rule != rule.strip():
+        raise ApiError(ErrorCode.invalid_name_rule, f"{shown}: starts or ends with a space")
+    if match := _UNFIT.search(rule):
+        raise ApiError(
+            ErrorCode.invalid_name_rule,
+            f"{shown}: {match.group()!r} cannot be in a file name; remove it",
+        )
+    for name in _fields(rule):
+        if name not in FIELDS:
+            raise ApiError(
+                ErrorCode.invalid_name_rule,
+                f"{shown}: unknown field {{{name}}}; the fields are {_FIELD_LIST}",
+            )
+    if mode == "mixed" and "{userid}" in rule:
+        raise ApiError(
+            ErrorCode.invalid_name_rule,
+            f"{shown}: {{userid}} has no meaning in a mixed recording; remove it",
+        )
+
+
+def _fields(rule: str) -> list[str]:
+    """The field names of a rule, in order; a brace outside a field is refused."""
+    literal = _FIELD.sub("", rule)
+    if "{" in literal or "}" in literal:
+        raise ApiError(
+            ErrorCode.invalid_name_rule,
+            f"name rule {rule!r}: unbalanced brace; braces only go around a field like {{date}}",
+        )
+    return _FIELD.findall(rule)
+
+
+def _clean(value: str) -> str:
+    """An id as file-name characters: letters, digits, `-`, `_` and `.` kept, others `_`."""
+    return _NOT_NAME_CHAR.sub("_", value)[:_MAX_VALUE]
+
+
+def random_token() -> str:
+    """A fresh `{random}` value: 4 ASCII letters and digits."""
+    return "".join(secrets.choice(_RANDOM_ALPHABET) for _ in range(4))
+
+
+def render_stem(
+    rule: str,
+    *,
+    room_id: str,
+    task_id: str,
+    user_id: str | None,
+    when: datetime,
+    random: str,
+) -> str:
+    """The rule with every field filled except `{part}`, which the worker fills per part.
+
+    `when` is taken as UTC when naive. A rule with `{userid}` needs a `user_id`.
+    """
+    check_name_rule(rule, "single")
+    utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    values = {
+        "random": _clean(random),
+        "date": utc.strftime("%Y%m%d"),
+        "time": utc.strftime("%H%M%S"),
+        "roomid": _clean(room_id),
+        "taskid": _clean(task_id),
+        "part": PART,
+    }
+    if user_id is not None:
+        values["userid"] = _clean(user_id)
+    elif "{userid}" in rule:
+        raise ApiError(
+            ErrorCode.invalid_name_rule, f"name rule {rule!r}: {{userid}} needs a recorded user"
+        )
+    stem = _FIELD.sub(lambda m: values[m.group(1)], rule)
+    # The rule cannot start with a dot, but an id can; a leading dot would hide the file.
+    if stem.startswith("."):
+        stem = "_" + stem[1:]
+    if not stem:
+        raise ApiError(ErrorCode.invalid_name_rule, f"name rule {rule!r}: renders an empty name")
+    if len(stem.encode()) > MAX_NAME_BYTES:
+        raise ApiError(
+            ErrorCode.invalid_name_rule,
+            f"name rule {rule!r}: renders a name longer than {MAX_NAME_BYTES} bytes; "
+            "use fewer fields",
+        )
+    return stem
+
+
+def safe_folder(root: Path, folder: str) -> Path:
+    """The absolute path of `folder` inside `root` (not created); anything leaving `root` refused.
+
+    `\\` counts as a separator too, so a Windows-style path cannot slip through, and symlinks are
+    followed before the check.
+    """
+    outside = ApiError(
+        ErrorCode.path_outside_data_dir,
+        f"folder {folder!r}: must stay inside the recordings folder",
+    )
+    parts = folder.replace("\\", "/").split("/")
+    if (
+        "\0" in folder
+        or folder.startswith(("/", "\\"))
+        or re.match(r"[A-Za-z]:", folder)
+        or ".." in parts
+    ):
+        raise outside
+    base = root.resolve()
+    target = base.joinpath(*(p for p in parts if p not in ("", "."))).resolve()
+    if not target.is_relative_to(base):
+        raise outside
+    return target
+
+
+def unique_stems(stems: Sequence[str], folder: Path, taken: Collection[str] = ()) -> list[str]:
+    """The stems, each made unique with `_2`, `_3`, ... among themselves, `taken` and `folder`.
+
+    A stem clashes with a file (or folder) of `folder` named the stem itself or the stem followed
+    by `.` or `-` (its extension, its parts). Case is ignored, as some file systems ignore it.
+    """
+    try:
+        present = [name.casefold() for name in os.listdir(folder)]
+    except FileNotFoundError:
+        present = []
+    used = {t.casefold() for t in taken}
+    result: list[str] = []
+    for stem in stems:
+        candidate, number = stem, 1
+        while candidate.casefold() in used or _on_disk(candidate, present):
+            number += 1
+            candidate = f"{stem}_{number}"
+        used.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
+def _on_disk(stem: str, present: Sequence[str]) -> bool:
+    # `{part}` stands for the 3 (or more) digits the worker puts there.
+    pattern = r"\d{3,}".join(re.escape(piece) for piece in stem.casefold().split(PART))
+    match = re.compile(pattern + r"(?:[.-]|$)").match
+    return any(match(name) for name in present)

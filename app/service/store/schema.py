@@ -1,0 +1,85 @@
+"""The store's schema: the steps that build it, applied in order by `app.service.store.store.Store`.
+
+Each step runs once, in one transaction; `PRAGMA user_version` counts the steps applied. A later
+feature adds a table by adding a step, never by editing one already shipped.
+"""
+
+from __future__ import annotations
+
+# Each step runs once, in one transaction, in order; `user_version` counts the steps applied.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE recordings (
+            id TEXT PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX recordings_created ON recordings (created, id)",
+        "CREATE INDEX recordings_room ON recordings (room_id, created, id)",
+        "CREATE INDEX recordings_state ON recordings (state, created, id)",
+        """CREATE TABLE files (
+            file_id TEXT PRIMARY KEY,
+            recording_id TEXT NOT NULL REFERENCES recordings (id),
+            room_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            path TEXT NOT NULL,
+            start TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            UNIQUE (recording_id, path)
+        )""",
+        "CREATE INDEX files_start ON files (start, file_id)",
+        "CREATE INDEX files_recording ON files (recording_id, start, part, name)",
+        "CREATE INDEX files_room ON files (room_id, start, file_id)",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+    ),
+    # Storage, callbacks and signed requests (each owned by its module, through `transaction()`):
+    # the upload queue (`app.service.storage.targets`), the webhook outbox (`app.service.webhooks`),
+    # the encrypted storage keys of each recording, and the nonces signed requests have used.
+    (
+        """CREATE TABLE uploads (
+            file_id TEXT PRIMARY KEY REFERENCES files (file_id),
+            recording_id TEXT NOT NULL REFERENCES recordings (id),
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try TEXT NOT NULL,
+            error TEXT,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX uploads_due ON uploads (state, next_try)",
+        "CREATE INDEX uploads_recording ON uploads (recording_id)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            recording_id TEXT,
+            url TEXT NOT NULL,
+            type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try TEXT NOT NULL,
+            delivered TEXT,
+            given_up TEXT,
+            error TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox (delivered, given_up, next_try, id)",
+        "CREATE INDEX outbox_order ON outbox (url, recording_id, id)",
+        """CREATE TABLE secrets (
+            owner TEXT PRIMARY KEY,
+            sealed BLOB NOT NULL
+        )""",
+        """CREATE TABLE nonces (
+            app_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            seen TEXT NOT NULL,
+            PRIMARY KEY (app_id, nonce)
+        )""",
+        "CREATE INDEX nonces_seen ON nonces (seen)",
+    ),
+)

@@ -1,0 +1,342 @@
+"""Single mode: each stream of the room recorded into files of its own, by a remuxer of its own.
+
+```
+stream ─open─▶ Remuxer ─▶ its files (parts)      one thread per stream; streams join (`add`)
+stream ─open─▶ Remuxer ─▶ its files (parts)      and leave (`remove`) while the task runs
+```
+
+- **Streams come and go.** A stream that cannot be opened, or lacks what the stream type needs
+  (an audio stream in a video recording), is skipped with a warning; one whose remuxer ends
+  (`stream-ended`) leaves the others recording. The recording ends only when it is stopped, when
+  its max duration is reached, or when no stream of the job could be recorded at all; a room whose
+  streams all left stays recorded, waiting for `add` or `stop` (the service decides idle stops).
+- **One pause for all.** Pause and resume apply to every stream and are reported once, at the
+  seconds recorded so far (each file keeps its own continuous timeline).
+- **Max duration** is wall time recorded, less pauses: each remuxer gets what remains of it when
+  it starts, so a stream that joins late ends with the others. A stream that sends nothing cannot
+  reach its limit, so the recording also ends a little after the time is up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.errors import RecDeskError
+from app.layout.model import Layout
+from app.media.errors import NoStreamError
+from app.media.events import Event, Paused, Resumed, Started
+from app.media.fileinfo import FileInfo
+from app.media.remux import Remuxer
+from app.media.sources import MediaSource
+from app.worker.events import Emit, Ending, file_event, tagged, warning
+from app.worker.job import Job, JobError, StreamJob
+from app.worker.outputs import Outputs, build_outputs
+
+log = logging.getLogger(__name__)
+
+# How long past the max duration a recording whose streams send nothing is stopped all the same.
+DURATION_GRACE = 3.0
+
+
+@dataclass(eq=False)
+class _Run:
+    """One stream's recording: opening, then recording until its remuxer ends."""
+
+    stream: StreamJob
+    remuxer: Remuxer | None = None
+    outputs: Outputs | None = None
+    removed: bool = False
+
+
+class SingleRecording:
+    """Records each stream of a job into its own files; see the module docstring."""
+
+    def __init__(self, job: Job, emit: Emit, on_done: Callable[[], None]) -> None:
+        self._job = job
+        self._emit = emit
+        self._on_done = on_done
+        self._lock = threading.Lock()
+        self._runs: dict[str, _Run] = {}  # by stream id: the streams wanted now
+        self._active: list[_Run] = []  # every stream thread not yet finished (removed ones too)
+        self._reasons: list[str] = []  # how the remuxers that ran ended
+        self._failures: list[str] = []  # why streams could not be recorded
+        self._recorded = False  # whether any stream got as far as a remuxer
+        self._started = False
+        self._stopping = False
+        self._timed_out = False
+        self._paused = job.paused
+        self._clock = _Clock()
+        self._next_part: dict[str, int] = {}  # by stem: a stream that joins again goes on
+        self.ending: Ending | None = None
+
+    def start(self) -> None:
+        """Open and record every stream of the job, each in a thread of its own."""
+        if self._paused:
+            self._clock.pause()
+            self._emit({"event": "paused", "at": 0.0})
+        with self._lock:
+            for stream in self._job.streams:
+                self._launch(stream)
+
+    # -- commands (any thread) -----------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Pause every stream."""
+        self._set_paused(True)
+
+    def resume(self) -> None:
+        """Resume every stream, each at its next keyframe."""
+        self._set_paused(False)
+
+    def snapshot(self) -> None:
+        """Take a snapshot of every stream with a picture."""
+        with self._lock:
+            taken = 0
+            for run in self._runs.values():
+                if run.remuxer is not None and run.outputs is not None and run.outputs.snapshots:
+                    run.remuxer.snapshot()
+                    taken += 1
+        if not taken:
+            self._emit(warning("snapshot: no stream with a picture is being recorded"))
+
+    def set_layout(self, layout: Layout) -> None:
+        """Layouts belong to mixed recordings."""
+        self._emit(warning("layout: this task records each stream on its own; it has no layout"))
+
+    def add(self, stream: StreamJob) -> None:
+        """Record a stream that joined."""
+        with self._lock:
+            if self._stopping or self.ending is not None:
+                self._emit(warning(f"add {stream.stream_id}: the recording is ending"))
+            elif stream.stream_id in self._runs:
+                self._emit(warning(f"add {stream.stream_id}: it is being recorded already"))
+            else:
+                self._launch(stream)
+
+    def remove(self, stream_id: str) -> None:
+        """Stop recording a stream; its files are finished."""
+        with self._lock:
+            run = self._runs.pop(stream_id, None)
+            if run is None:
+                self._emit(warning(f"remove {stream_id}: no such stream is being recorded"))
+                return
+            run.removed = True  # it may join again at once, into files of its own
+            if run.remuxer is not None:
+                run.remuxer.stop()
+
+    def stop(self) -> None:
+        """Stop every stream; the recording is done when their files are finished."""
+        with self._lock:
+            self._stop_all()
+
+    def tick(self) -> None:
+        """Stop a recording past its max duration whose streams could not end it themselves."""
+        limit = self._job.max_duration_seconds
+        if limit is None:
+            return
+        with self._lock:
+            if self._stopping or self._clock.recorded() < limit + DURATION_GRACE:
+                return
+            self._timed_out = True
+            self._stop_all()
+
+    # -- the streams' threads ------------------------------------------------------------------
+
+    def _launch(self, stream: StreamJob) -> None:
+        run = _Run(stream)
+        self._runs[stream.stream_id] = run
+        self._active.append(run)
+        threading.Thread(
+            target=self._record, args=(run,), name=f"record-{stream.stream_id}", daemon=True
+        ).start()
+
+    def _record(self, run: _Run) -> None:
+        stream_id = run.stream.stream_id
+        try:
+            source = run.stream.open(self._job.max_idle_seconds)
+        except RecDeskError as exc:
+            self._finish(run, failure=f"cannot open {stream_id}: {exc}")
+            return
+        try:
+            reason, failure = self._record_source(run, source)
+        except Exception as exc:  # a bug must still end in a line the service sees
+            log.exception("recording %s failed", stream_id)
+            reason, failure = "error", f"recording {stream_id} failed: {exc!r}"
+            if run.remuxer is not None:
+                self._emit(_stream_ended(stream_id, reason, failure))
+        finally:
+            source.close()
+        self._finish(run, reason=reason, failure=failure)
+
+    def _record_source(self, run: _Run, source: MediaSource) -> tuple[str | None, str | None]:
+        """Record an opened stream until its remuxer ends: how it ended, or why it could not
+        start (neither when it was stopped or removed while it opened)."""
+        stream_id = run.stream.stream_id
+        try:
+            remuxer = self._prepare(run, source)
+        except NoStreamError as exc:
+            return None, f"{stream_id} is not recorded: {exc}"
+        except RecDeskError as exc:
+            return None, f"cannot record {stream_id}: {exc}"
+        if remuxer is None:
+            return None, None
+        result = remuxer.run()
+        message = None if result.error is None else str(result.error)
+        self._emit(_stream_ended(stream_id, result.reason, message))
+        return result.reason, None
+
+    def _prepare(self, run: _Run, source: MediaSource) -> Remuxer | None:
+        """The remuxer of an opened stream, paused if the recording is; None if it is not wanted
+        any more. Under the lock, so that no pause or stop is missed in between."""
+        job, stream = self._job, run.stream
+        assert stream.stem is not None
+        with self._lock:
+            if self._stopping or run.removed:
+                return None
+            duration = None
+            if job.max_duration_seconds is not None:
+                duration = job.max_duration_seconds - self._clock.recorded()
+                if duration <= 0:
+                    raise JobError("the task's max duration has passed")
+            first = max(job.first_part, self._next_part.get(stream.stem, job.first_part))
+            outputs = build_outputs(
+                source,
+                job,
+                stream.stem,
+                first=first,
+                label=stream.stream_id,
+                on_snapshot=lambda snapshot: self._emit(tagged(snapshot, stream.stream_id)),
+            )
+            self._next_part[stream.stem] = outputs.next_part
+            remuxer = Remuxer(
+                source,
+                outputs.sinks,
+                duration=duration,
+                snapshots=outputs.snapshots,
+                on_event=lambda event: self._engine_event(run, outputs, event),
+            )
+            if self._paused:
+                remuxer.pause()
+            run.remuxer, run.outputs = remuxer, outputs
+            self._recorded = True
+            return remuxer
+
+    def _engine_event(self, run: _Run, outputs: Outputs, event: Event) -> None:
+        stream = run.stream
+        if isinstance(event, FileInfo):
+            part = outputs.part_of(event)
+            self._emit(file_event(event, part, stream.stream_id, stream.user_id))
+        elif isinstance(event, Started):
+            with self._lock:
+                first, self._started = not self._started, True
+                if first:
+                    self._clock.start()
+            if first:
+                self._emit(event.as_event())
+        elif not isinstance(event, Paused | Resumed):  # reported once per command instead
+            self._emit(tagged(event, stream.stream_id))
+
+    def _finish(self, run: _Run, *, reason: str | None = None, failure: str | None = None) -> None:
+        if failure is not None:
+            self._emit(warning(failure))
+        with self._lock:
+            self._active.remove(run)
+            if self._runs.get(run.stream.stream_id) is run:
+                del self._runs[run.stream.stream_id]
+            if reason is not None:
+                self._reasons.append(reason)
+            if failure is not None:
+                self._failures.append(failure)
+            if run.outputs is not None and run.stream.stem is not None:
+                stem = run.stream.stem
+                self._next_part[stem] = max(self._next_part.get(stem, 1), run.outputs.next_part)
+            self._check_done()
+
+    # -- under the lock ------------------------------------------------------------------------
+
+    def _set_paused(self, paused: bool) -> None:
+        with self._lock:
+            if self._paused == paused:
+                return  # nothing changes, nothing to report
+            self._paused = paused
+            if paused:
+                self._clock.pause()
+            else:
+                self._clock.resume()
+            for run in self._active:
+                if run.remuxer is not None:
+                    if paused:
+                        run.remuxer.pause()
+                    else:
+                        run.remuxer.resume()
+            at = round(self._clock.recorded(), 3)
+        self._emit({"event": "paused" if paused else "resumed", "at": at})
+
+    def _stop_all(self) -> None:
+        self._stopping = True
+        for run in self._active:
+            if run.remuxer is not None:
+                run.remuxer.stop()
+        self._check_done()
+
+    def _check_done(self) -> None:
+        if self.ending is not None:
+            return
+        if self._stopping:
+            # A stream still opening (a URL, up to its timeout) has written nothing: not waited for.
+            if any(run.remuxer is not None for run in self._active):
+                return
+            self._end(Ending("duration" if self._timed_out else "stopped"))
+        elif self._active:
+            return
+        elif not self._recorded and self._failures:
+            self._end(Ending("error", f"nothing could be recorded: {self._failures[0]}"))
+        elif "duration" in self._reasons:
+            self._end(Ending("duration"))
+
+    def _end(self, ending: Ending) -> None:
+        self.ending = ending
+        self._on_done()
+
+
+def _stream_ended(stream_id: str, reason: str, message: str | None) -> dict[str, Any]:
+    return {"event": "stream-ended", "stream_id": stream_id, "reason": reason, "message": message}
+
+
+class _Clock:
+    """Seconds recorded so far: wall time since the first packet was written, less pauses."""
+
+    def __init__(self) -> None:
+        self._start: float | None = None
+        self._paused_since: float | None = None
+        self._paused = 0.0
+
+    def start(self) -> None:
+        if self._start is None:
+            self._start = time.monotonic()
+
+    def pause(self) -> None:
+        if self._paused_since is None:
+            self._paused_since = time.monotonic()
+
+    def resume(self) -> None:
+        if self._paused_since is not None:
+            self._paused += self._pause_so_far(time.monotonic())
+            self._paused_since = None
+
+    def recorded(self) -> float:
+        if self._start is None:
+            return 0.0
+        now = time.monotonic()
+        return max(0.0, now - self._start - self._paused - self._pause_so_far(now))
+
+    def _pause_so_far(self, now: float) -> float:
+        """The current pause, from when recording began at the earliest."""
+        if self._paused_since is None or self._start is None:
+            return 0.0
+        return max(0.0, now - max(self._paused_since, self._start))

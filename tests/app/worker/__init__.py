@@ -1,0 +1,1 @@
+"""Tests of app/worker: the recording worker process and its recorder."""

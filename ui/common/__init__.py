@@ -1,0 +1,1 @@
+"""What every feature of the desktop uses: errors in words, value formats, background operations."""

@@ -1,0 +1,221 @@
+"""What the local recorder can record, as plain data: the choices and the `LocalSpec` they make.
+
+- `room_choices(room, base_url)`: each participant's stream (copied as it comes, through the
+  service's live re-serve URL), the room's sound mixed (the streams that carry sound), and the
+  whole room mixed (every stream with its kind: cameras and screens seen, all heard).
+- `device_choices(devices)`: each capture device of this computer by name, then screen +
+  microphone, screen + microphone + camera and camera + microphone where those exist.
+- `build_spec(choice, format, quality, split, layout)`: the `LocalSpec` that records a choice.
+- `room_change(extra, event, base_url)`: what a `stream.joined` or `stream.left` event of the
+  service changes in a recording of the room's sound or of the whole room (`Joined`, `Left`), so
+  that it follows who is in the room; a participant's own recording follows nothing.
+
+No Qt: `ui.local.sources` shows these in a list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from app.api.models import Event, Room, Stream
+from app.layout.model import Layout
+from app.layout.templates import StreamKind
+from app.media.local import DEFAULT_QUALITY, LocalInput, LocalSpec
+from app.media.local.spec import FormatName, QualityName
+from app.media.sources.devices import Device
+
+log = logging.getLogger(__name__)
+
+# The room choices mixed from whoever is in the room: they follow people who join and leave.
+FOLLOWS_ROOM = ("room-mix", "room-audio")
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    """One thing the operator can record, and the inputs that record it."""
+
+    key: str  # stable across refills: the selection survives a room's update
+    label: str  # what the recording is called (its suggested file name starts with it)
+    inputs: tuple[LocalInput, ...]
+    mixed: bool = True
+    whole_room: bool = False  # mixed with the room's current layout, when the editor has one
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def audio_only(self) -> bool:
+        """Whether only sound is recorded (M4A suits it)."""
+        return all(i.audio_only for i in self.inputs)
+
+
+def live_url(base_url: str, room_id: str, stream_id: str) -> str:
+    """The service's live re-serve of one stream, as MPEG-TS."""
+    return f"{base_url.rstrip('/')}/v1/rooms/{room_id}/streams/{stream_id}/live?format=ts"
+
+
+def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
+    """Each participant's stream, the room's audio mix and the whole room mixed."""
+    if not room.streams:
+        return []
+    extra = {"room_id": room.room_id, "room_name": room.name}
+    urls = {s.stream_id: live_url(base_url, room.room_id, s.stream_id) for s in room.streams}
+    choices = [
+        SourceChoice(
+            f"participant:{s.stream_id}",
+            f"{room.name} — {s.user_id} ({s.kind})",
+            (LocalInput(s.stream_id, urls[s.stream_id], s.kind),),
+            mixed=False,
+            extra={**extra, "source": "participant", "stream_id": s.stream_id},
+        )
+        for s in room.streams
+    ]
+    heard = _inputs("room-audio", room, base_url)
+    if heard:
+        choices.append(
+            SourceChoice(
+                "room-audio",
+                f"{room.name} — audio",
+                heard,
+                extra={**extra, "source": "room-audio"},
+            )
+        )
+    choices.append(
+        SourceChoice(
+            "room-mix",
+            room.name,
+            _inputs("room-mix", room, base_url),
+            whole_room=True,
+            extra={**extra, "source": "room-mix"},
+        )
+    )
+    return choices
+
+
+def room_input(source: str, room_id: str, stream: Stream, base_url: str) -> LocalInput | None:
+    """What the room choice `source` records of `stream`: all of it in the whole room, its sound
+    in the room's sound (None for a stream without sound there, and for any other choice)."""
+    url = live_url(base_url, room_id, stream.stream_id)
+    if source == "room-mix":
+        return LocalInput(stream.stream_id, url, stream.kind)
+    if source == "room-audio" and (stream.kind == "audio" or stream.audio_codec is not None):
+        return LocalInput(stream.stream_id, url, "audio")
+    return None
+
+
+def _inputs(source: str, room: Room, base_url: str) -> tuple[LocalInput, ...]:
+    found = (room_input(source, room.room_id, s, base_url) for s in room.streams)
+    return tuple(i for i in found if i is not None)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """`user_id` joined the room recorded: `item` is mixed in."""
+
+    item: LocalInput
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Left:
+    """`user_id` left the room recorded: `stream_id` is taken out of the mix."""
+
+    stream_id: str
+    user_id: str
+
+
+def room_change(extra: Mapping[str, str], event: Event, base_url: str) -> Joined | Left | None:
+    """What `event` changes in a recording of the room choice that `extra` (its spec's) names.
+
+    Only the room's sound and the whole room follow their room; the data is the service's
+    `{"room_id": ..., "stream": Stream}` of `stream.joined` and `stream.left`.
+    """
+    source, room_id = extra.get("source", ""), extra.get("room_id")
+    if event.type not in ("stream.joined", "stream.left") or source not in FOLLOWS_ROOM:
+        return None
+    if not room_id or event.data.get("room_id") != room_id:
+        return None
+    try:
+        stream = Stream.model_validate(event.data.get("stream"))
+    except ValidationError as exc:
+        log.warning("event %s names no stream the recording can follow: %s", event.id, exc)
+        return None
+    if event.type == "stream.left":
+        return Left(stream.stream_id, stream.user_id)
+    item = room_input(source, room_id, stream, base_url)
+    return None if item is None else Joined(item, stream.user_id)
+
+
+def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:
+    """Each device by name, then screen + microphone (+ camera) and camera + microphone."""
+    inputs: list[tuple[LocalInput, str]] = []
+    taken: set[str] = set()
+    for device in devices:
+        kind = _kind(device)
+        stem = {"screen": "screen", "camera": "camera", "audio": "mic"}[kind]
+        stream_id, n = stem, 1
+        while stream_id in taken:
+            n += 1
+            stream_id = f"{stem}-{n}"
+        taken.add(stream_id)
+        inputs.append((LocalInput(stream_id, device.source, kind), device.description))
+    choices = [
+        SourceChoice(
+            f"device:{i.source}", _device_label(i.kind, name), (i,), extra=device_extra((i,))
+        )
+        for i, name in inputs
+    ]
+    first = {kind: next((i for i, _ in inputs if i.kind == kind), None) for kind in _KINDS}
+    screen, camera, mic = first["screen"], first["camera"], first["audio"]
+    combos = (
+        ("Screen + microphone", (screen, mic)),
+        ("Screen + microphone + camera", (screen, mic, camera)),
+        ("Camera + microphone", (camera, mic)),
+    )
+    for label, parts in combos:
+        present = tuple(p for p in parts if p is not None)
+        if len(present) == len(parts):
+            key = "combo:" + "+".join(p.stream_id for p in present)
+            choices.append(SourceChoice(key, label, present, extra=device_extra(present)))
+    return choices
+
+
+_KINDS: tuple[StreamKind, ...] = ("screen", "camera", "audio")
+
+
+def _kind(device: Device) -> StreamKind:
+    if device.kind in ("x11grab", "gdigrab") or "screen" in device.description.lower():
+        return "screen"
+    return "audio" if device.media == "audio" else "camera"
+
+
+def _device_label(kind: str, description: str) -> str:
+    what = {"screen": "Screen", "camera": "Camera", "audio": "Microphone"}[kind]
+    return f"{what}: {description}"
+
+
+def device_extra(inputs: Sequence[LocalInput]) -> dict[str, str]:
+    """What a devices recording keeps in `spec.extra`."""
+    return {"source": "devices", "devices": " ".join(i.source for i in inputs)}
+
+
+def build_spec(
+    choice: SourceChoice,
+    format: FormatName,
+    quality: QualityName = DEFAULT_QUALITY,
+    split: float | None = None,
+    layout: Layout | None = None,
+) -> LocalSpec:
+    """The spec that records `choice`; `layout` is used for the whole room only."""
+    return LocalSpec(
+        label=choice.label,
+        inputs=choice.inputs,
+        mixed=choice.mixed,
+        format=format,
+        quality=quality,
+        layout=layout if choice.whole_room else None,
+        split=split,
+        extra={**choice.extra, "format": format, "quality": quality},
+    )

@@ -1,0 +1,322 @@
+"""The dialogs of saving a local recording, built ready to `open()` (never a blocking `exec()`).
+
+- `save_dialog(...)`: Qt's own (non-native) save dialog, so it looks the same everywhere and a
+  test can type a name and accept it; with a line under it when the recording has several parts.
+- `message_box(...)`: a question with named buttons (`box.findChild(QPushButton, "keep")`), and
+  the flow's questions built with it: replace an existing file, keep or discard, sure to discard,
+  a save that failed, a recording kept.
+- `CopyProgressDialog`: bytes copied of the total across volumes, with a Cancel button.
+
+Each has an objectName, so tests and screenshots find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.common.formats import format_size
+
+_FILTERS = {
+    ".mp4": "MP4 video (*.mp4)",
+    ".mkv": "Matroska video (*.mkv)",
+    ".webm": "WebM video (*.webm)",
+    ".m4a": "M4A audio (*.m4a)",
+}
+_SCALE = 1000  # a QProgressBar holds an int: it counts per mille, not bytes
+Role = QMessageBox.ButtonRole
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SaveFlow", text)
+
+
+def save_dialog(
+    parent: QWidget | None,
+    title: str,
+    start: Path,
+    suffix: str,
+    parts_for: Callable[[str], Sequence[str]] | None = None,
+) -> QFileDialog:
+    """A save dialog at `start` (a folder and a proposed name) for files ending in `suffix`.
+
+    `parts_for(typed name)` gives the names a recording in parts is saved as; they are shown
+    under the dialog as the name is typed, so the operator knows one name stands for them all.
+    """
+    dialog = QFileDialog(parent, title, str(start.parent))
+    dialog.setObjectName("localSaveDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    # Qt's own overwrite question would block in exec(); SaveFlow asks its own, non-blocking.
+    dialog.setOptions(
+        QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.DontConfirmOverwrite
+    )
+    filters = [_FILTERS[suffix]] if suffix in _FILTERS else []
+    dialog.setNameFilters([*filters, dialog.tr("All files (*)")])
+    if suffix:
+        dialog.setDefaultSuffix(suffix.lstrip("."))
+    if parts_for is not None:
+        _add_parts_note(dialog, parts_for)
+    dialog.selectFile(start.name)
+    dialog.resize(760, 480)
+    return dialog
+
+
+def _add_parts_note(dialog: QFileDialog, parts_for: Callable[[str], Sequence[str]]) -> None:
+    note = QLabel()
+    note.setObjectName("partsNote")
+    note.setWordWrap(True)
+    note.setStyleSheet("color: #5f6368; padding: 4px 0")
+
+    def update(typed: str) -> None:
+        names = list(parts_for(typed.strip())) if typed.strip() else []
+        if len(names) < 2:
+            note.setText("")
+            return
+        between = _tr("and") if len(names) == 2 else _tr("to")
+        note.setText(
+            _tr(
+                "This recording has {n} parts; they are saved together as {first} {between} {last}."
+            )
+            .replace("{n}", str(len(names)))
+            .replace("{first}", f"“{names[0]}”")
+            .replace("{between}", between)
+            .replace("{last}", f"“{names[-1]}”")
+        )
+
+    grid = dialog.layout()
+    if isinstance(grid, QGridLayout):
+        grid.addWidget(note, grid.rowCount(), 0, 1, grid.columnCount())
+    edit = dialog.findChild(QLineEdit, "fileNameEdit")
+    if edit is not None:
+        edit.textChanged.connect(update)
+
+
+def type_and_accept(dialog: QFileDialog, path: Path) -> None:
+    """Type `path` into an open save dialog and accept it, as an operator would (tests, scripts).
+
+    `selectFile` alone does not do: once the dialog has focus, Qt leaves its name field as typed.
+    """
+    dialog.setDirectory(str(path.parent))
+    edit = dialog.findChild(QLineEdit, "fileNameEdit")
+    if edit is None:
+        dialog.selectFile(str(path))
+    else:
+        edit.setText(path.name)
+    dialog.accept()
+
+
+def message_box(
+    parent: QWidget | None,
+    name: str,
+    *,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    informative: str,
+    buttons: Sequence[tuple[str, str, QMessageBox.ButtonRole]],
+    default: str,
+    escape: str,
+) -> QMessageBox:
+    """A message box whose buttons are named (`objectName`) as given: (name, text, role)."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    named: dict[str, QPushButton] = {}
+    for button_name, button_text, role in buttons:
+        button = box.addButton(button_text, role)
+        button.setObjectName(button_name)
+        named[button_name] = button
+    box.setDefaultButton(named[default])
+    box.setEscapeButton(named[escape])
+    return box
+
+
+def clicked_name(box: QMessageBox) -> str:
+    """The objectName of the button that closed the box ("" if none)."""
+    button = box.clickedButton()
+    return button.objectName() if button is not None else ""
+
+
+def replace_question(parent: QWidget | None, existing: Sequence[Path], folder: Path) -> QMessageBox:
+    """Replace the existing file(s) (`replace`), or choose another name (`rename`)?"""
+    if len(existing) == 1:
+        text = _tr("“{0}” already exists.").format(existing[0].name)
+    else:
+        text = _tr("{0} of the files already exist, such as “{1}”.").format(
+            len(existing), existing[0].name
+        )
+    return message_box(
+        parent,
+        "localSaveReplace",
+        icon=QMessageBox.Icon.Warning,
+        title=_tr("Replace the file?"),
+        text=text,
+        informative=_tr("In {0}. Replacing it overwrites what it holds now.").format(folder),
+        buttons=[
+            ("replace", _tr("Replace"), Role.DestructiveRole),
+            ("rename", _tr("Choose another name"), Role.RejectRole),
+        ],
+        default="rename",
+        escape="rename",
+    )
+
+
+def keep_question(
+    parent: QWidget | None, label: str, folder: Path, kept_as: str, note: str = ""
+) -> QMessageBox:
+    """Keep the recording in the default folder (`keep`), `choose` a place, or `discard` it?"""
+    text = _tr("The recording “{0}” is not saved yet.").format(label)
+    return message_box(
+        parent,
+        "localSaveKeep",
+        icon=QMessageBox.Icon.Question,
+        title=_tr("Keep the recording?"),
+        text=f"{note} {text}" if note else text,
+        informative=_tr("Keep it in {0} as “{1}”, or discard it?").format(folder, kept_as),
+        buttons=[
+            ("keep", _tr("Keep"), Role.AcceptRole),
+            ("choose", _tr("Choose a place…"), Role.ActionRole),
+            ("discard", _tr("Discard…"), Role.DestructiveRole),
+        ],
+        default="keep",
+        escape="keep",  # closing the question must not lose the recording
+    )
+
+
+def discard_question(parent: QWidget | None, label: str, count: int, size: int) -> QMessageBox:
+    """Really `discard` (delete) the recording, or `cancel`?"""
+    what = _tr("its file") if count == 1 else _tr("its {0} files").format(count)
+    return message_box(
+        parent,
+        "localSaveDiscard",
+        icon=QMessageBox.Icon.Warning,
+        title=_tr("Discard the recording?"),
+        text=_tr("Discard the recording “{0}”?").format(label),
+        informative=_tr("This deletes {0} ({1}); it cannot be undone.").format(
+            what, format_size(size)
+        ),
+        buttons=[
+            ("discard", _tr("Discard"), Role.DestructiveRole),
+            ("cancel", _tr("Cancel"), Role.RejectRole),
+        ],
+        default="cancel",
+        escape="cancel",
+    )
+
+
+def error_box(parent: QWidget | None, text: str, folder: Path) -> QMessageBox:
+    """A save failed: what happened, that nothing was lost, and `ok` to choose another place."""
+    return message_box(
+        parent,
+        "localSaveError",
+        icon=QMessageBox.Icon.Critical,
+        title=_tr("Could not save the recording"),
+        text=text,
+        informative=_tr("Nothing was lost: the recording is still in {0}.").format(folder),
+        buttons=[("ok", _tr("Choose another place…"), Role.AcceptRole)],
+        default="ok",
+        escape="ok",
+    )
+
+
+def kept_notice(parent: QWidget | None, label: str, path: Path) -> QMessageBox:
+    """Where a kept recording went."""
+    return message_box(
+        parent,
+        "localSaveNotice",
+        icon=QMessageBox.Icon.Information,
+        title=_tr("Recording kept"),
+        text=_tr("Kept “{0}” as “{1}”.").format(label, path.name),
+        informative=_tr("In {0}. It is listed with your local recordings.").format(path.parent),
+        buttons=[("ok", _tr("OK"), Role.AcceptRole)],
+        default="ok",
+        escape="ok",
+    )
+
+
+class CopyProgressDialog(QDialog):
+    """How much of a recording is copied; Cancel (or Esc, or closing it) asks to stop."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("localSaveProgress")
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, _SCALE)
+        self.bar.setValue(0)
+        self.bar.setFormat(self.tr("starting…"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setToolTip(self.tr("Stop copying; the recording stays where it is"))
+        self.cancel_button.clicked.connect(self.request_cancel)
+        note = QLabel(
+            self.tr(
+                "The recording is deleted from its working folder only once the copy is complete."
+            )
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5f6368")
+        row = QHBoxLayout()
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
+        layout.addWidget(note)
+        self.resize(480, self.sizeHint().height())
+        self.progress: tuple[int, int] = (0, 0)
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Show `done` of `total` bytes."""
+        self.progress = (done, total)
+        self.bar.setValue(done * _SCALE // total if total else _SCALE)
+        self.bar.setFormat(
+            self.tr("{done} of {total}")
+            .replace("{done}", format_size(done))
+            .replace("{total}", format_size(total))
+        )
+
+    def request_cancel(self) -> None:
+        """Ask the copy to stop; the dialog stays until it has."""
+        self.cancel_button.setEnabled(False)
+        self.label.setText(self.tr("Cancelling…"))
+        self.cancel_requested.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc cancels the copy rather than hiding the dialog while it goes on."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.request_cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window cancels the copy; the flow closes it once the copy has stopped."""
+        event.ignore()
+        if self.cancel_button.isEnabled():
+            self.request_cancel()
