@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.api.layouts import LayoutOrTemplate, WireLayout
 from app.layout.model import TEMPLATES
 
 # The layout templates a request may name, for clients that list them (`recdesk-ctl`).
@@ -130,7 +131,7 @@ class RecordingCreate(_Request):
     split_seconds: float | None = Field(default=None, gt=0)
     max_idle_seconds: float = Field(default=60.0, gt=0)
     max_duration_seconds: float | None = Field(default=None, gt=0)
-    layout: dict[str, Any] | str | None = None
+    layout: LayoutOrTemplate | None = None
     include: list[str] = []
     exclude: list[str] = []
     snapshot_seconds: float | None = Field(default=None, gt=0)
@@ -168,7 +169,7 @@ class StreamsUpdate(_Request):
 class LayoutUpdate(_Request):
     """`PUT /v1/recordings/{id}/layout`: a layout's JSON form or a template id."""
 
-    layout: dict[str, Any] | str
+    layout: LayoutOrTemplate
 
 
 class StreamInfo(_Response):
@@ -229,7 +230,7 @@ class Recording(_Response):
     snapshot_seconds: float | None = None
     include: list[str] = []
     exclude: list[str] = []
-    layout: dict[str, Any] | None = None
+    layout: WireLayout | None = None
     user_data: str | None = None
     tags: list[str] = []
     storage: StorageInfo | None = None
@@ -258,7 +259,7 @@ class LayoutPreview(_Request):
     """`POST /v1/layouts/preview`: render `layout` from `room_id`'s current frames."""
 
     room_id: str = Field(min_length=1)
-    layout: dict[str, Any] | str
+    layout: LayoutOrTemplate
 
 
 class ProviderHealthModel(_Response):

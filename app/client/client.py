@@ -16,18 +16,17 @@ The event stream lives in `app.client.events`, downloads in `app.client.download
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
+from app.api.layouts import layout_json
 from app.api.models import (
     ACTIVE_STATES,
     Event,
     FileList,
     Health,
-    LayoutPreview,
-    LayoutUpdate,
     RecordedFile,
     Recording,
     RecordingCreate,
@@ -42,6 +41,9 @@ from app.client import events as _events
 from app.client.errors import AlreadyStopped, error_from_response
 from app.client.policy import STOP_TIMEOUT
 from app.client.session import DEFAULT_URL, ApiSession
+
+if TYPE_CHECKING:
+    from app.layout.model import Layout
 
 __all__ = ["DEFAULT_URL", "RecDeskClient"]
 
@@ -181,9 +183,11 @@ class RecDeskClient(ApiSession):
             await self.retry.sleep(_SETTLE_POLL)
         return recording
 
-    async def set_layout(self, recording_id: str, layout: dict[str, Any] | str) -> Recording:
-        """Change a mixed recording's layout: its JSON form, or a template id."""
-        body = LayoutUpdate(layout=layout).model_dump(mode="json")
+    async def set_layout(
+        self, recording_id: str, layout: Layout | Mapping[str, Any] | str
+    ) -> Recording:
+        """Change a mixed recording's layout: a `Layout`, its JSON form, or a template id."""
+        body = {"layout": layout_json(layout)}  # the service checks it and names every problem
         path = f"/v1/recordings/{_seg(recording_id)}/layout"
         return await self._call("PUT", path, Recording, json=body)
 
@@ -195,9 +199,9 @@ class RecDeskClient(ApiSession):
         path = f"/v1/recordings/{_seg(recording_id)}/streams"
         return await self._call("PUT", path, Recording, json=body)
 
-    async def preview_layout(self, room_id: str, layout: dict[str, Any] | str) -> bytes:
+    async def preview_layout(self, room_id: str, layout: Layout | Mapping[str, Any] | str) -> bytes:
         """One frame of `layout` composed from the room's current pictures, as JPEG bytes."""
-        body = LayoutPreview(room_id=room_id, layout=layout).model_dump(mode="json")
+        body = {"room_id": room_id, "layout": layout_json(layout)}
         return await self._bytes("POST", "/v1/layouts/preview", json=body)
 
     # --- files --------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ def room_detail(room: Room) -> str:
 def recording_detail(recording: Recording) -> str:
     """A recording's settings, state and timings, then its files."""
     state = f"{recording.state} ({recording.reason})" if recording.reason else recording.state
-    layout = recording.layout.get("template") if recording.layout else None
+    layout = recording.layout.template if recording.layout else None
     head = details(
         [
             ("recording", recording.id),

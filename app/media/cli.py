@@ -38,13 +38,12 @@ from app.media.capabilities import input_protocols
 from app.media.errors import OutputError
 from app.media.events import Event
 from app.media.formats import FORMATS, ContainerFormat, split_output
-from app.media.mix.setup import make_layout, open_mix, parse_size, stream_ids
-from app.media.plan import STREAM_TYPES, OutputPlan, StreamType, plan_outputs
+from app.media.pipeline.layouts import DEFAULT_CANVAS, make_layout, parse_size
+from app.media.pipeline.opening import open_mix, stream_ids
+from app.media.pipeline.outputs import OutputRequest, OutputsExist, build_outputs
+from app.media.plan import STREAM_TYPES
 from app.media.remux import Remuxer
-from app.media.sinks.base import MediaSink
-from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH, ContainerSink, StreamInput
-from app.media.sinks.parts import PartedSink, existing_parts
-from app.media.snapshots import Snapshotter, existing_snapshots
+from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH
 from app.media.sources import MediaSource, open_source, parse_source
 from app.media.sources.devices import device_kinds, list_devices
 from app.media.sources.reconnect import DEFAULT_MAX_IDLE
@@ -102,10 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
         "layout file (several sources are mixed on a grid by default)",
     )
     parser.add_argument(
-        "--size", default="1280x720", metavar="WxH", help="mix size (default: %(default)s)"
+        "--size",
+        default=f"{DEFAULT_CANVAS.width}x{DEFAULT_CANVAS.height}",
+        metavar="WxH",
+        help="mix size (default: %(default)s)",
     )
     parser.add_argument(
-        "--fps", type=int, default=30, metavar="N", help="mix frame rate (default: %(default)s)"
+        "--fps",
+        type=int,
+        default=DEFAULT_CANVAS.fps,
+        metavar="N",
+        help="mix frame rate (default: %(default)s)",
     )
     parser.add_argument(
         "--split",
@@ -188,27 +194,26 @@ def _record(args: argparse.Namespace) -> int:
             spec, live=args.live, position=args.live_position, max_idle=args.max_idle
         )
     try:
-        stream_type: StreamType | None = args.stream_type
-        label = source.label if mixed else args.sources[0]
-        plans = plan_outputs(source.streams, stream_type, stem, fmt, label=label)
-        if not args.overwrite:
-            _refuse_existing(plans, stem, args)
-        sinks: list[MediaSink] = []
+        request = OutputRequest(
+            format=fmt,
+            stem=stem,
+            stream_type=args.stream_type,
+            split=args.split,
+            segment_length=args.segment_length,
+            naming="replace" if args.overwrite else "refuse",
+            snapshot_every=args.snapshot_every,
+            label=source.label if mixed else args.sources[0],
+        )
         try:
-            for plan in plans:
-                sinks.append(_sink(plan, source, args))
-        except RecDeskError:
-            for sink in sinks:
-                sink.close()
-            raise
-        snapshots = None
-        video = next((s for s in source.streams if s.type == "video"), None)
-        if args.snapshot_every is not None and video is not None and video in _routed(plans):
-            snapshots = Snapshotter(
-                video, stem, every=args.snapshot_every, on_snapshot=_print_event
-            )
+            outputs = build_outputs(source, request, on_snapshot=_print_event)
+        except OutputsExist as exc:
+            raise OutputError(f"{exc}; pass -y to replace it, or choose another -o") from None
         remuxer = Remuxer(
-            source, sinks, duration=args.duration, snapshots=snapshots, on_event=_print_event
+            source,
+            outputs.sinks,
+            duration=args.duration,
+            snapshots=outputs.snapshots,
+            on_event=_print_event,
         )
         return _run(remuxer, stdin_commands=args.stdin_commands)
     finally:
@@ -231,34 +236,6 @@ def _open_mix(args: argparse.Namespace, fmt: ContainerFormat) -> MediaSource:
         position=args.live_position,
         max_idle=args.max_idle,
     )
-
-
-def _sink(plan: OutputPlan, source: MediaSource, args: argparse.Namespace) -> MediaSink:
-    inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
-
-    def make(path: Path, fmt: ContainerFormat = plan.format) -> ContainerSink:
-        return ContainerSink(
-            path, fmt, inputs, segment_length=args.segment_length, live=source.live
-        )
-
-    if args.split is None:
-        return make(plan.path)
-    return PartedSink(plan.path, plan.streams, make, split=args.split)
-
-
-def _routed(plans: Sequence[OutputPlan]) -> list[object]:
-    return [stream for plan in plans for stream in plan.streams]
-
-
-def _refuse_existing(plans: Sequence[OutputPlan], stem: Path, args: argparse.Namespace) -> None:
-    taken: list[Path] = []
-    for plan in plans:
-        taken += existing_parts(plan.path) if args.split is not None else [plan.path]
-    if args.snapshot_every is not None:
-        taken += existing_snapshots(stem)
-    if existing := [p for p in taken if p.exists()]:
-        what = f"{existing[0]} exists" if len(existing) == 1 else f"{existing[0]} and others exist"
-        raise OutputError(f"{what}; pass -y to replace it, or choose another -o")
 
 
 def _run(remuxer: Remuxer, *, stdin_commands: bool) -> int:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 import av
 
@@ -32,6 +32,7 @@ from app.errors import RecDeskError
 from app.media.errors import RecordingError, SourceIdleError
 from app.media.events import Event, Listener, Paused, Resumed, SourceBack, Started, ignore
 from app.media.fileinfo import FileInfo
+from app.media.pipeline.ending import EndReason
 from app.media.sinks.base import MediaSink
 from app.media.snapshots import Snapshotter
 from app.media.sources.base import MediaSource
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 
 # Packets a stop may wait for every stream to reach an anchor before it cuts anyway.
 _STOP_PACKETS = 200
-
-EndReason = Literal["duration", "stopped", "source-ended", "idle", "error"]
 
 
 @dataclass

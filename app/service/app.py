@@ -32,6 +32,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api.errors import ApiError, ErrorCode
+from app.api.layouts import INVALID_LAYOUT
 from app.service.auth import guard as auth
 from app.service.config import DemoSettings, ProviderConfig
 from app.service.recordings.manager import TaskManager
@@ -195,6 +196,8 @@ def api_error_response(error: ApiError) -> JSONResponse:
 def _validation_error(exc: RequestValidationError) -> ApiError:
     problems = []
     for error in exc.errors():
+        if error.get("type") == INVALID_LAYOUT:  # read by `app.api.layouts`: the message says all
+            return ApiError(ErrorCode.invalid_layout, error.get("msg", "invalid layout"))
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
         if error.get("type") == "json_invalid":
             return ApiError(ErrorCode.malformed_request, "the body is not valid JSON")

@@ -68,6 +68,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.api.errors import ApiError
+from app.api.layouts import INVALID_LAYOUT
 from app.api.models import RecordingCreate, StorageParams
 from app.errors import RecDeskError
 from app.service.auth.config import AuthConfig, read_auth
@@ -292,6 +293,8 @@ class _Reader:
             request = preset.for_room("x")
         except ValidationError as exc:
             first = exc.errors()[0]
+            if first["type"] == INVALID_LAYOUT:  # its message names where, as `checked_request`'s
+                raise self.error(where, first["msg"]) from None
             raise self.error(f"{where}{_loc(first['loc'])}", first["msg"]) from None
         _check_request(request, lambda message: self.error(where, message))
         if isinstance(request.storage, str) and request.storage not in self._storage:

@@ -1,53 +1,75 @@
-"""What a recorder worker reports: its event lines, and how a recording ended.
+"""What a recorder worker reports: its events, and how a recording ended.
 
-The media engine's events (`app.media.events`, `FileInfo`, `Snapshot`) become the worker's JSON
-lines here, tagged with the stream they are about (`stream_id`, and for files `user_id` and the
-part number); a mix's are about no one stream (`null`).
+The media engine's events (`app.media.events`, `FileInfo`, `Snapshot`) become the worker's
+events here (`app.worker.protocol`), tagged with the stream they are about (`stream_id`, and for
+files `user_id` and the part number); a mix's are about no one stream (None). Times are rounded
+as the lines carry them, so an event read back from its line equals the one sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TypeAlias
 
-from app.media.events import Event
+from app.media import events as engine
 from app.media.fileinfo import FileInfo
+from app.media.pipeline import ending as shared
+from app.media.snapshots import Snapshot
+from app.worker import protocol
+from app.worker.protocol import Ended, FileWritten, StreamEnded, Warned, WorkerEvent
 
-Emit = Callable[[dict[str, Any]], None]
-"""Writes one event line; called from any thread."""
+Emit = Callable[[WorkerEvent], None]
+"""Writes one event; called from any thread."""
 
-EndReason = Literal["stopped", "duration", "idle", "source-ended", "error", "service-gone"]
-
-
-@dataclass(frozen=True)
-class Ending:
-    """How a recording ended: the `ended` line's reason and message."""
-
-    reason: EndReason
-    message: str | None = None
-
-    def as_event(self) -> dict[str, Any]:
-        """`{"event": "ended", "reason": ..., "message": ...}`."""
-        return {"event": "ended", "reason": self.reason, "message": self.message}
+# How a recording ends is said in the same words by every front end (`app.media.pipeline`).
+EndReason: TypeAlias = shared.EndReason
+Ending = shared.Ending
 
 
-def warning(message: str) -> dict[str, Any]:
-    """`{"event": "warning", "message": ...}`."""
-    return {"event": "warning", "message": message}
+def ended(ending: Ending) -> Ended:
+    """The `ended` event: the last one a worker sends."""
+    return Ended(ending.reason, ending.message)
 
 
-def tagged(event: Event, stream_id: str | None) -> dict[str, Any]:
-    """An engine event's line, about `stream_id` (None: the mix)."""
-    return event.as_event() | {"stream_id": stream_id}
+def warning(message: str) -> Warned:
+    """A `warning` event: something the recording outlives."""
+    return Warned(message)
+
+
+def stream_ended(stream_id: str, reason: str, message: str | None) -> StreamEnded:
+    """A `stream-ended` event: one stream of a single-mode task ended, the others go on."""
+    return StreamEnded(stream_id, reason, message)
+
+
+def tagged(event: engine.Event, stream_id: str | None) -> WorkerEvent:
+    """An engine event as the worker reports it, about `stream_id` (None: the mix).
+
+    `started`, `paused` and `resumed` are about the whole recording: they name no stream.
+    """
+    match event:
+        case engine.Started():
+            return protocol.Started()
+        case engine.Paused(at):
+            return protocol.Paused(round(at, 3))
+        case engine.Resumed(at):
+            return protocol.Resumed(round(at, 3))
+        case engine.SourceLost(reason):
+            return protocol.SourceLost(reason, stream_id)
+        case engine.SourceBack(gap, attempts):
+            return protocol.SourceBack(round(gap, 3), attempts, stream_id)
+        case Snapshot(path, at):
+            return protocol.SnapshotTaken(path, round(at, 3), stream_id)
+        case FileInfo():
+            return file_event(event, None, stream_id, None)
+        case _:
+            # An engine newer than this worker: said rather than lost.
+            return Warned(f"{stream_id or 'the mix'}: {event.as_event()}")
 
 
 def file_event(
     info: FileInfo, part: int | None, stream_id: str | None, user_id: str | None
-) -> dict[str, Any]:
-    """A finished file's line: what `FileInfo` says, its other files, whose it is, which part."""
-    line = info.as_event()
+) -> FileWritten:
+    """A finished file: what `FileInfo` says, its other files, whose it is, which part."""
     # An HLS playlist's segments are files of the recording too: whoever uploads or lists the
     # files needs them.
-    line.setdefault("extra_paths", [str(p) for p in info.extra_paths])
-    return line | {"stream_id": stream_id, "user_id": user_id, "part": part}
+    return FileWritten.of(info, part, stream_id, user_id)

@@ -1,23 +1,31 @@
 """`python -m app.worker.main`: one recording task in a process of its own, driven over pipes.
 
 A crash in native code then ends one recording, not the service. The service talks to the worker
-in JSON lines:
+in JSON lines, each a message of `app.worker.protocol` (its class on the right):
 
 ```
 worker                                   service
-{"event": "ready"}                 ──▶                 the engine is imported; a warm worker waits
-                                   ◀──  {"task_id": ..., "mode": ..., ...}      the job (one line)
-{"event": "heartbeat"}             ──▶  every second, from the job until the end
+{"event": "ready"}                 ──▶                 Ready: the engine is imported; a warm worker
+                                                       waits for its job
+                                   ◀──  {"task_id": ..., "mode": ..., ...}    Job (one line)
+{"event": "heartbeat"}             ──▶  Heartbeat: every second, from the job until the end
 {"event": "started"} · "file" · "snapshot" · "paused" · "resumed" · "source-lost" ·
-"source-back" · "stream-ended" · "warning"                      as they happen
+"source-back" · "stream-ended" · "warning"       as they happen: Started · FileWritten ·
+                                   SnapshotTaken · Paused · Resumed · SourceLost · SourceBack ·
+                                   StreamEnded · Warned
                                    ◀──  {"cmd": "pause" | "resume" | "stop" | "snapshot"}
-                                   ◀──  {"cmd": "layout", "layout": {...}}
+                                        Pause · Resume · Stop · TakeSnapshot
+                                   ◀──  {"cmd": "layout", "layout": {...}}    SetLayout
                                    ◀──  {"cmd": "add", "stream": {...}} · {"cmd": "remove", ...}
-{"event": "ended", "reason": ..., "message": ...}   last; exit status 1 if the reason is `error`
+                                        AddStream · RemoveStream
+{"event": "ended", "reason": ..., "message": ...}   Ended, last; exit status 1 if the reason is
+                                                    `error`
 ```
 
-The job and the commands are read by `app.worker.job` and carried out by
-`app.worker.recorder.Recorder`.
+`app.worker.protocol` alone writes these lines (`encode`) and reads them (`decode_job`,
+`decode_command`; `decode_event` in the service), so both ends share one typed definition. A job
+line that cannot be read ends the worker with an `error` naming the field; a bad command line is a
+`warning`, and the recording goes on. The job is carried out by `app.worker.recorder.Recorder`.
 
 - **No orphans.** The end of stdin means the service is gone (however it died, its end of the
   pipe closes): the files are finished and the worker ends with reason `service-gone`. SIGTERM and
@@ -31,18 +39,18 @@ The job and the commands are read by `app.worker.job` and carried out by
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
 import sys
 import threading
 from types import FrameType
-from typing import IO, Any
+from typing import IO
 
 from app.errors import RecDeskError
-from app.worker.events import Ending, warning
-from app.worker.job import JobError, check_folder, parse_job
+from app.worker.events import Ending, ended
+from app.worker.job import check_folder
+from app.worker.protocol import Heartbeat, Ready, WorkerEvent, decode_job, encode
 from app.worker.recorder import Recorder
 
 HEARTBEAT_SECONDS = 1.0
@@ -51,16 +59,16 @@ _POLL_SECONDS = 0.1
 
 
 class Output:
-    """The protocol's stdout: one JSON line per event, whole and flushed, from any thread."""
+    """The protocol's stdout: one line per event, whole and flushed, from any thread."""
 
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
         self._lock = threading.Lock()
         self._closed = False
 
-    def emit(self, event: dict[str, Any]) -> None:
-        """Write one event line; once the reader is gone, lines are dropped."""
-        line = json.dumps(event, ensure_ascii=False) + "\n"
+    def emit(self, event: WorkerEvent) -> None:
+        """Write one event's line; once the reader is gone, lines are dropped."""
+        line = encode(event) + "\n"
         with self._lock:
             if self._closed:
                 return
@@ -116,7 +124,7 @@ class _Heartbeat:
 
     def _beat(self) -> None:
         while not self._stopped.wait(HEARTBEAT_SECONDS):
-            self._output.emit({"event": "heartbeat"})
+            self._output.emit(Heartbeat())
 
     def stop(self) -> None:
         self._stopped.set()
@@ -133,7 +141,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
     output = Output(_protocol_stdout())
     heartbeat = _Heartbeat(output)
-    output.emit({"event": "ready"})
+    output.emit(Ready())
     try:
         ending = _serve(output, Lines(0), heartbeat)
     except _Signalled:
@@ -141,7 +149,7 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):  # ending anyway: nothing more to stop
         signal.signal(signum, signal.SIG_IGN)
     heartbeat.stop()
-    output.emit(ending.as_event())
+    output.emit(ended(ending))
     output.close()
     return 1 if ending.reason == "error" else 0
 
@@ -163,14 +171,14 @@ def _serve(output: Output, lines: Lines, heartbeat: _Heartbeat) -> Ending:
         return Ending("service-gone")
     heartbeat.start()
     try:
-        job = parse_job(_json(line, "job"))
+        job = decode_job(line)
         check_folder(job.folder)
     except RecDeskError as exc:
         return Ending("error", str(exc))
     recorder = Recorder(job, output.emit)
     recorder.start()
     threading.Thread(
-        target=_read_commands, args=(lines, recorder, output), name="commands", daemon=True
+        target=_read_commands, args=(lines, recorder), name="commands", daemon=True
     ).start()
     while not recorder.wait(_POLL_SECONDS):
         if signalled.is_set():
@@ -179,24 +187,11 @@ def _serve(output: Output, lines: Lines, heartbeat: _Heartbeat) -> Ending:
     return recorder.ending
 
 
-def _read_commands(lines: Lines, recorder: Recorder, output: Output) -> None:
+def _read_commands(lines: Lines, recorder: Recorder) -> None:
     while (line := lines.next()) is not None:
-        if not line.strip():
-            continue
-        try:
-            data = _json(line, "command")
-        except JobError as exc:
-            output.emit(warning(str(exc)))
-            continue
-        recorder.command(data)
+        if line.strip():
+            recorder.command_line(line)
     recorder.stop("service-gone")
-
-
-def _json(line: str, what: str) -> object:
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise JobError(f"{what}: not a JSON line ({exc.msg} at column {exc.colno})") from None
 
 
 def _protocol_stdout() -> IO[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from typing import assert_never
 
 import av
 import av.stream
@@ -27,11 +27,13 @@ from app.media.events import Event
 from app.media.fileinfo import FileInfo
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
+from app.media.pipeline.members import MixMembers
+from app.media.pipeline.opening import open_parallel, start_mix
 from app.media.remux import Remuxer
 from app.media.sources import MediaSource
 from app.worker.events import Emit, Ending, file_event, tagged, warning
-from app.worker.job import Job, StreamJob
 from app.worker.outputs import Outputs, build_outputs
+from app.worker.protocol import Job, StreamJob
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,8 @@ class MixedRecording:
         self._emit = emit
         self._on_done = on_done
         self._lock = threading.Lock()
-        self._ids = {s.stream_id for s in job.streams}  # who should be in the mix
-        self._in_mix: set[str] = set()
-        self._joining: list[StreamJob] = []  # joined before the mix existed
+        # Who should be in the mix, who is, and who joined before it existed.
+        self._members = MixMembers(job.streams, self._join_input)
         self._layout: Layout | None = None  # asked for before the mix existed
         self._paused = job.paused
         self._stopping = False
@@ -92,41 +93,34 @@ class MixedRecording:
                 )
                 return
             self._layout = layout
-            for text in layout.validate(self._ids):
+            for text in layout.validate(self._members.wanted()):
                 self._emit(warning(f"layout: {text}"))
             self._mix.set_layout(layout)
 
     def add(self, stream: StreamJob) -> None:
         """Bring a stream into the mix (opened in a thread of its own)."""
         with self._lock:
-            if self._stopping or self.ending is not None:
+            ending = self._stopping or self.ending is not None
+        match "over" if ending else self._members.add(stream):
+            case "over":
                 self._emit(warning(f"add {stream.stream_id}: the recording is ending"))
-                return
-            if stream.stream_id in self._ids:
+            case "unchanged":
                 self._emit(warning(f"add {stream.stream_id}: it is in the mix already"))
-                return
-            self._ids.add(stream.stream_id)
-            if self._mix is None:
-                self._joining.append(stream)
-                return
-        self._join_later(stream)
+            case "done":
+                pass
+            case unknown:
+                assert_never(unknown)
 
     def remove(self, stream_id: str) -> None:
         """Take a stream out of the mix; its region shows its placeholder, or the layout reflows."""
-        with self._lock:
-            if stream_id not in self._ids:
-                self._emit(warning(f"remove {stream_id}: no such stream is in the mix"))
-                return
-            self._ids.discard(stream_id)
-            self._joining = [s for s in self._joining if s.stream_id != stream_id]
-            if self._mix is not None and stream_id in self._in_mix:
-                self._in_mix.discard(stream_id)
-                self._mix.remove_input(stream_id)
+        if self._members.remove(stream_id) == "unchanged":
+            self._emit(warning(f"remove {stream_id}: no such stream is in the mix"))
 
     def stop(self) -> None:
         """Stop the mix; done when its files are finished (at once if it had not started)."""
         with self._lock:
             self._stopping = True
+            self._members.detach()  # a newcomer that opens now is closed
             if self._remuxer is not None:
                 self._remuxer.stop()
                 return
@@ -164,28 +158,34 @@ class MixedRecording:
         if mix is None:
             return Ending("stopped")
         assert self._remuxer is not None
-        for stream in self._take_joining():
-            self._join_later(stream)
         try:
             result = self._remuxer.run()
         finally:
+            self._members.detach()  # before the mix closes: nobody joins a closed mix
             mix.close()
         return Ending(result.reason, None if result.error is None else str(result.error))
 
     def _open_all(self, streams: Sequence[StreamJob]) -> list[tuple[StreamJob, MediaSource]]:
         """Open the streams in parallel; each one that fails is a warning."""
-        if not streams:
-            return []
-        with ThreadPoolExecutor(len(streams), thread_name_prefix="open") as pool:
-            results = list(pool.map(self._open, streams))
-        return [(stream, source) for stream, source in results if source is not None]
+        return open_parallel(streams, self._open)
 
-    def _open(self, stream: StreamJob) -> tuple[StreamJob, MediaSource | None]:
+    def _open(self, stream: StreamJob) -> MediaSource | None:
         try:
-            return stream, _Reported(stream.open(self._job.max_idle_seconds), stream, self._emit)
+            return _Reported(stream.open(self._job.max_idle_seconds), stream, self._emit)
         except RecDeskError as exc:
             self._emit(warning(f"cannot open {stream.stream_id}: {exc}"))
-            return stream, None
+            return None
+
+    def _join_input(self, stream: StreamJob) -> MixInput:
+        """A stream that joined the running mix, opened; `_NotJoined` once it is reported."""
+        opened = self._open(stream)
+        if opened is None:
+            raise _NotJoined(stream.stream_id)
+        if opened.live != self._live:
+            opened.close()
+            self._emit(warning(f"add {stream.stream_id}: a mix cannot take live and files"))
+            raise _NotJoined(stream.stream_id)
+        return MixInput(stream.stream_id, opened, kind=stream.kind)
 
     def _build(
         self, opened: list[tuple[StreamJob, MediaSource]], *, live: bool
@@ -194,9 +194,10 @@ class MixedRecording:
         job = self._job
         assert job.mix_stem is not None
         with self._lock:
-            wanted = [(s, source) for s, source in opened if s.stream_id in self._ids]
+            ids = self._members.wanted()
+            wanted = [(s, source) for s, source in opened if s.stream_id in ids]
             for stream, source in opened:
-                if stream.stream_id not in self._ids:  # left while it opened
+                if stream.stream_id not in ids:  # left while it opened
                     source.close()
             if self._stopping:
                 for _, source in wanted:
@@ -204,11 +205,11 @@ class MixedRecording:
                 return None
             layout = self._layout or job.mix_layout()
             self._layout = layout
-            for text in layout.validate(self._ids):
+            for text in layout.validate(ids):
                 self._emit(warning(f"layout: {text}"))
             inputs = [MixInput(s.stream_id, source, kind=s.kind) for s, source in wanted]
             self._live = live
-            mix = MixSource(inputs, layout, job.format, live=live)
+            mix = start_mix(inputs, layout, job.format, live=live)
             try:
                 outputs = build_outputs(
                     mix,
@@ -231,36 +232,8 @@ class MixedRecording:
             if self._paused:
                 remuxer.pause()
             self._mix, self._remuxer, self._outputs = mix, remuxer, outputs
-            self._in_mix = {s.stream_id for s, _ in wanted}
+            self._members.attach(mix, (s.stream_id for s, _ in wanted))
             return mix
-
-    def _take_joining(self) -> list[StreamJob]:
-        with self._lock:
-            joining, self._joining = self._joining, []
-        return joining
-
-    def _join_later(self, stream: StreamJob) -> None:
-        threading.Thread(
-            target=self._join, args=(stream,), name=f"join-{stream.stream_id}", daemon=True
-        ).start()
-
-    def _join(self, stream: StreamJob) -> None:
-        opened = self._open(stream)[1]
-        with self._lock:
-            wanted = stream.stream_id in self._ids and stream.stream_id not in self._in_mix
-            if opened is None or self._mix is None or self._stopping or not wanted:
-                if opened is None:
-                    self._ids.discard(stream.stream_id)
-                else:
-                    opened.close()
-                return
-            if opened.live != self._live:
-                opened.close()
-                self._ids.discard(stream.stream_id)
-                self._emit(warning(f"add {stream.stream_id}: a mix cannot take live and files"))
-                return
-            self._in_mix.add(stream.stream_id)
-            self._mix.add_input(MixInput(stream.stream_id, opened, kind=stream.kind))
 
     def _engine_event(self, event: Event) -> None:
         if isinstance(event, FileInfo):
@@ -268,7 +241,7 @@ class MixedRecording:
             part = None if outputs is None else outputs.part_of(event)
             self._emit(file_event(event, part, None, None))
         else:
-            self._emit(event.as_event())
+            self._emit(tagged(event, None))
 
     def _set_paused(self, paused: bool) -> None:
         with self._lock:
@@ -278,6 +251,10 @@ class MixedRecording:
                     self._remuxer.pause()
                 else:
                     self._remuxer.resume()
+
+
+class _NotJoined(RecDeskError):
+    """A stream that joined could not be mixed; a warning said why."""
 
 
 class _Reported:

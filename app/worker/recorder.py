@@ -4,29 +4,40 @@
 
 ```
 Recorder(job, emit) ─start()─▶ SingleRecording | MixedRecording (threads of their own)
-        command({"cmd": ...})  ─▶ pause · resume · stop · snapshot · layout · add · remove
+        command(Command)       ─▶ pause · resume · stop · snapshot · layout · add · remove
         wait(timeout) ─▶ True once every file is finished; then `ending`
 ```
 
 A command that cannot be carried out is a `warning` event, never an exception: a recording
-outlives a bad line. The modes live in `recorder_single` and `recorder_mix`, the job and its file
-naming in `recorder_job`, the files of one source in `recorder_outputs`, the event lines in
-`recorder_events`.
+outlives a bad line. The job, the commands and the events are messages of `app.worker.protocol`;
+the modes live in `single` and `mixed`, the file naming in `outputs`, the events made from the
+engine's in `events`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, assert_never
 
 from app.layout.model import Layout
 from app.worker.events import Emit, Ending, EndReason, warning
-from app.worker.job import Job, JobError, StreamJob, parse_layout, parse_stream
+from app.worker.fields import JobError
 from app.worker.mixed import MixedRecording
+from app.worker.protocol import (
+    AddStream,
+    Command,
+    Job,
+    Pause,
+    RemoveStream,
+    Resume,
+    SetLayout,
+    Stop,
+    StreamJob,
+    TakeSnapshot,
+    decode_command,
+)
 from app.worker.single import SingleRecording
-
-COMMANDS = ("pause", "resume", "stop", "snapshot", "layout", "add", "remove")
 
 
 class Recording(Protocol):
@@ -89,12 +100,35 @@ class Recorder:
         """Start recording; returns at once."""
         self._recording.start()
 
-    def command(self, data: object) -> None:
-        """Carry out one command line's JSON; a bad one is a `warning` event."""
+    def command_line(self, line: str) -> None:
+        """Read and carry out one command line; one that cannot be read is a `warning` event."""
         try:
-            self._dispatch(data)
+            command = decode_command(line, self._job.mode)
         except JobError as exc:
             self._emit(warning(str(exc)))
+            return
+        self.command(command)
+
+    def command(self, command: Command) -> None:
+        """Carry out one command."""
+        recording = self._recording
+        match command:
+            case Pause():
+                recording.pause()
+            case Resume():
+                recording.resume()
+            case Stop():
+                self.stop()
+            case TakeSnapshot():
+                recording.snapshot()
+            case SetLayout(layout):
+                recording.set_layout(layout)
+            case AddStream(stream):
+                recording.add(stream)
+            case RemoveStream(stream_id):
+                recording.remove(stream_id)
+            case _:
+                assert_never(command)
 
     def stop(self, reason: EndReason = "stopped") -> None:
         """Finish every file and end; `reason` is what `ending` will say (the first one given)."""
@@ -117,29 +151,3 @@ class Recorder:
         if ending.reason == "stopped" and self._stop_reason is not None:
             return Ending(self._stop_reason, ending.message)
         return ending
-
-    def _dispatch(self, data: object) -> None:
-        if not isinstance(data, Mapping):
-            raise JobError('a command is a JSON object like {"cmd": "stop"}')
-        recording = self._recording
-        match data.get("cmd"):
-            case "pause":
-                recording.pause()
-            case "resume":
-                recording.resume()
-            case "stop":
-                self.stop()
-            case "snapshot":
-                recording.snapshot()
-            case "layout":
-                recording.set_layout(parse_layout(data.get("layout"), "layout"))
-            case "add":
-                single = self._job.mode == "single"
-                recording.add(parse_stream(data.get("stream"), "add: stream", need_stem=single))
-            case "remove":
-                stream_id = data.get("stream_id")
-                if not isinstance(stream_id, str) or not stream_id:
-                    raise JobError("remove: give the stream_id of the stream to remove")
-                recording.remove(stream_id)
-            case other:
-                raise JobError(f"unknown command {other!r}; use one of {', '.join(COMMANDS)}")

@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from app.errors import RecDeskError
 from app.layout.model import Layout
@@ -33,7 +32,7 @@ from app.media.events import Event, Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.remux import Remuxer
 from app.media.sources import MediaSource
-from app.worker.events import Emit, Ending, file_event, tagged, warning
+from app.worker.events import Emit, Ending, file_event, stream_ended, tagged, warning
 from app.worker.job import Job, JobError, StreamJob
 from app.worker.outputs import Outputs, build_outputs
 
@@ -78,7 +77,7 @@ class SingleRecording:
         """Open and record every stream of the job, each in a thread of its own."""
         if self._paused:
             self._clock.pause()
-            self._emit({"event": "paused", "at": 0.0})
+            self._emit(tagged(Paused(0.0), None))
         with self._lock:
             for stream in self._job.streams:
                 self._launch(stream)
@@ -168,7 +167,7 @@ class SingleRecording:
             log.exception("recording %s failed", stream_id)
             reason, failure = "error", f"recording {stream_id} failed: {exc!r}"
             if run.remuxer is not None:
-                self._emit(_stream_ended(stream_id, reason, failure))
+                self._emit(stream_ended(stream_id, reason, failure))
         finally:
             source.close()
         self._finish(run, reason=reason, failure=failure)
@@ -187,7 +186,7 @@ class SingleRecording:
             return None, None
         result = remuxer.run()
         message = None if result.error is None else str(result.error)
-        self._emit(_stream_ended(stream_id, result.reason, message))
+        self._emit(stream_ended(stream_id, result.reason, message))
         return result.reason, None
 
     def _prepare(self, run: _Run, source: MediaSource) -> Remuxer | None:
@@ -237,7 +236,7 @@ class SingleRecording:
                 if first:
                     self._clock.start()
             if first:
-                self._emit(event.as_event())
+                self._emit(tagged(event, None))
         elif not isinstance(event, Paused | Resumed):  # reported once per command instead
             self._emit(tagged(event, stream.stream_id))
 
@@ -275,7 +274,7 @@ class SingleRecording:
                     else:
                         run.remuxer.resume()
             at = round(self._clock.recorded(), 3)
-        self._emit({"event": "paused" if paused else "resumed", "at": at})
+        self._emit(tagged(Paused(at) if paused else Resumed(at), None))
 
     def _stop_all(self) -> None:
         self._stopping = True
@@ -302,10 +301,6 @@ class SingleRecording:
     def _end(self, ending: Ending) -> None:
         self.ending = ending
         self._on_done()
-
-
-def _stream_ended(stream_id: str, reason: str, message: str | None) -> dict[str, Any]:
-    return {"event": "stream-ended", "stream_id": stream_id, "reason": reason, "message": message}
 
 
 class _Clock:

@@ -35,8 +35,9 @@ import av
 
 from app.layout.model import Layout
 from app.media.mix.inputs import SAMPLE_RATE
-from app.media.mix.setup import make_layout, stream_ids
 from app.media.mix.source import KEYFRAME_SECONDS
+from app.media.pipeline.layouts import make_layout
+from app.media.pipeline.opening import stream_ids
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut, cut_at, media_seconds
 from tests.bench.remux_cpu import ToolCost, child_cpu, ffmpeg_muxer_args, runs
 

@@ -5,6 +5,7 @@ what parts, snapshots and recovery cost, and what the compositor costs.
 python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop|local]
                           [--ffmpeg PATH]
                           [--join-window S] [--strict]
+python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
 ```
 
 Two figures decide whether the engine can carry a recording service on a small machine:

@@ -41,7 +41,7 @@ def working_folder(flow: SaveFlow, clip: Path, names: Sequence[str] = (f"{NAME}.
     folder.mkdir(parents=True)
     for name in names:
         shutil.copyfile(clip, folder / name)
-    spec = LocalSpec("Team meeting", (LocalInput("cam", "lavfi:testsrc2"),), extra={"room": "w"})
+    spec = LocalSpec("Team meeting", (LocalInput("cam", "lavfi:testsrc2"),))
     write_journal(
         folder,
         {

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 from app.api.models import Recording, Room
 from app.client.errors import ClientError
 from app.layout.errors import LayoutError
-from app.layout.model import Canvas, Layout
-from app.layout.templates import StreamRef, arrange
+from app.layout.model import Layout
+from app.layout.templates import StreamRef
+from app.media.pipeline.layouts import default_layout
 from ui.common.banner import ErrorBanner
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
@@ -55,13 +56,8 @@ PICTURES_EVERY_MS = 3000
 def starting_layout(room: Room, recording: Recording | None) -> Layout:
     """A running mixed recording's layout, else a grid of the room's streams."""
     if recording is not None and recording.layout is not None:
-        try:
-            return Layout.from_json(recording.layout)
-        except LayoutError:
-            log.warning("recording %s has a layout this editor cannot read", recording.id)
-    canvas = Canvas()
-    refs = [StreamRef(s.stream_id, s.kind) for s in room.streams]
-    return Layout(template="grid", canvas=canvas, regions=arrange("grid", canvas, refs))
+        return recording.layout
+    return default_layout([StreamRef(s.stream_id, s.kind) for s in room.streams])
 
 
 class LayoutEditor(QWidget):
@@ -191,7 +187,7 @@ class LayoutEditor(QWidget):
         except LayoutError:
             return  # the problems list says what to fix; a broken layout has no preview
         self.operations.run(
-            self.connection.client.preview_layout(room.room_id, layout.to_json()),
+            self.connection.client.preview_layout(room.room_id, layout),
             on_done=self._show_preview,
         )
 

@@ -6,7 +6,7 @@
 - `device_choices(devices)`: each capture device of this computer by name, then screen +
   microphone, screen + microphone + camera and camera + microphone where those exist.
 - `build_spec(choice, format, quality, split, layout)`: the `LocalSpec` that records a choice.
-- `room_change(extra, event, base_url)`: what a `stream.joined` or `stream.left` event of the
+- `room_change(room, event, base_url)`: what a `stream.joined` or `stream.left` event of the
   service changes in a recording of the room's sound or of the whole room (`Joined`, `Left`), so
   that it follows who is in the room; a participant's own recording follows nothing.
 
@@ -16,8 +16,9 @@ No Qt: `ui.local.sources` shows these in a list.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -30,8 +31,19 @@ from app.media.sources.devices import Device
 
 log = logging.getLogger(__name__)
 
+RoomSource = Literal["participant", "room-audio", "room-mix"]
 # The room choices mixed from whoever is in the room: they follow people who join and leave.
-FOLLOWS_ROOM = ("room-mix", "room-audio")
+FOLLOWS_ROOM: tuple[RoomSource, ...] = ("room-mix", "room-audio")
+
+
+@dataclass(frozen=True)
+class RoomOf:
+    """The room a choice records, and how: the desktop's own context, which the engine's spec
+    does not carry (the save name's `{room}`, and whether the recording follows the room)."""
+
+    source: RoomSource
+    room_id: str
+    room_name: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class SourceChoice:
     inputs: tuple[LocalInput, ...]
     mixed: bool = True
     whole_room: bool = False  # mixed with the room's current layout, when the editor has one
-    extra: dict[str, str] = field(default_factory=dict)
+    room: RoomOf | None = None  # None: this computer's devices
 
     @property
     def audio_only(self) -> bool:
@@ -60,7 +72,10 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
     """Each participant's stream, the room's audio mix and the whole room mixed."""
     if not room.streams:
         return []
-    extra = {"room_id": room.room_id, "room_name": room.name}
+
+    def of(source: RoomSource) -> RoomOf:
+        return RoomOf(source, room.room_id, room.name)
+
     urls = {s.stream_id: live_url(base_url, room.room_id, s.stream_id) for s in room.streams}
     choices = [
         SourceChoice(
@@ -68,7 +83,7 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
             f"{room.name} — {s.user_id} ({s.kind})",
             (LocalInput(s.stream_id, urls[s.stream_id], s.kind),),
             mixed=False,
-            extra={**extra, "source": "participant", "stream_id": s.stream_id},
+            room=of("participant"),
         )
         for s in room.streams
     ]
@@ -79,7 +94,7 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
                 "room-audio",
                 f"{room.name} — audio",
                 heard,
-                extra={**extra, "source": "room-audio"},
+                room=of("room-audio"),
             )
         )
     choices.append(
@@ -88,13 +103,15 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
             room.name,
             _inputs("room-mix", room, base_url),
             whole_room=True,
-            extra={**extra, "source": "room-mix"},
+            room=of("room-mix"),
         )
     )
     return choices
 
 
-def room_input(source: str, room_id: str, stream: Stream, base_url: str) -> LocalInput | None:
+def room_input(
+    source: RoomSource, room_id: str, stream: Stream, base_url: str
+) -> LocalInput | None:
     """What the room choice `source` records of `stream`: all of it in the whole room, its sound
     in the room's sound (None for a stream without sound there, and for any other choice)."""
     url = live_url(base_url, room_id, stream.stream_id)
@@ -105,7 +122,7 @@ def room_input(source: str, room_id: str, stream: Stream, base_url: str) -> Loca
     return None
 
 
-def _inputs(source: str, room: Room, base_url: str) -> tuple[LocalInput, ...]:
+def _inputs(source: RoomSource, room: Room, base_url: str) -> tuple[LocalInput, ...]:
     found = (room_input(source, room.room_id, s, base_url) for s in room.streams)
     return tuple(i for i in found if i is not None)
 
@@ -126,16 +143,15 @@ class Left:
     user_id: str
 
 
-def room_change(extra: Mapping[str, str], event: Event, base_url: str) -> Joined | Left | None:
-    """What `event` changes in a recording of the room choice that `extra` (its spec's) names.
+def room_change(room: RoomOf | None, event: Event, base_url: str) -> Joined | Left | None:
+    """What `event` changes in a recording of the room choice `room` (None: not of a room).
 
     Only the room's sound and the whole room follow their room; the data is the service's
     `{"room_id": ..., "stream": Stream}` of `stream.joined` and `stream.left`.
     """
-    source, room_id = extra.get("source", ""), extra.get("room_id")
-    if event.type not in ("stream.joined", "stream.left") or source not in FOLLOWS_ROOM:
+    if room is None or event.type not in ("stream.joined", "stream.left"):
         return None
-    if not room_id or event.data.get("room_id") != room_id:
+    if room.source not in FOLLOWS_ROOM or event.data.get("room_id") != room.room_id:
         return None
     try:
         stream = Stream.model_validate(event.data.get("stream"))
@@ -144,7 +160,7 @@ def room_change(extra: Mapping[str, str], event: Event, base_url: str) -> Joined
         return None
     if event.type == "stream.left":
         return Left(stream.stream_id, stream.user_id)
-    item = room_input(source, room_id, stream, base_url)
+    item = room_input(room.source, room.room_id, stream, base_url)
     return None if item is None else Joined(item, stream.user_id)
 
 
@@ -162,10 +178,7 @@ def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:
         taken.add(stream_id)
         inputs.append((LocalInput(stream_id, device.source, kind), device.description))
     choices = [
-        SourceChoice(
-            f"device:{i.source}", _device_label(i.kind, name), (i,), extra=device_extra((i,))
-        )
-        for i, name in inputs
+        SourceChoice(f"device:{i.source}", _device_label(i.kind, name), (i,)) for i, name in inputs
     ]
     first = {kind: next((i for i, _ in inputs if i.kind == kind), None) for kind in _KINDS}
     screen, camera, mic = first["screen"], first["camera"], first["audio"]
@@ -178,7 +191,7 @@ def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:
         present = tuple(p for p in parts if p is not None)
         if len(present) == len(parts):
             key = "combo:" + "+".join(p.stream_id for p in present)
-            choices.append(SourceChoice(key, label, present, extra=device_extra(present)))
+            choices.append(SourceChoice(key, label, present))
     return choices
 
 
@@ -194,11 +207,6 @@ def _kind(device: Device) -> StreamKind:
 def _device_label(kind: str, description: str) -> str:
     what = {"screen": "Screen", "camera": "Camera", "audio": "Microphone"}[kind]
     return f"{what}: {description}"
-
-
-def device_extra(inputs: Sequence[LocalInput]) -> dict[str, str]:
-    """What a devices recording keeps in `spec.extra`."""
-    return {"source": "devices", "devices": " ".join(i.source for i in inputs)}
 
 
 def build_spec(
@@ -217,5 +225,4 @@ def build_spec(
         quality=quality,
         layout=layout if choice.whole_room else None,
         split=split,
-        extra={**choice.extra, "format": format, "quality": quality},
     )

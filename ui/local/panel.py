@@ -56,7 +56,7 @@ from app.media.local import DiskLow, Ended, LocalRecorder, RecorderStats, mark_s
 from app.media.local.members import JoinFailed
 from ui.common.formats import format_size
 from ui.connection.connection import Connection
-from ui.local.choices import Joined, Left, room_change
+from ui.local.choices import Joined, Left, RoomOf, room_change
 from ui.local.controls import LocalControls
 from ui.local.figures import LocalFigures
 from ui.local.save_flow import SaveFlow, SaveOutcome
@@ -107,6 +107,7 @@ class LocalRecorderPanel(QWidget):
         self._disk: DiskLow | None = None
         self._text, self._failed = "", False
         self._names: dict[str, str] = {}  # the user of each stream that joined, for what it says
+        self._room: RoomOf | None = None  # the room the recording is of (it may follow it)
 
         self.picker = LocalSourcePicker(settings)
         self.figures = LocalFigures()
@@ -175,8 +176,9 @@ class LocalRecorderPanel(QWidget):
         if not self.start_button.isEnabled():
             return
         choice = self.picker.current()
-        room_id = choice.extra.get("room_id") if choice is not None else None
-        layout = self._layout_for(room_id) if room_id and choice and choice.whole_room else None
+        room = choice.room if choice is not None else None
+        whole_room = room is not None and choice is not None and choice.whole_room
+        layout = self._layout_for(room.room_id) if room is not None and whole_room else None
         spec = self.picker.spec(layout)
         if spec is None:
             self._set_state("idle", self.tr("Pick something to record first."), failed=True)
@@ -184,8 +186,8 @@ class LocalRecorderPanel(QWidget):
         self.picker.remember()
         started = dt.datetime.now().astimezone()
         try:
-            room = spec.extra.get("room_name", "")
-            name = self.save_flow.suggested_name(spec.label, started, room)
+            room_name = room.room_name if room is not None else ""
+            name = self.save_flow.suggested_name(spec.label, started, room_name)
             recorder = self._factory(
                 spec,
                 workdir=self.save_flow.workdir(),
@@ -200,6 +202,7 @@ class LocalRecorderPanel(QWidget):
             return
         self.recorder, self.ended, self.outcome, self.stats = recorder, None, None, None
         self._label, self._disk, self._started = spec.label, None, started
+        self._room = room
         self._names.clear()
         self.controls.warn(None)
         self.figures.reset(self.tr("Opening the source…"))
@@ -277,7 +280,7 @@ class LocalRecorderPanel(QWidget):
         recorder = self.recorder
         if recorder is None or self.state not in ("starting", "recording", "paused"):
             return
-        match room_change(recorder.spec.extra, event, self._connection.url):
+        match room_change(self._room, event, self._connection.url):
             case Joined(item=item, user_id=user_id):
                 self._names[item.stream_id] = user_id
                 if recorder.add_input(item):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QStandardItem, QStandardItemModel
@@ -48,7 +47,6 @@ from ui.local.choices import (
     SourceChoice,
     build_spec,
     device_choices,
-    device_extra,
     room_choices,
 )
 
@@ -178,7 +176,7 @@ class LocalSourcePicker(QWidget):
 
     def add_device(self, label: str, inputs: Sequence[LocalInput]) -> SourceChoice:
         """Offer any source arguments under This computer (a test source, an unlisted device)."""
-        choice = SourceChoice(f"added:{label}", label, tuple(inputs), extra=device_extra(inputs))
+        choice = SourceChoice(f"added:{label}", label, tuple(inputs))
         self._added = [c for c in self._added if c.key != choice.key] + [choice]
         self._fill()
         return choice
@@ -296,8 +294,6 @@ class LocalSourcePicker(QWidget):
             split=minutes * 60.0 if minutes else None,
             layout=layout,
         )
-        if spec.layout is not None:
-            spec = replace(spec, extra={**spec.extra, "layout": spec.layout.template})
         return spec
 
     def remember(self) -> None:

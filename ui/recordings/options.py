@@ -88,7 +88,7 @@ def summary(rec: Recording) -> str:
     """What a recording records, in one line: "Mixed · Grid · Audio + video · mp4"."""
     modes, types = dict(MODES), dict(STREAM_TYPES)
     parts = [tr(modes[rec.mode]), tr(types[rec.stream_type]), rec.format]
-    template = (rec.layout or {}).get("template")
+    template = rec.layout.template if rec.layout is not None else None
     if rec.mode == "mixed" and isinstance(template, str):
         parts.insert(1, template_name(template))
     return " · ".join(parts)

@@ -5,7 +5,7 @@ spec      LocalSpec / LocalInput / QUALITIES: what to record, how (plain data, k
 build     LocalSpec → opened source (one input copied, or a MixSource) + sinks
 monitor   Monitor: frames written and dropped, sound level, preview (a sink that writes nothing)
 recorder  LocalRecorder: the recording's threads, controls, figures, disk-space guard
-members   MixMembers: a mixed recording's participants as they join and leave
+members   JoinFailed; newcomers join through app.media.pipeline.members
 journal   the working folder's journal; find / recover / discard what a killed app left
 ```
 

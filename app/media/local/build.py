@@ -10,27 +10,28 @@
   participant of a `MixSource`, composed on the quality's canvas by the spec's layout, or by one
   arranged for the inputs (`floating` with the screen as the main picture when there is a screen,
   else `grid`); a spec of sound only mixes sound only. Participants who join or leave later are
-  opened with `open_input` (`app.media.local.members`).
+  opened with `mix_input` (`app.media.local.members`).
 
 Every input is live: a file is played in real time (the tests' stand-in for a camera).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.layout.model import Layout, TemplateId
-from app.layout.templates import StreamRef, arrange
+from app.layout.templates import StreamRef
 from app.media.formats import FORMATS, ContainerFormat
 from app.media.local.spec import QUALITIES, LocalInput, LocalSpec
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
-from app.media.plan import OutputPlan, StreamType, plan_outputs
+from app.media.pipeline.layouts import default_layout
+from app.media.pipeline.opening import open_inputs, start_mix
+from app.media.pipeline.outputs import OutputRequest, build_outputs
+from app.media.plan import OutputPlan, StreamType
 from app.media.sinks.base import MediaSink
-from app.media.sinks.container import ContainerSink, StreamInput
-from app.media.sinks.parts import PartedSink
 from app.media.sources import MediaSource, open_source, parse_source
 
 # A participant or device that sends nothing for this long has left: the recording ends.
@@ -63,20 +64,18 @@ def open_recording(
     else:
         source = open_input(spec.inputs[0], authorize)
         heard = any(s.type == "audio" for s in source.streams)
+    request = OutputRequest(
+        format=fmt,
+        stem=folder / name,
+        stream_type=_stream_type(spec, source, heard),
+        split=spec.split,
+    )
     try:
-        plans = plan_outputs(source.streams, _stream_type(spec, source, heard), folder / name, fmt)
-        sinks: list[MediaSink] = []
-        try:
-            for plan in plans:
-                sinks.append(_sink(plan, source, spec.split))
-        except BaseException:
-            for sink in sinks:
-                sink.close()
-            raise
+        outputs = build_outputs(source, request)
     except BaseException:
         source.close()
         raise
-    return Opened(source, sinks, plans)
+    return Opened(source, outputs.sinks, outputs.plans)
 
 
 def _mixed(spec: LocalSpec) -> bool:
@@ -96,40 +95,30 @@ def _open_mix(
     spec: LocalSpec, fmt: ContainerFormat, authorize: Authorize | None
 ) -> tuple[MixSource, bool]:
     """The mix, and whether any of its inputs sends sound (else the file gets none)."""
-    inputs: list[MixInput] = []
-    try:
-        for item in spec.inputs:
-            inputs.append(MixInput(item.stream_id, open_input(item, authorize), kind=item.kind))
-        layout = spec.layout or _arranged(spec, inputs)
-        mix = MixSource(inputs, layout, fmt, live=True, video=not spec.audio_only)
-        return mix, any(i.has_audio for i in inputs)
-    except BaseException:
-        for opened in inputs:
-            opened.close()
-        raise
+    inputs = open_inputs(spec.inputs, lambda item: mix_input(item, authorize))
+
+    def layout(inputs: Sequence[MixInput]) -> Layout:
+        return spec.layout or _arranged(spec, inputs)
+
+    mix = start_mix(inputs, layout, fmt, live=True, video=not spec.audio_only)
+    return mix, any(i.has_audio for i in inputs)
 
 
-def _arranged(spec: LocalSpec, inputs: list[MixInput]) -> Layout:
+def mix_input(item: LocalInput, authorize: Authorize | None) -> MixInput:
+    """One input of a mix, opened live (`open_input`)."""
+    return MixInput(item.stream_id, open_input(item, authorize), kind=item.kind)
+
+
+def _arranged(spec: LocalSpec, inputs: Sequence[MixInput]) -> Layout:
     refs = [StreamRef(i.stream_id, i.kind if i.has_video else "audio") for i in inputs]
     template: TemplateId = "floating" if any(r.kind == "screen" for r in refs) else "grid"
     shown = [i for i in inputs if i.has_video]
     main = next((i for i in shown if i.kind == "screen"), shown[0] if shown else None)
     canvas = QUALITIES[spec.quality].canvas(None if main is None else main.picture_size)
-    return Layout(template=template, canvas=canvas, regions=arrange(template, canvas, refs))
+    return default_layout(refs, canvas, template)
 
 
 def _stream_type(spec: LocalSpec, source: MediaSource, heard: bool) -> StreamType:
     if spec.audio_only or all(s.type != "video" for s in source.streams):
         return "audio"
     return "av" if heard else "video"
-
-
-def _sink(plan: OutputPlan, source: MediaSource, split: float | None) -> MediaSink:
-    inputs = [StreamInput(s, source.frame_rate(s)) for s in plan.streams]
-
-    def make(path: Path, fmt: ContainerFormat = plan.format) -> ContainerSink:
-        return ContainerSink(path, fmt, inputs, live=source.live)
-
-    if split is None:
-        return make(plan.path)
-    return PartedSink(plan.path, plan.streams, make, split=split)

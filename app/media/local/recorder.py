@@ -48,10 +48,11 @@ from app.media.events import Event, Listener, Paused, Resumed, Started, ignore
 from app.media.fileinfo import FileInfo
 from app.media.local.build import Authorize, open_recording
 from app.media.local.journal import media_files, write_journal
-from app.media.local.members import MixMembers
+from app.media.local.members import local_members
 from app.media.local.monitor import SILENCE_DB, Monitor, Preview
 from app.media.local.spec import LocalInput, LocalSpec
 from app.media.mix.source import MixSource
+from app.media.pipeline.ending import EndReason
 from app.media.remux import Remuxer
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,6 @@ STOP_BELOW = 100_000_000
 _BITRATE_WINDOW = 3.0
 
 State = Literal["starting", "recording", "paused", "stopping", "ended"]
-EndReason = Literal["stopped", "disk-full", "source-ended", "idle", "error", "duration"]
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class LocalRecorder:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._members = (
-            MixMembers(spec.inputs, authorize=authorize, on_failed=self._emit)
+            local_members(spec.inputs, authorize=authorize, on_failed=self._emit)
             if spec.mixed
             else None
         )
@@ -199,13 +199,13 @@ class LocalRecorder:
     def add_input(self, item: LocalInput) -> bool:
         """Someone joined: mix `item` in too, once it opens; False if it is in, or is ignored."""
         if self._following(f"add {item.stream_id}") and self._members is not None:
-            return self._members.add(item)
+            return self._members.add(item) == "done"
         return False
 
     def remove_input(self, stream_id: str) -> bool:
         """Someone left: take `stream_id` out of the mix; False if it was not in it."""
         if self._following(f"remove {stream_id}") and self._members is not None:
-            return self._members.remove(stream_id)
+            return self._members.remove(stream_id) == "done"
         return False
 
     def mixed_streams(self) -> frozenset[str]:

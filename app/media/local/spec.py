@@ -15,7 +15,7 @@ found after a crash says what it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from app.layout.model import Canvas, Layout
@@ -98,7 +98,6 @@ class LocalSpec:
     quality: QualityName = DEFAULT_QUALITY
     layout: Layout | None = None
     split: float | None = None
-    extra: dict[str, str] = field(default_factory=dict)  # what the desktop wants back (room, ...)
 
     @property
     def audio_only(self) -> bool:
@@ -117,7 +116,6 @@ class LocalSpec:
             "quality": self.quality,
             "layout": self.layout.to_json() if self.layout is not None else None,
             "split": self.split,
-            "extra": dict(self.extra),
         }
 
     @classmethod
@@ -135,5 +133,4 @@ class LocalSpec:
             quality=data.get("quality", DEFAULT_QUALITY),
             layout=Layout.from_json(layout) if layout else None,
             split=data.get("split"),
-            extra={str(k): str(v) for k, v in (data.get("extra") or {}).items()},
         )

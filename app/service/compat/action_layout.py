@@ -18,16 +18,15 @@ layout object, and the core validates either the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
 from app.layout.errors import LayoutError
 from app.layout.model import Canvas, Layout, Region, TemplateId
 from app.layout.templates import StreamRef, arrange
+from app.media.pipeline.layouts import DEFAULT_CANVAS
 from app.service.compat.action_bodies import MixConfig, MixInput, OutputVideo, UpdateLayout
-from app.service.recordings.layouts import DEFAULT_CANVAS
 from app.service.rooms.base import LiveStream
 
 MIX_TEMPLATES: dict[int, TemplateId] = {
@@ -39,7 +38,7 @@ MIX_TEMPLATES: dict[int, TemplateId] = {
 }
 
 
-def start_layout(mix: MixConfig, streams: Sequence[LiveStream]) -> dict[str, Any] | str:
+def start_layout(mix: MixConfig, streams: Sequence[LiveStream]) -> Layout | str:
     """A StartRecord's `MixConfig` as the `layout` of a `RecordingCreate`."""
     video = mix.mix_output_video_config
     canvas = None if video is None else _canvas(video)
@@ -49,12 +48,12 @@ def start_layout(mix: MixConfig, streams: Sequence[LiveStream]) -> dict[str, Any
 
 
 def updated_layout(
-    body: UpdateLayout, current: Mapping[str, Any] | None, streams: Sequence[LiveStream]
-) -> dict[str, Any] | str:
+    body: UpdateLayout, current: Layout | None, streams: Sequence[LiveStream]
+) -> Layout | str:
     """An UpdateLayout as the spec of `set_layout`, on the running mix's canvas (`current`)."""
     canvas = None
     if current is not None and (body.mix_mode == 1 or body.mix_max_resolution_stream_id):
-        canvas = Layout.from_json(current).canvas
+        canvas = current.canvas
     return _layout(
         body.mix_mode, body.mix_input_list, body.mix_max_resolution_stream_id, canvas, streams
     )
@@ -66,7 +65,7 @@ def _layout(
     main: str | None,
     canvas: Canvas | None,
     streams: Sequence[LiveStream],
-) -> dict[str, Any] | str:
+) -> Layout | str:
     template = MIX_TEMPLATES[mix_mode]
     if template != "custom" and main is None and canvas is None:
         return template
@@ -82,7 +81,12 @@ def _layout(
             regions = arrange(template, canvas, refs, main=main)
         except LayoutError as exc:
             raise ApiError(ErrorCode.invalid_layout, "; ".join(exc.problems)) from exc
-    return Layout(template=template, canvas=canvas, regions=tuple(regions)).to_json()
+    layout = Layout(template=template, canvas=canvas, regions=tuple(regions))
+    try:
+        layout.validate()
+    except LayoutError as exc:
+        raise ApiError(ErrorCode.invalid_layout, "; ".join(exc.problems)) from exc
+    return layout
 
 
 def _canvas(video: OutputVideo) -> Canvas:

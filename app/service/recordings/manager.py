@@ -24,9 +24,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Recording, RecordingCreate, RecordingState, StreamsUpdate
@@ -41,6 +40,27 @@ from app.service.settings import Settings
 from app.service.storage.uploads import Uploads
 from app.service.store.eventlog import EventLog
 from app.service.store.store import Store
+from app.worker.protocol import (
+    AddStream,
+    Ended,
+    FileWritten,
+    Heartbeat,
+    Pause,
+    Paused,
+    Ready,
+    RemoveStream,
+    Resume,
+    Resumed,
+    SetLayout,
+    SnapshotTaken,
+    SourceBack,
+    SourceLost,
+    Started,
+    Stop,
+    StreamEnded,
+    Warned,
+    WorkerEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +193,7 @@ class TaskManager:
             raise self._wrong_state(task, "pause")
         task.run_clock(False)
         self._set_state(task, "paused")
-        await self._runner.send(task, {"cmd": "pause"})
+        await self._runner.send(task, Pause())
         return self.get(recording_id)
 
     async def resume(self, recording_id: str) -> Recording:
@@ -184,7 +204,7 @@ class TaskManager:
         self._set_state(task, "recording" if task.media_seen else "starting")
         if task.media_seen:
             task.run_clock(True)
-        await self._runner.send(task, {"cmd": "resume"})
+        await self._runner.send(task, Resume())
         return self.get(recording_id)
 
     async def stop(self, recording_id: str) -> Recording:
@@ -203,7 +223,7 @@ class TaskManager:
             log.warning("recording %s: still stopping after %s s", recording_id, STOP_WAIT)
         return self.get(recording_id)
 
-    async def set_layout(self, recording_id: str, spec: Mapping[str, Any] | str) -> Recording:
+    async def set_layout(self, recording_id: str, spec: Layout | str) -> Recording:
         """Change a mixed recording's layout from its next frame."""
         task = self._active(recording_id)
         if task.rec.mode != "mixed":
@@ -211,7 +231,7 @@ class TaskManager:
                 ErrorCode.recording_state, f"recording {recording_id} is single-stream: no layout"
             )
         assert task.rec.layout is not None  # every mixed recording has one
-        current = Layout.from_json(task.rec.layout).canvas
+        current = task.rec.layout.canvas
         new = resolve_layout(spec, task.streams.values(), canvas=current)
         if (new.canvas.width, new.canvas.height, new.canvas.fps) != (
             current.width,
@@ -223,10 +243,10 @@ class TaskManager:
                 f"canvas: a recording keeps its size and rate; this one records "
                 f"{current.width}x{current.height} at {current.fps} fps",
             )
-        layout = new.to_json()
+        layout = new
         task.rec.layout = layout
         self._store.update_recording(task.rec)
-        await self._runner.send(task, {"cmd": "layout", "layout": layout})
+        await self._runner.send(task, SetLayout(layout))
         return self.get(recording_id)
 
     async def set_streams(self, recording_id: str, update: StreamsUpdate) -> Recording:
@@ -268,20 +288,20 @@ class TaskManager:
         self._check_idle(task)
         task.changed.set()
         if not known:
-            await self._runner.send(task, {"cmd": "add", "stream": task.stream_job(stream)})
+            await self._runner.send(task, AddStream(task.stream_job(stream)))
 
     async def _remove_stream(self, task: ActiveTask, stream_id: str) -> None:
         if task.streams.pop(stream_id, None) is None:
             return
         self._check_idle(task)
-        await self._runner.send(task, {"cmd": "remove", "stream_id": stream_id})
+        await self._runner.send(task, RemoveStream(stream_id))
 
     # --- what workers report (runner.Host) --------------------------------------------------------
 
-    def worker_event(self, task: ActiveTask, event: dict[str, Any]) -> None:
-        """An event line of the task's worker."""
-        match event.get("event"):
-            case "started":
+    def worker_event(self, task: ActiveTask, event: WorkerEvent) -> None:
+        """An event of the task's worker."""
+        match event:
+            case Started():
                 task.media_seen = True
                 task.cancel_timer("first-media")
                 if task.rec.started is None:
@@ -291,19 +311,20 @@ class TaskManager:
                     self._set_state(task, "recording")
                 if task.state == "recording":
                     task.run_clock(True)
-            case "file":
+            case FileWritten():
                 self._add_file(task, event)
-            case "snapshot":
-                path = self._relative(Path(str(event.get("path"))))
+            case SnapshotTaken():
+                path = self._relative(event.path)
                 self._events.publish("recording.snapshot", task.snapshot_event(event, path))
-            case "stream-ended":
-                stream_id = str(event.get("stream_id"))
-                if task.streams.pop(stream_id, None) is not None:
+            case StreamEnded():
+                if task.streams.pop(event.stream_id, None) is not None:
                     self._check_idle(task)
-            case "warning" | "source-lost" | "source-back":
+            case Warned() | SourceLost() | SourceBack():
                 log.info("recording %s: %s", task.id, event)
+            case Ready() | Heartbeat() | Paused() | Resumed() | Ended():
+                pass  # the runner's, or told by the manager itself
             case _:
-                pass
+                assert_never(event)
 
     def file_recovered(self, task: ActiveTask, info: FileInfo, part: int) -> None:
         """A file a dead worker left, finished by recovery."""
@@ -415,7 +436,7 @@ class TaskManager:
         task.run_clock(False)
         self._set_state(task, "stopping")
         task.changed.set()
-        self._spawn(self._runner.send(task, {"cmd": "stop"}))
+        self._spawn(self._runner.send(task, Stop()))
 
     def _no_media(self, task: ActiveTask, wait: float) -> None:
         if not task.media_seen and task.stop_reason is None:
@@ -428,8 +449,8 @@ class TaskManager:
         elif "idle" not in task.timers:
             task.later("idle", task.rec.max_idle_seconds, lambda: self._request_stop(task, "idle"))
 
-    def _add_file(self, task: ActiveTask, event: Mapping[str, Any]) -> None:
-        file = task.file_record(event, self._relative(Path(str(event["path"]))))
+    def _add_file(self, task: ActiveTask, event: FileWritten) -> None:
+        file = task.file_record(event, self._relative(event.path))
         if task.rec.storage is not None:
             file.upload = "pending"
         self._store.add_file(file)

@@ -19,13 +19,14 @@ import contextlib
 import logging
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from app.media.errors import MediaError
 from app.media.fileinfo import FileInfo
 from app.media.formats import FORMATS
 from app.service.recordings.supervisor import Worker, WorkerGone, WorkerPool
 from app.service.recordings.task import ActiveTask
+from app.worker.protocol import Command, Ended, Heartbeat, WorkerEvent
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ _PART = re.compile(r"-(\d{3})(?:\.|$)|_(\d{3})(?:\.|$)")
 class Host(Protocol):
     """What the runner reports to."""
 
-    def worker_event(self, task: ActiveTask, event: dict[str, Any]) -> None:
+    def worker_event(self, task: ActiveTask, event: WorkerEvent) -> None:
         """An event line of the task's worker (not `ended`)."""
         ...
 
@@ -66,7 +67,7 @@ class TaskRunner:
         self._workers: dict[str, Worker] = {}
         self.closing = False
 
-    async def send(self, task: ActiveTask, command: dict[str, Any]) -> None:
+    async def send(self, task: ActiveTask, command: Command) -> None:
         """Send a command to the task's worker, if it has one (a new worker gets the job)."""
         worker = self._workers.get(task.id)
         if worker is None:
@@ -92,9 +93,8 @@ class TaskRunner:
                     return
                 ended = await self._one_worker(task)
                 if ended is not None:
-                    reason = str(ended.get("reason") or "stopped")
-                    error = ended.get("message") if reason == "error" else None
-                    self._host.finish(task, reason, error)
+                    error = ended.message if ended.reason == "error" else None
+                    self._host.finish(task, ended.reason, error)
                     return
                 await self.recover_files(task, self._host.known_files(task))
                 if task.stop_reason is not None:
@@ -107,7 +107,7 @@ class TaskRunner:
             log.exception("recording %s failed", task.id)
             self._host.finish(task, "error", f"the service failed: {exc}")
 
-    async def _one_worker(self, task: ActiveTask) -> dict[str, Any] | None:
+    async def _one_worker(self, task: ActiveTask) -> Ended | None:
         """Run one worker; its `ended` event, or None if it died."""
         worker = await self._pool.take()
         self._workers[task.id] = worker
@@ -120,17 +120,16 @@ class TaskRunner:
                 # tell): it records nothing.
                 worker.close_input()
                 await worker.wait(10.0)
-                return {"event": "ended", "reason": "stopped"}
+                return Ended("stopped")
             await worker.send(task.job())
             while True:
                 event = await worker.next_event(self._heartbeat_timeout)
-                kind = event.get("event")
-                if kind == "ended":
+                if isinstance(event, Ended):
                     await worker.wait(10.0)
-                    if event.get("reason") == "service-gone" or self.closing:
+                    if event.reason == "service-gone" or self.closing:
                         raise Shutdown
                     return event
-                if kind != "heartbeat":
+                if not isinstance(event, Heartbeat):
                     self._host.worker_event(task, event)
         except WorkerGone as exc:
             if self.closing:

@@ -1,6 +1,7 @@
 """Recorder worker processes: started, kept warm, spoken to, watched for a heartbeat.
 
-A recording runs in its own process (`python -m app.worker.main`, protocol in that module), so a
+A recording runs in its own process (`python -m app.worker.main`; its messages are those of
+`app.worker.protocol`, encoded and decoded there alone), so a
 crash in native code ends one part of one recording, never the service. A `WorkerPool` keeps
 `warm` processes started and waiting for a job, so a recording starts without paying for an
 interpreter and PyAV start-up. Workers read their commands from a pipe: if the service dies, the
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
+
+from app.worker.fields import JobError
+from app.worker.protocol import Command, Job, Ready, WorkerEvent, decode_event, encode
 
 log = logging.getLogger(__name__)
 
@@ -72,22 +75,26 @@ class Worker:
     async def wait_ready(self, timeout: float) -> None:
         """Wait for `ready`; `WorkerGone` if it exits or takes longer."""
         event = await self.next_event(timeout)
-        if event.get("event") != "ready":
-            raise WorkerGone(f"worker {self.pid} said {event} before ready")
+        if not isinstance(event, Ready):
+            raise WorkerGone(f"worker {self.pid} said {encode(event)} before ready")
 
-    async def send(self, message: dict[str, Any]) -> None:
-        """Write one JSON line to the worker; `WorkerGone` if it no longer reads."""
+    async def send(self, message: Job | Command) -> None:
+        """Write one message's line to the worker; `WorkerGone` if it no longer reads."""
         stdin = self._process.stdin
         if stdin is None or stdin.is_closing():
             raise WorkerGone(f"worker {self.pid} is gone")
         try:
-            stdin.write(json.dumps(message).encode() + b"\n")
+            stdin.write(encode(message).encode() + b"\n")
             await stdin.drain()
         except (BrokenPipeError, ConnectionResetError) as exc:
             raise WorkerGone(f"worker {self.pid} is gone") from exc
 
-    async def next_event(self, timeout: float) -> dict[str, Any]:
-        """The next JSON line; `WorkerGone` at end of output or after `timeout` of silence."""
+    async def next_event(self, timeout: float) -> WorkerEvent:
+        """The next event; `WorkerGone` at end of output or after `timeout` of silence.
+
+        A line that is no event this service knows (a stray print, a newer worker's event) is
+        logged and skipped.
+        """
         stdout = self._process.stdout
         assert stdout is not None
         while True:
@@ -99,13 +106,11 @@ class Worker:
                 raise WorkerGone(f"worker {self.pid} sent a line too long") from exc
             if not line:
                 raise WorkerGone(f"worker {self.pid} exited")
+            text = line.decode(errors="replace").rstrip()
             try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                log.warning("worker %s: %s", self.pid, line.decode(errors="replace").rstrip())
-                continue
-            if isinstance(event, dict):
-                return event
+                return decode_event(text)
+            except JobError as exc:
+                log.warning("worker %s: %s (%s)", self.pid, text, exc)
 
     def close_input(self) -> None:
         """Close the command pipe: the worker finishes its files and exits."""

@@ -3,7 +3,7 @@
 `ActiveTask` is plain state, changed only on the event loop's thread. It knows which of its room's
 streams it records (`include`/`exclude` by stream id or user id), the file stem each stream writes
 to, how long it has recorded (pauses excluded), and the job a worker receives to carry it on
-(`app.worker.main` documents the job).
+(`app.worker.protocol.Job`).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import asyncio
 import hashlib
 import secrets
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, RecordingCreate, RecordingState, StreamInfo
+from app.layout.model import Layout
 from app.media.fileinfo import FileInfo
 from app.media.formats import FORMATS
 from app.service.recordings.layouts import resolve_layout
@@ -31,6 +31,7 @@ from app.service.recordings.naming import (
     unique_stems,
 )
 from app.service.rooms.base import LiveStream, RoomState
+from app.worker.protocol import FileWritten, Job, SnapshotTaken, StreamJob
 
 _TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -119,37 +120,37 @@ class ActiveTask:
         self.rec.stems[key] = stem
         return stem
 
-    def stream_job(self, stream: LiveStream) -> dict[str, Any]:
-        """A stream as the worker receives it."""
+    def stream_job(self, stream: LiveStream) -> StreamJob:
+        """A stream as the worker receives it; in single mode with the stem its files take."""
         job = stream.to_job()
         if self.rec.mode == "single":
-            job["stem"] = self.stem_for(stream)
+            job = replace(job, stem=self.stem_for(stream))
         return job
 
-    def job(self) -> dict[str, Any]:
+    def job(self) -> Job:
         """The whole job for a (new) worker, from the task's current state."""
         rec = self.rec
         remaining = None
         if rec.max_duration_seconds is not None:
             remaining = max(0.1, rec.max_duration_seconds - self.elapsed())
-        return {
-            "task_id": rec.id,
-            "mode": rec.mode,
-            "stream_type": rec.stream_type,
-            "format": rec.format,
-            "folder": str(self.folder),
-            "split_seconds": rec.split_seconds,
-            "max_idle_seconds": rec.max_idle_seconds,
-            "max_duration_seconds": remaining,
-            "snapshot_seconds": rec.snapshot_seconds,
-            "first_part": rec.next_part,
-            "paused": rec.state == "paused",
-            "layout": rec.layout,
-            "mix_stem": self.stem_for(None) if rec.mode == "mixed" else None,
-            "streams": [self.stream_job(s) for s in self.streams.values()],
-        }
+        return Job(
+            task_id=rec.id,
+            mode=rec.mode,
+            stream_type=rec.stream_type,
+            format=FORMATS[rec.format],
+            folder=self.folder,
+            split_seconds=rec.split_seconds,
+            max_idle_seconds=rec.max_idle_seconds,
+            max_duration_seconds=remaining,
+            snapshot_seconds=rec.snapshot_seconds,
+            first_part=rec.next_part,
+            paused=rec.state == "paused",
+            layout=rec.layout,
+            mix_stem=self.stem_for(None) if rec.mode == "mixed" else None,
+            streams=tuple(self.stream_job(s) for s in self.streams.values()),
+        )
 
-    def file_record(self, event: Mapping[str, Any], path: str) -> RecordedFile:
+    def file_record(self, event: FileWritten, path: str) -> RecordedFile:
         """The record of a finished file from its worker event; `path` relative to the data dir."""
         return RecordedFile(
             file_id="f_" + secrets.token_hex(6),
@@ -157,17 +158,17 @@ class ActiveTask:
             room_id=self.rec.room_id,
             name=Path(path).name,
             path=path,
-            size=int(event["size"]),
-            duration=float(event["duration"]),
-            start=event["start"],
-            end=event["end"],
-            streams=[StreamInfo.model_validate(s) for s in event.get("streams", [])],
-            stream_id=event.get("stream_id"),
-            user_id=event.get("user_id"),
-            part=int(event.get("part") or 1),
+            size=event.size,
+            duration=event.duration,
+            start=event.start,
+            end=event.end,
+            streams=[StreamInfo(**asdict(s)) for s in event.streams],
+            stream_id=event.stream_id,
+            user_id=event.user_id,
+            part=event.part or 1,
         )
 
-    def recovered_event(self, info: FileInfo, part: int) -> dict[str, Any]:
+    def recovered_event(self, info: FileInfo, part: int) -> FileWritten:
         """A file event for a file a dead worker left, with the stream its name belongs to."""
         owner = next(
             (
@@ -178,22 +179,18 @@ class ActiveTask:
             None,
         )
         stream = self.streams.get(owner) if owner else None
-        return info.as_event() | {
-            "stream_id": owner,
-            "user_id": stream.user_id if stream else None,
-            "part": part,
-        }
+        return FileWritten.of(info, part, owner, stream.user_id if stream else None)
 
-    def snapshot_event(self, event: Mapping[str, Any], path: str) -> dict[str, Any]:
+    def snapshot_event(self, event: SnapshotTaken, path: str) -> dict[str, Any]:
         """The `recording.snapshot` event's data for a worker's snapshot."""
-        stream = self.streams.get(str(event.get("stream_id")))
+        stream = self.streams.get(event.stream_id) if event.stream_id is not None else None
         return {
             "recording_id": self.id,
             "room_id": self.rec.room_id,
-            "stream_id": event.get("stream_id"),
+            "stream_id": event.stream_id,
             "user_id": stream.user_id if stream is not None else None,
             "path": path,
-            "at": event.get("at"),
+            "at": event.at,
         }
 
     def later(self, name: str, delay: float, callback: Any) -> None:
@@ -214,7 +211,7 @@ class ActiveTask:
 
 def checked_request(
     request: RecordingCreate, room: RoomState, recordings_dir: Path
-) -> tuple[Path, dict[str, Any] | None]:
+) -> tuple[Path, Layout | None]:
     """Check a start request against its room: the folder to write in and the mix's layout.
 
     Everything that can be wrong with a request is found here, before anything is created.
@@ -231,4 +228,4 @@ def checked_request(
         if request.layout is not None:
             raise ApiError(ErrorCode.invalid_value, "layout: only a mixed recording has a layout")
         return folder, None
-    return folder, resolve_layout(request.layout or "grid", room.streams.values()).to_json()
+    return folder, resolve_layout(request.layout or "grid", room.streams.values())

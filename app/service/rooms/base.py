@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from app.api.models import Room, Stream, StreamKind
+from app.worker.protocol import StreamJob
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,16 @@ class LiveStream:
             **asdict(self.media),
         )
 
-    def to_job(self) -> dict[str, object]:
-        """The form a recorder worker receives (see `app.worker.main`)."""
-        return {
-            "stream_id": self.stream_id,
-            "user_id": self.user_id,
-            "kind": self.kind,
-            "uri": self.uri,
-            "live_file": self.live_file,
-            "epoch": self.epoch,
-        }
+    def to_job(self) -> StreamJob:
+        """The stream as a recorder worker receives it (`app.worker.protocol`); no file stem."""
+        return StreamJob(
+            stream_id=self.stream_id,
+            user_id=self.user_id,
+            kind=self.kind,
+            uri=self.uri,
+            live_file=self.live_file,
+            epoch=self.epoch,
+        )
 
 
 @dataclass

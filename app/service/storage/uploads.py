@@ -9,7 +9,7 @@ pending ─▶ uploading ─▶ uploaded   (the object's full size confirmed by 
 ```
 
 Each file has a row in the `uploads` table (state, attempts, next try, last error, and the
-`upload_job.Plan` that says how far it got); its record (`RecordedFile.upload`, `.upload_error`,
+`upload.Plan` that says how far it got); its record (`RecordedFile.upload`, `.upload_error`,
 `.download_url`) follows the row, and every step is a `recording.upload` event with the bytes
 stored so far. At most `upload_workers` files upload at once, their storage calls on threads.
 The local copy stays until the upload is confirmed; with `remove_uploaded` it then goes (the

@@ -140,7 +140,7 @@ def test_a_recording_in_detail_says_why_it_failed_and_lists_its_files() -> None:
         recording(
             state="failed",
             reason="the room emptied",
-            layout={"template": "grid"},
+            layout={"version": 1, "template": "grid"},
             tags=["a", "b"],
             files=[file("f1", "a.mp4", 2000, 1)],
         )

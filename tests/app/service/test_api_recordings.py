@@ -96,7 +96,7 @@ def test_mixed_recording_with_a_layout_change(service: ServiceProcess):
         async with RecDeskClient(service.url) as api:
             rec = await api.start_recording(room_id="class", mode="mixed", layout="grid")
             assert rec.layout is not None
-            assert rec.layout["template"] == "grid"
+            assert rec.layout.template == "grid"
             await wait_until(lambda: _state(api, rec.id, "recording"))
             await asyncio.sleep(1.0)
             smaller = {
@@ -112,7 +112,7 @@ def test_mixed_recording_with_a_layout_change(service: ServiceProcess):
             assert "1280x720" in refused.value.message
             changed = await api.set_layout(rec.id, "speaker")
             assert changed.layout is not None
-            assert changed.layout["template"] == "speaker"
+            assert changed.layout.template == "speaker"
             await asyncio.sleep(1.0)
             return await api.stop(rec.id)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
+from app.media.pipeline.naming import part_name
 from app.service.recordings.naming import (
     check_name_rule,
     default_name_rule,
@@ -17,7 +18,6 @@ from app.service.recordings.naming import (
     safe_folder,
     unique_stems,
 )
-from app.worker.outputs import part_name
 
 WHEN = datetime(2018, 9, 12, 7, 5, 9, tzinfo=UTC)
 

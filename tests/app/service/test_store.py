@@ -36,7 +36,7 @@ def recording(number: int, *, room: str = "room1", state: str = "recording") -> 
             "created": T0 + timedelta(seconds=number),
             "tags": ["a", "b"],
             "user_data": '{"k":1}',
-            "layout": {"template": "grid"},
+            "layout": {"version": 1, "template": "grid"},
         }
     )
 

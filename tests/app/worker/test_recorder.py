@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.worker.job import JobError, parse_job
-from app.worker.outputs import PartNames
 
 
 def _job(**fields: Any) -> dict[str, Any]:
@@ -21,13 +19,6 @@ def _job(**fields: Any) -> dict[str, Any]:
         "folder": "/records",
         "streams": [stream],
     } | fields
-
-
-def test_a_part_whose_file_exists_takes_the_next_free_number(tmp_path: Path) -> None:
-    (tmp_path / "talk-002.mp4").touch()
-    names = PartNames(tmp_path, "talk", ".mp4", numbered=True)
-    assert [names(n).name for n in (1, 2, 3)] == ["talk-001.mp4", "talk-003.mp4", "talk-004.mp4"]
-    assert sorted(names.parts.values()) == [1, 3, 4]
 
 
 def test_a_job_is_read_with_its_defaults() -> None:

@@ -94,7 +94,7 @@ def test_apply_to_a_running_recording_changes_the_file(
             lambda: (
                 editor.recording is not None
                 and editor.recording.layout is not None
-                and editor.recording.layout["template"] == "custom"
+                and editor.recording.layout.template == "custom"
             )
         )
         await asyncio.sleep(1.5)
@@ -103,7 +103,7 @@ def test_apply_to_a_running_recording_changes_the_file(
 
     done, applied_at = aloop.run_until_complete(scenario())
     assert done.layout is not None
-    assert done.layout["template"] == "custom"
+    assert done.layout.template == "custom"
     frames = _frames(service.data_dir / done.files[0].path)
     started = done.started.timestamp() if isinstance(done.started, datetime) else 0.0
     change = applied_at - started

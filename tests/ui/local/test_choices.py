@@ -8,7 +8,7 @@ from app.api.models import Room, Stream
 from app.layout.model import Layout
 from app.media.local import LocalInput
 from app.media.sources.devices import Device
-from ui.local.choices import build_spec, device_choices, live_url, room_choices
+from ui.local.choices import RoomOf, build_spec, device_choices, live_url, room_choices
 
 SINCE = datetime(2026, 11, 21, tzinfo=UTC)
 URL = "http://127.0.0.1:8080"
@@ -67,7 +67,7 @@ def test_a_room_offers_each_participant_its_sound_and_the_whole_room() -> None:
     ]
     assert mix.mixed
     assert mix.whole_room
-    assert mix.extra["room_id"] == "meeting"
+    assert mix.room == RoomOf("room-mix", "meeting", "Team meeting")
 
 
 def test_an_empty_room_offers_nothing() -> None:
@@ -111,7 +111,7 @@ def test_the_spec_of_a_choice() -> None:
     spec = build_spec(choices["room-mix"], "mkv", "high", split=600.0, layout=layout)
     assert (spec.format, spec.quality, spec.split, spec.layout) == ("mkv", "high", 600.0, layout)
     assert spec.mixed
-    assert spec.extra["room_name"] == "Team meeting"
+    assert choices["room-mix"].room == RoomOf("room-mix", "meeting", "Team meeting")
     # A layout is for the whole room only.
     single = build_spec(choices["participant:ann-cam"], "mp4", layout=layout)
     assert single.layout is None

@@ -9,6 +9,7 @@ file plays for as long as was recorded.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import qasync
@@ -19,7 +20,7 @@ from app.media.local import LocalInput
 from tests.helpers.local_panel import elapsed, probe, record, stop_and_save
 from tests.ui.conftest import until
 from ui.connection.connection import Connection
-from ui.local.choices import Joined, Left, live_url, room_change
+from ui.local.choices import Joined, Left, RoomOf, live_url, room_change
 from ui.local.panel import LocalRecorderPanel
 
 
@@ -78,8 +79,8 @@ def test_only_mixes_of_the_room_follow_it(aloop: qasync.QEventLoop, connection: 
     base = connection.url
     url = live_url(base, "meeting", camera.stream_id)
     joined = stream_event("stream.joined", "meeting", camera)
-    whole_room = {"source": "room-mix", "room_id": "meeting"}
-    room_sound = {"source": "room-audio", "room_id": "meeting"}
+    whole_room = RoomOf("room-mix", "meeting", "Meeting")
+    room_sound = RoomOf("room-audio", "meeting", "Meeting")
 
     assert room_change(whole_room, joined, base) == Joined(
         LocalInput(camera.stream_id, url, camera.kind), camera.user_id
@@ -94,8 +95,8 @@ def test_only_mixes_of_the_room_follow_it(aloop: qasync.QEventLoop, connection: 
     )
     assert room_change(room_sound, stream_event("stream.joined", "meeting", silent), base) is None
     # A participant's own recording, another room, and other events change nothing.
-    participant = {"source": "participant", "room_id": "meeting"}
+    participant = RoomOf("participant", "meeting", "Meeting")
     assert room_change(participant, joined, base) is None
-    assert room_change({**whole_room, "room_id": "call"}, joined, base) is None
+    assert room_change(replace(whole_room, room_id="call"), joined, base) is None
     updated = Event(id=1, type="room.updated", at=joined.at, data={"room_id": "meeting"})
     assert room_change(whole_room, updated, base) is None

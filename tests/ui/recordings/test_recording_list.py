@@ -153,7 +153,7 @@ def test_a_recording_appears_ticks_and_completes_with_its_file(
     assert not tasks.files.open_folder_action.isVisible()
     assert not tasks.files.open_folder_button.isVisible()
 
-    shot = tmp_path / "task_list.png"
+    shot = tmp_path / "recording_list.png"
     assert tasks.grab().save(str(shot))
     assert shot.stat().st_size > 0
 
