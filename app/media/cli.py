@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -40,7 +39,7 @@ from app.media.events import Event
 from app.media.formats import FORMATS, ContainerFormat, split_output
 from app.media.pipeline.layouts import DEFAULT_CANVAS, make_layout, parse_size
 from app.media.pipeline.opening import open_mix, stream_ids
-from app.media.pipeline.outputs import OutputRequest, OutputsExist, build_outputs
+from app.media.pipeline.outputs import OutputRequest, OutputsExist, build_outputs, check_folder
 from app.media.plan import STREAM_TYPES
 from app.media.remux import Remuxer
 from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH
@@ -189,7 +188,7 @@ def _record(args: argparse.Namespace) -> int:
             raise _UsageError(
                 f"--live paces a file; {spec} is live already, record it without --live"
             )
-        _check_folder(stem.parent)
+        check_folder(stem.parent, what="output folder", advice="choose another -o")
         source = open_source(
             spec, live=args.live, position=args.live_position, max_idle=args.max_idle
         )
@@ -227,7 +226,7 @@ def _open_mix(args: argparse.Namespace, fmt: ContainerFormat) -> MediaSource:
     )
     for warning in warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    _check_folder(args.output.parent)
+    check_folder(args.output.parent, what="output folder", advice="choose another -o")
     return open_mix(
         args.sources,
         layout,
@@ -291,18 +290,6 @@ def _print_devices() -> None:
     print("device kinds: " + (", ".join(kinds) if kinds else "none"))
     for device in list_devices():
         print(f"{device.media:5}  {device.source:28}  {device.description}")
-
-
-def _check_folder(folder: Path) -> None:
-    folder = folder if str(folder) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder {folder}: {exc.strerror or exc}"
-        ) from exc
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write into {folder}: permission denied; choose another -o")
 
 
 class _UsageError(RecDeskError):

@@ -9,21 +9,16 @@ as the lines carry them, so an event read back from its line equals the one sent
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeAlias
 
 from app.media import events as engine
 from app.media.fileinfo import FileInfo
-from app.media.pipeline import ending as shared
+from app.media.pipeline.ending import Ending
 from app.media.snapshots import Snapshot
 from app.worker import protocol
 from app.worker.protocol import Ended, FileWritten, StreamEnded, Warned, WorkerEvent
 
 Emit = Callable[[WorkerEvent], None]
 """Writes one event; called from any thread."""
-
-# How a recording ends is said in the same words by every front end (`app.media.pipeline`).
-EndReason: TypeAlias = shared.EndReason
-Ending = shared.Ending
 
 
 def ended(ending: Ending) -> Ended:

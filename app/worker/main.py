@@ -48,10 +48,19 @@ from types import FrameType
 from typing import IO
 
 from app.errors import RecDeskError
-from app.worker.events import Ending, ended
-from app.worker.job import check_folder
-from app.worker.protocol import Heartbeat, Ready, WorkerEvent, decode_job, encode
+from app.media.pipeline.ending import Ending
+from app.media.pipeline.outputs import check_folder
+from app.worker.events import ended
+from app.worker.protocol import (
+    Heartbeat,
+    Ready,
+    WorkerEvent,
+)
 from app.worker.recorder import Recorder
+from app.worker.wire import (
+    decode_job,
+    encode,
+)
 
 HEARTBEAT_SECONDS = 1.0
 # How often the main thread looks at signals and at what no packet would notice.

@@ -27,11 +27,12 @@ from app.media.events import Event
 from app.media.fileinfo import FileInfo
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
+from app.media.pipeline.ending import Ending
 from app.media.pipeline.members import MixMembers
 from app.media.pipeline.opening import open_parallel, start_mix
 from app.media.remux import Remuxer
 from app.media.sources import MediaSource
-from app.worker.events import Emit, Ending, file_event, tagged, warning
+from app.worker.events import Emit, file_event, tagged, warning
 from app.worker.outputs import Outputs, build_outputs
 from app.worker.protocol import Job, StreamJob
 

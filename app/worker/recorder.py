@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import Protocol, assert_never
 
 from app.layout.model import Layout
-from app.worker.events import Emit, Ending, EndReason, warning
+from app.media.pipeline.ending import Ending, EndReason
+from app.worker.events import Emit, warning
 from app.worker.fields import JobError
 from app.worker.mixed import MixedRecording
 from app.worker.protocol import (
@@ -35,9 +36,11 @@ from app.worker.protocol import (
     Stop,
     StreamJob,
     TakeSnapshot,
-    decode_command,
 )
 from app.worker.single import SingleRecording
+from app.worker.wire import (
+    decode_command,
+)
 
 
 class Recording(Protocol):

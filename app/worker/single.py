@@ -30,11 +30,13 @@ from app.layout.model import Layout
 from app.media.errors import NoStreamError
 from app.media.events import Event, Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
+from app.media.pipeline.ending import Ending
 from app.media.remux import Remuxer
 from app.media.sources import MediaSource
-from app.worker.events import Emit, Ending, file_event, stream_ended, tagged, warning
-from app.worker.job import Job, JobError, StreamJob
+from app.worker.events import Emit, file_event, stream_ended, tagged, warning
+from app.worker.fields import JobError
 from app.worker.outputs import Outputs, build_outputs
+from app.worker.protocol import Job, StreamJob
 
 log = logging.getLogger(__name__)
 

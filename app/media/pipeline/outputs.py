@@ -19,6 +19,7 @@ length gives the same files wherever it is asked for. What differs is said in th
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,3 +183,19 @@ def _sink(
 def _suffix(plan: OutputPlan, stem: str) -> str:
     """What `plan_outputs` put after the stem (`.mp4`, `.video.mp4`, `.audio.m4a`)."""
     return plan.path.name[len(stem) :]
+
+
+def check_folder(folder: Path, *, what: str = "folder", advice: str = "") -> None:
+    """Create the folder the files go in if needed; `OutputError` when it cannot be written.
+
+    `what` names it in the message, `advice` says what to do instead (`choose another -o`).
+    """
+    folder = folder if str(folder) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the {what} {folder}: {exc.strerror or exc}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write into {folder}: permission denied" + (f"; {advice}" if advice else "")
+        )

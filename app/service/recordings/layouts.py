@@ -41,6 +41,21 @@ def resolve_layout(
     return default_layout(refs, canvas, spec)
 
 
+def changed_layout(current: Layout, spec: Layout | str, streams: Iterable[LiveStream]) -> Layout:
+    """The layout a running mix changes to: `spec` for these streams on its own canvas, which
+    keeps its size and rate (the files cannot change them); `ApiError` otherwise."""
+    canvas = current.canvas
+    layout = resolve_layout(spec, streams, canvas=canvas)
+    new = layout.canvas
+    if (new.width, new.height, new.fps) != (canvas.width, canvas.height, canvas.fps):
+        raise ApiError(
+            ErrorCode.invalid_layout,
+            f"canvas: a recording keeps its size and rate; this one records "
+            f"{canvas.width}x{canvas.height} at {canvas.fps} fps",
+        )
+    return layout
+
+
 def preview_jpeg(layout: Layout, streams: Mapping[str, LiveStream]) -> bytes:
     """One frame of `layout` made from each region's stream as it is now (blocking)."""
     frames = {

@@ -31,7 +31,7 @@ from app.api.errors import ApiError, ErrorCode
 from app.api.models import Recording, RecordingCreate, RecordingState, StreamsUpdate
 from app.layout.model import Layout
 from app.media.fileinfo import FileInfo
-from app.service.recordings.layouts import resolve_layout
+from app.service.recordings.layouts import changed_layout
 from app.service.recordings.runner import TaskRunner
 from app.service.recordings.supervisor import WorkerPool
 from app.service.recordings.task import ActiveTask, checked_request, now_utc
@@ -231,19 +231,7 @@ class TaskManager:
                 ErrorCode.recording_state, f"recording {recording_id} is single-stream: no layout"
             )
         assert task.rec.layout is not None  # every mixed recording has one
-        current = task.rec.layout.canvas
-        new = resolve_layout(spec, task.streams.values(), canvas=current)
-        if (new.canvas.width, new.canvas.height, new.canvas.fps) != (
-            current.width,
-            current.height,
-            current.fps,
-        ):
-            raise ApiError(
-                ErrorCode.invalid_layout,
-                f"canvas: a recording keeps its size and rate; this one records "
-                f"{current.width}x{current.height} at {current.fps} fps",
-            )
-        layout = new
+        layout = changed_layout(task.rec.layout, spec, task.streams.values())
         task.rec.layout = layout
         self._store.update_recording(task.rec)
         await self._runner.send(task, SetLayout(layout))
@@ -267,13 +255,7 @@ class TaskManager:
 
     def room_changed(self, change: RoomChange) -> None:
         """A provider's report: publish it, and let the room's recordings follow it."""
-        room = self._rooms.room(change.room_id)
-        data: dict[str, Any] = {"room_id": change.room_id}
-        if change.kind == "room.updated":
-            data |= {"live": bool(room and room.live), "streams": len(room.streams) if room else 0}
-        elif change.stream is not None:
-            data["stream"] = change.stream.to_api().model_dump(mode="json")
-        self._events.publish(change.kind, data)
+        self._events.publish(change.kind, change.event_data(self._rooms.room(change.room_id)))
         if change.stream is None:
             return
         for task in [t for t in self._tasks.values() if t.rec.room_id == change.room_id]:

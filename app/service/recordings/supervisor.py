@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from app.worker.fields import JobError
-from app.worker.protocol import Command, Job, Ready, WorkerEvent, decode_event, encode
+from app.worker.protocol import (
+    Command,
+    Job,
+    Ready,
+    WorkerEvent,
+)
+from app.worker.wire import (
+    decode_event,
+    encode,
+)
 
 log = logging.getLogger(__name__)
 

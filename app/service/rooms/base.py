@@ -107,6 +107,15 @@ class RoomChange:
     room_id: str
     stream: LiveStream | None = None
 
+    def event_data(self, room: RoomState | None) -> dict[str, object]:
+        """The published event's data; `room` is the room as it is now (None: gone)."""
+        data: dict[str, object] = {"room_id": self.room_id}
+        if self.kind == "room.updated":
+            data |= {"live": bool(room and room.live), "streams": len(room.streams) if room else 0}
+        elif self.stream is not None:
+            data["stream"] = self.stream.to_api().model_dump(mode="json")
+        return data
+
 
 OnChange = Callable[[RoomChange], None]
 

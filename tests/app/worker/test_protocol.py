@@ -42,6 +42,8 @@ from app.worker.protocol import (
     StreamJob,
     TakeSnapshot,
     Warned,
+)
+from app.worker.wire import (
     decode_command,
     decode_event,
     decode_job,

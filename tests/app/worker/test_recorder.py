@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.worker.job import JobError, parse_job
+from app.worker.fields import JobError
+from app.worker.wire import parse_job
 
 
 def _job(**fields: Any) -> dict[str, Any]:
