@@ -82,4 +82,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX nonces_seen ON nonces (seen)",
     ),
+    # A webhook's id unique beyond one database (a reset data folder, a second service): a
+    # UUIDv7 given as the row is written; rows from before keep the `msg_<row>` they were sent with.
+    ("ALTER TABLE outbox ADD COLUMN msg_id TEXT",),
 )

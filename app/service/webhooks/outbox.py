@@ -11,7 +11,10 @@ order). The SQL stays portable (PostgreSQL).
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +40,8 @@ class OutboxRow:
     """One pending message to one receiver."""
 
     id: int
+    # Its `webhook-id`: unique per message across services and resets, the same on every attempt.
+    msg_id: str
     recording_id: str | None
     url: str
     type: str
@@ -45,10 +50,14 @@ class OutboxRow:
     attempts: int
     next_try: datetime
 
-    @property
-    def msg_id(self) -> str:
-        """Its `webhook-id`: unique per message, the same on every attempt."""
-        return f"msg_{self.id}"
+
+def new_msg_id() -> str:
+    """`msg_` and a UUIDv7 (RFC 9562): time-ordered, unique without asking any database."""
+    millis = time.time_ns() // 1_000_000
+    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10)) & (2**80 - 1)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 9562 variant
+    return f"msg_{uuid.UUID(int=value)}"
 
 
 def add(
@@ -62,9 +71,9 @@ def add(
 ) -> None:
     """Queue a message (inside the caller's transaction); it is due at once."""
     db.execute(
-        "INSERT INTO outbox (recording_id, url, type, body, created, next_try)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (recording_id, url, type, body, stamp(now), stamp(now)),
+        "INSERT INTO outbox (msg_id, recording_id, url, type, body, created, next_try)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (new_msg_id(), recording_id, url, type, body, stamp(now), stamp(now)),
     )
 
 
@@ -78,7 +87,8 @@ class Outbox:
         """The oldest pending row of each (receiver, recording) queue."""
         with self._store.transaction() as db:
             rows = db.execute(
-                "SELECT id, recording_id, url, type, body, created, attempts, next_try"
+                "SELECT id, coalesce(msg_id, 'msg_' || id), recording_id, url, type, body, created,"
+                " attempts, next_try"
                 " FROM outbox WHERE id IN (SELECT min(id) FROM outbox"
                 " WHERE delivered IS NULL AND given_up IS NULL GROUP BY url, recording_id)"
                 " ORDER BY next_try, id"
@@ -121,9 +131,10 @@ class Outbox:
 
 
 def _row(values: Sequence[Any]) -> OutboxRow:
-    id_, recording_id, url, type_, body, created, attempts, next_try = values
+    id_, msg_id, recording_id, url, type_, body, created, attempts, next_try = values
     return OutboxRow(
         id=id_,
+        msg_id=msg_id,
         recording_id=recording_id,
         url=url,
         type=type_,

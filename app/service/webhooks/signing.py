@@ -4,7 +4,8 @@ A secret is written `whsec_` + base64 of its bytes; the HMAC key is those bytes.
 carries three headers:
 
 ```
-webhook-id:        msg_<n>                 unique per message, the same on every retry
+webhook-id:        msg_<UUIDv7>            unique per message across services and data-folder
+                                           resets, the same on every retry
 webhook-timestamp: <seconds since 1970>    the time of this attempt
 webhook-signature: v1,<base64 of HMAC-SHA256(key, f"{id}.{timestamp}.{body}")>
 ```

@@ -10,6 +10,8 @@ import asyncio
 import base64
 import re
 import secrets
+import shutil
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -346,3 +348,36 @@ def test_a_stored_file_is_announced_once_uploaded_with_its_download_url(
     assert (announced["fileName"], announced["downloadUrl"]) == (file.name, file.download_url)
     states = [m.json()["data"]["State"] for m in messages if m.json()["type"] == "recording.state"]
     assert states[-2:] == ["uploading", "completed"]
+
+
+def test_message_ids_stay_unique_across_a_reset_data_folder(
+    tmp_path: Path, demo_media: Path, receiver: Receiver
+):
+    """Receivers drop a webhook-id they have seen (Standard Webhooks): a service whose data
+    folder was reset, like a second service, must never reuse one."""
+    receiver.listen()
+    data = tmp_path / "data"
+    ids: list[list[str]] = []
+    for run_number in range(2):
+        if run_number:
+            shutil.rmtree(data)  # a reset: the database starts empty again
+        service = ServiceProcess(data, demo_media, "--callback-url", receiver.url("/hooks"))
+        service.start().wait_rooms("call")
+        before = len(receiver.got())
+        try:
+
+            async def record() -> None:
+                async with RecDeskClient(service.url) as api:
+                    rec = await api.start_recording(room_id="call", mode="single")
+                    await api.stop(rec.id)
+
+            run(record())
+            receiver.wait(lambda got, n=before: len(distinct(got[n:])) >= 3)
+        finally:
+            service.stop()
+        ids.append([r.msg_id for r in distinct(receiver.got()[before:])])
+    first, second = set(ids[0]), set(ids[1])
+    assert first.isdisjoint(second), sorted(first & second)
+    for msg_id in first | second:
+        assert msg_id.startswith("msg_")
+        assert uuid.UUID(msg_id.removeprefix("msg_")).version == 7, msg_id
