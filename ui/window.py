@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Event, Room
+from app.client.tables import size
 from app.layout.model import Layout
 from ui.common.banner import ErrorBanner
 from ui.common.errors import describe
@@ -317,6 +318,26 @@ class MainWindow(QMainWindow):
                 ),
                 self.tr("Check that the receiver answers; the recording and its files are kept."),
             )
+        elif event.type == "disk.low":
+            free, reserve = size(data.get("free_bytes")), size(data.get("reserve_bytes"))
+            if data.get("short"):
+                self.banner.show_error(
+                    self.tr(
+                        "The service's disk is full ({0} free, reserve {1}): its recordings were "
+                        "stopped and new ones are refused."
+                    ).format(free, reserve),
+                    self.tr(
+                        "Every file recorded so far is kept. Free some space on the service's "
+                        "disk, then start again."
+                    ),
+                )
+            else:
+                self.banner.show_error(
+                    self.tr("The service's disk is nearly full: {0} free.").format(free),
+                    self.tr(
+                        "Recordings stop when less than {0} is free; free some space now."
+                    ).format(reserve),
+                )
 
     # --- window state -----------------------------------------------------------------------------
 

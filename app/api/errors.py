@@ -41,18 +41,30 @@ class ErrorCode(Enum):
     invalid_name_rule = _Code(42204, 422, None, "the name rule uses an unknown or unfit field")
     unsupported_output = _Code(42205, 422, None, "the format cannot hold the stream type")
     unknown_storage = _Code(42206, 422, None, "no storage profile of the service has this name")
+    limit_exceeded = _Code(42207, 422, None, "a value is beyond one of the documented limits")
+    unknown_image = _Code(
+        42208, 422, None, "a layout names an image that is not in the service's images area"
+    )
+    invalid_image = _Code(42209, 422, None, "the upload is not a PNG or JPEG image")
     room_not_found = _Code(40401, 404, 30000410, "no room has this id")
     stream_not_found = _Code(40402, 404, 30000411, "the room has no stream with this id")
     recording_not_found = _Code(40403, 404, None, "no recording has this id")
     file_not_found = _Code(40404, 404, None, "no file has this id")
     not_found = _Code(40405, 404, None, "no such endpoint")
+    image_not_found = _Code(40406, 404, None, "the images area has no image of this name")
+    request_too_large = _Code(41301, 413, None, "the request body is larger than the limit")
+    image_too_large = _Code(41302, 413, None, "the image is larger than the limit")
     recording_active = _Code(40901, 409, 30000415, "the room already records in this mode")
     recording_stopped = _Code(40902, 409, 30000412, "the recording has already stopped")
     recording_state = _Code(40903, 409, None, "the recording cannot do this in its state")
+    busy = _Code(42901, 429, None, "too many previews or event streams at once; try again")
     internal = _Code(50001, 500, None, "the service failed; its log says why")
     unavailable = _Code(50301, 503, None, "the service is starting or stopping")
     storage_unavailable = _Code(
         50302, 503, None, "the service has no secret key to keep storage keys with"
+    )
+    insufficient_storage = _Code(
+        50701, 507, None, "the recording folder's disk has less free space than its reserve"
     )
 
     @property

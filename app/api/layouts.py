@@ -3,8 +3,9 @@
 A request names a layout as a template id (`"grid"`, arranged for the room's streams by the
 service) or gives the layout itself, as the JSON form of `app.layout.Layout`. Either is read here,
 while the request is parsed, and a bad one is a validation error of type `invalid_layout` (which
-the service answers with that code, 422, and every problem in its message): past this point every
-layout is a checked `Layout`, and the OpenAPI document shows its schema.
+the service answers with that code, 422, and every problem in its message), or, for a layout beyond
+a limit (canvas size, region count), of type `layout_limit` (answered `limit_exceeded`): past this
+point every layout is a checked `Layout`, and the OpenAPI document shows its schema.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from app.layout.errors import LayoutError
+from app.layout.errors import LayoutError, LayoutLimitError
 from app.layout.model import TEMPLATES, Layout, TemplateId
 
 INVALID_LAYOUT = "invalid_layout"
 """The validation error type of a layout that breaks a rule."""
+LAYOUT_LIMIT = "layout_limit"
+"""The validation error type of a layout beyond a limit (`app.layout.checks`)."""
 
 
 def read_layout(value: object) -> Layout:
@@ -31,6 +34,8 @@ def read_layout(value: object) -> Layout:
             value.validate()  # one built in code (a compat front's): checked all the same
             return value
         return Layout.from_json(value)
+    except LayoutLimitError as exc:
+        raise PydanticCustomError(LAYOUT_LIMIT, "; ".join(exc.problems)) from exc
     except LayoutError as exc:
         raise PydanticCustomError(INVALID_LAYOUT, "; ".join(exc.problems)) from exc
 

@@ -3,6 +3,9 @@
 One family per resource (`RecordingCreate` → `Recording` → `RecordingList`). Requests are strict
 (`extra="forbid"`: a misspelt field is an error, never a silent default); responses ignore fields
 they do not know, so an older client keeps working against a newer service.
+
+A request field beyond a documented limit (`MAX_USER_DATA_BYTES`, `MAX_TAGS`, `MAX_TAG_LENGTH`)
+is a validation error of type `LIMIT_EXCEEDED`, which the service answers with that code.
 """
 
 from __future__ import annotations
@@ -13,9 +16,17 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.api.layouts import LayoutOrTemplate, WireLayout
 from app.layout.model import TEMPLATES
+
+LIMIT_EXCEEDED = "limit_exceeded"
+"""The validation error type of a field beyond a documented limit; the message says which."""
+# Stored with the recording and repeated in every list page and webhook: small notes, not data.
+MAX_USER_DATA_BYTES = 4096
+MAX_TAGS = 16
+MAX_TAG_LENGTH = 64
 
 # The layout templates a request may name, for clients that list them (`recdesk-ctl`).
 LAYOUT_TEMPLATES: tuple[str, ...] = TEMPLATES
@@ -45,6 +56,7 @@ EventType = Literal[
     "recording.upload",
     "autorecord.held",
     "webhook.given_up",
+    "disk.low",
 ]
 
 
@@ -158,6 +170,38 @@ class RecordingCreate(_Request):
             return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         return value
 
+    @field_validator("user_data")
+    @classmethod
+    def _small_user_data(cls, value: str | None) -> str | None:
+        size = 0 if value is None else _utf8_size(value)
+        if size > MAX_USER_DATA_BYTES:
+            raise PydanticCustomError(
+                LIMIT_EXCEEDED,
+                f"at most {MAX_USER_DATA_BYTES} bytes of text (UTF-8), got {size}",
+            )
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _few_short_tags(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_TAGS:
+            raise PydanticCustomError(LIMIT_EXCEEDED, f"at most {MAX_TAGS} tags, got {len(value)}")
+        for index, tag in enumerate(value):
+            _utf8_size(tag)
+            if len(tag) > MAX_TAG_LENGTH:
+                raise PydanticCustomError(
+                    LIMIT_EXCEEDED,
+                    f"each tag at most {MAX_TAG_LENGTH} characters; tag {index} has {len(tag)}",
+                )
+        return value
+
+
+def _utf8_size(text: str) -> int:
+    try:
+        return len(text.encode())
+    except UnicodeEncodeError:  # JSON's "\ud800": no character, and nothing could store it
+        raise ValueError("holds a lone surrogate, which is no character") from None
+
 
 class StreamsUpdate(_Request):
     """`PUT /v1/recordings/{id}/streams`: who is recorded from now on."""
@@ -262,6 +306,29 @@ class LayoutPreview(_Request):
     layout: LayoutOrTemplate
 
 
+class Image(_Response):
+    """An image of the service's images area, which layouts name (`logo.png`)."""
+
+    name: str
+    size: int  # bytes
+    width: int
+    height: int
+    format: Literal["png", "jpeg"]
+    created: datetime  # when this name was last stored
+
+
+class ImageStored(Image):
+    """`PUT /v1/images/{name}`: the image stored; `replaced` when the name had one before."""
+
+    replaced: bool = False
+
+
+class ImageList(_Response):
+    """Every image of the images area, by name."""
+
+    items: list[Image]
+
+
 class ProviderHealthModel(_Response):
     """One room provider in `GET /v1/health`: `ok` false with an `error` that says why."""
 
@@ -279,6 +346,9 @@ class Health(_Response):
     version: str
     uptime: float
     free_bytes: int
+    # Free space kept for recordings: below it they stop and starts answer 507 (`space_short`).
+    reserve_bytes: int | None = None
+    space_short: bool = False
     data_dir: str | None = None
     recordings: int = 0  # active now
     last_event_id: int = 0  # follow the events from here to see only what comes next

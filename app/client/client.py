@@ -27,6 +27,9 @@ from app.api.models import (
     Event,
     FileList,
     Health,
+    Image,
+    ImageList,
+    ImageStored,
     RecordedFile,
     Recording,
     RecordingCreate,
@@ -57,6 +60,16 @@ def _seg(value: str) -> str:
 
 def _query(**params: str | None) -> dict[str, str]:
     return {key: value for key, value in params.items() if value is not None}
+
+
+def _image_type(data: bytes, name: str) -> str:
+    # By the bytes' own signature, else by the name: the service decodes it either way, and its
+    # refusal of a file that is no image then says so, rather than that the type was missing.
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff") or name.lower().endswith((".jpg", ".jpeg")):
+        return "image/jpeg"
+    return "image/png"
 
 
 class RecDeskClient(ApiSession):
@@ -203,6 +216,29 @@ class RecDeskClient(ApiSession):
         """One frame of `layout` composed from the room's current pictures, as JPEG bytes."""
         body = {"room_id": room_id, "layout": layout_json(layout)}
         return await self._bytes("POST", "/v1/layouts/preview", json=body)
+
+    # --- images -------------------------------------------------------------------------------
+
+    async def images(self) -> list[Image]:
+        """The images of the service's images area: what a layout's image fields may name."""
+        return (await self._call("GET", "/v1/images", ImageList)).items
+
+    async def image(self, name: str) -> bytes:
+        """An image of the images area, as its bytes."""
+        return await self._bytes("GET", f"/v1/images/{_seg(name)}")
+
+    async def upload_image(self, name: str, data: bytes) -> ImageStored:
+        """Store a PNG or JPEG under `name` (`logo.png`), replacing what the name held; the
+        service decodes it first and refuses anything else (`InvalidRequest`)."""
+        headers = {"Content-Type": _image_type(data, name)}
+        path = f"/v1/images/{_seg(name)}"
+        return await self._call("PUT", path, ImageStored, content=data, headers=headers)
+
+    async def delete_image(self, name: str) -> None:
+        """Remove an image from the images area (`ImageNotFound` if there is none)."""
+        response, _ = await self._send("DELETE", f"/v1/images/{_seg(name)}", retry=False)
+        if response.is_error:
+            raise error_from_response(response)
 
     # --- files --------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ recdesk-ctl [--url URL] [--app-id ID --secret SECRET | --token TOKEN] [--json] C
   health | rooms | room ID | files [--name] [--room] [--recording] | events [--since N]
   record start ROOM [options] | record stop|pause|resume|status ID | record list [--room] [--state]
   layout set ID FILE|TEMPLATE | download FILE_ID [-o PATH]
+  images [list] | images upload FILE [--name NAME] | images delete NAME
 ```
 
 The URL comes from `--url`, else `$RECDESK_URL`, else `http://127.0.0.1:8080`. A service beyond
@@ -35,6 +36,7 @@ from typing import Any, NoReturn, get_args
 from app.api.models import (
     LAYOUT_TEMPLATES,
     FileList,
+    ImageList,
     Mode,
     OutputFormat,
     RecordingCreate,
@@ -180,6 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     events = command(commands, "events", "follow the service's events until Ctrl-C")
     events.add_argument("--since", type=_event_id, metavar="N", help="start after event N")
 
+    images = command(commands, "images", "the images layouts name: list, upload, delete")
+    image_actions = images.add_subparsers(dest="action", metavar="ACTION")
+    command(image_actions, "list", "list the images")
+    upload = command(image_actions, "upload", "upload a PNG or JPEG (it replaces its name's)")
+    upload.add_argument("file", type=Path, metavar="FILE")
+    upload.add_argument("--name", help="its name in the images area (default: the file's)")
+    command(image_actions, "delete", "delete an image").add_argument("name", metavar="NAME")
+
     download = command(commands, "download", "download a recorded file")
     download.add_argument("file_id", metavar="FILE_ID")
     download.add_argument("-o", "--output", type=Path, metavar="PATH", help="file or folder")
@@ -273,6 +283,23 @@ async def _files(client: RecDeskClient, args: argparse.Namespace) -> str:
     )
 
 
+async def _images(client: RecDeskClient, args: argparse.Namespace) -> str | None:
+    match args.action:
+        case "upload":
+            stored = await client.upload_image(args.name or args.file.name, args.image)
+            return stored.model_dump_json(indent=2) if args.json else tables.images_table([stored])
+        case "delete":
+            await client.delete_image(args.name)
+            return None
+        case _:
+            found = await client.images()
+            return (
+                ImageList(items=found).model_dump_json(indent=2)
+                if args.json
+                else (tables.images_table(found))
+            )
+
+
 async def _events(client: RecDeskClient, args: argparse.Namespace) -> None:
     async with aclosing(client.events(args.since)) as stream:
         async for event in stream:
@@ -316,6 +343,7 @@ _HANDLERS: dict[str, Handler] = {
     "record": _record,
     "layout": _layout,
     "files": _files,
+    "images": _images,
     "events": _events,
     "download": _download,
 }
@@ -343,6 +371,11 @@ def _prepare(argv: Sequence[str] | None) -> tuple[RecDeskClient, argparse.Namesp
         args.request = recording_request(args)
     if args.command == "layout":
         args.layout_value = layout_argument(args.layout)
+    if args.command == "images" and args.action == "upload":
+        try:
+            args.image = args.file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     try:
         app_id, secret, token = from_flags_or_environment(
             args.app_id, args.secret, args.token, os.environ

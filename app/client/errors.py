@@ -5,7 +5,7 @@ ClientError (RecDeskError)
  ├─ ConnectionFailed         the service could not be reached, or did not answer in time
  ├─ BadResponse              it answered with something this client cannot read
  └─ ServiceError             it answered with an error body: .code .number .name .status .message
-     ├─ InvalidRequest       400, 422: the request was malformed or had a wrong value
+     ├─ InvalidRequest       400, 413, 422: a malformed or too large request, or a wrong value
      ├─ Unauthorized         401: credentials missing or refused (AppID, secret, token)
      │   ├─ SignatureExpired   the signature's Timestamp is off by more than 10 minutes
      │   └─ NonceReused        the signature's nonce was used before
@@ -13,12 +13,14 @@ ClientError (RecDeskError)
      │   ├─ RoomNotFound
      │   ├─ StreamNotFound
      │   ├─ RecordingNotFound
-     │   └─ FileNotFound
+     │   ├─ FileNotFound
+     │   └─ ImageNotFound
      ├─ Conflict             409: the thing asked for does not fit the current state
      │   ├─ AlreadyRecording   the room already records in this mode
      │   ├─ AlreadyStopped     the recording has already stopped
      │   └─ WrongState         the recording cannot do this in its state
-     └─ ServerFailure        5xx: the service failed or is starting/stopping
+     ├─ Busy                 429: too much of one kind at once (previews, event streams)
+     └─ ServerFailure        5xx: the service failed, is starting/stopping, or its disk is full
 ```
 
 `error_from_response` builds the right `ServiceError` from an error answer (by its stable code,
@@ -77,7 +79,7 @@ class ServiceError(ClientError):
 
 
 class InvalidRequest(ServiceError):
-    """The request was malformed or one of its values was refused (400, 422)."""
+    """The request was malformed, too large, or one of its values was refused (400, 413, 422)."""
 
 
 class Unauthorized(ServiceError):
@@ -112,6 +114,10 @@ class FileNotFound(NotFound):
     """No file has this id."""
 
 
+class ImageNotFound(NotFound):
+    """The service's images area has no image of this name."""
+
+
 class Conflict(ServiceError):
     """The request does not fit the current state of the room or recording (409)."""
 
@@ -128,6 +134,11 @@ class WrongState(Conflict):
     """The recording cannot do this in its current state (pause a paused one, ...)."""
 
 
+class Busy(ServiceError):
+    """The service runs as many of these (previews, event streams) as it takes (429); try again
+    in a moment."""
+
+
 class ServerFailure(ServiceError):
     """The service failed, or is starting or stopping (5xx)."""
 
@@ -140,6 +151,7 @@ _BY_CODE: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.stream_not_found: StreamNotFound,
     ErrorCode.recording_not_found: RecordingNotFound,
     ErrorCode.file_not_found: FileNotFound,
+    ErrorCode.image_not_found: ImageNotFound,
     ErrorCode.recording_active: AlreadyRecording,
     ErrorCode.recording_stopped: AlreadyStopped,
     ErrorCode.recording_state: WrongState,
@@ -155,7 +167,9 @@ def _class_for(code: ErrorCode | None, status: int) -> type[ServiceError]:
         return NotFound
     if status == 409:
         return Conflict
-    if status in (400, 422):
+    if status == 429:
+        return Busy
+    if status in (400, 413, 422):
         return InvalidRequest
     if status >= 500:
         return ServerFailure

@@ -144,9 +144,14 @@ class ApiSession:
         retry: bool,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout | None = None,
     ) -> tuple[httpx.Response, int]:
-        """The final answer, and how many attempts before it got none (or a 502/503/504)."""
+        """The final answer, and how many attempts before it got none (or a 502/503/504).
+
+        The body is `json`, or the raw bytes of `content` (with `headers` saying their type).
+        """
         failures = 0
         while True:
             try:
@@ -155,6 +160,8 @@ class ApiSession:
                     path,
                     params=params,
                     json=json,
+                    content=content,
+                    headers=headers,
                     timeout=timeout or httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.TransportError as exc:
@@ -176,9 +183,17 @@ class ApiSession:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> M:
         response, _ = await self._send(
-            method, path, retry=method in ("GET", "PUT"), params=params, json=json
+            method,
+            path,
+            retry=method in ("GET", "PUT"),
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
         )
         return self._parse(response, model)
 

@@ -2,8 +2,8 @@
 
 - `table`            columns aligned with two spaces between, sizes and durations right-aligned;
 - `duration`, `size` `1:02:03`, `12.3 MB` (decimal units, as `ls --si` and disk makers count);
-- `rooms_table`, `streams_table`, `recordings_table`, `files_table`, `providers_table`  one row
-  per item;
+- `rooms_table`, `streams_table`, `recordings_table`, `files_table`, `providers_table`,
+  `images_table`  one row per item;
 - `health_detail`, `room_detail`, `recording_detail`  a `key  value` block, then its table
   (the room providers, the streams, the files);
 - `event_line`       one line per event, for following the stream.
@@ -20,6 +20,7 @@ from datetime import datetime
 from app.api.models import (
     Event,
     Health,
+    Image,
     ProviderHealthModel,
     RecordedFile,
     Recording,
@@ -147,6 +148,14 @@ def files_table(files: Sequence[RecordedFile]) -> str:
             where = f.download_url or (f"error: {f.upload_error}" if f.upload_error else NONE)
             row += [f.upload or NONE, where]
     return table(headers, rows, right={2, 3})
+
+
+def images_table(images: Sequence[Image]) -> str:
+    """The images area: name, format, picture size, bytes, when stored."""
+    rows = [
+        [i.name, i.format, f"{i.width}x{i.height}", size(i.size), when(i.created)] for i in images
+    ]
+    return table(["NAME", "FORMAT", "PICTURE", "SIZE", "STORED"], rows, right={3})
 
 
 def health_detail(health: Health) -> str:

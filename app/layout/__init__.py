@@ -13,7 +13,7 @@ Imports nothing of ours but `app.errors`.
 
 from __future__ import annotations
 
-from app.layout.errors import LayoutError
+from app.layout.errors import LayoutError, LayoutLimitError
 from app.layout.model import (
     FIT_MODES,
     TEMPLATES,
@@ -36,6 +36,7 @@ __all__ = [
     "FitMode",
     "Layout",
     "LayoutError",
+    "LayoutLimitError",
     "Placeholder",
     "Region",
     "StreamKind",

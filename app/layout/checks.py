@@ -3,15 +3,20 @@
 Messages use the JSON path of the field (`canvas.fps`, `regions[2].border.color`) so that the same
 words serve a JSON file, the service's API and the desktop editor. Types are checked too: a layout
 built in Python, or read from JSON, may hold a float or a string where a whole number belongs.
+
+The limits (`MAX_CANVAS_SIDE`, `MAX_CANVAS_PIXELS`, `MIN_CANVAS_SIDE`, `MAX_REGIONS`) are checked
+first and on their own: a layout beyond one is refused with `LayoutLimitError` before its regions
+are walked, so every front (the service, config presets, `recdesk-record`, the desktop editor)
+refuses the same layouts, and the cost of a refusal does not grow with what was sent.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sized
 from typing import TypeGuard
 
-from app.layout.errors import LayoutError
+from app.layout.errors import LayoutError, LayoutLimitError
 from app.layout.model import (
     FIT_MODES,
     LAYOUT_VERSIONS,
@@ -26,6 +31,14 @@ from app.layout.model import (
 
 MAX_GRID_REGIONS = 25
 FPS_RANGE = (1, 120)
+# A 4K UHD picture either way round: a longer side, or more pixels, costs the compositor memory and
+# time in proportion (every frame is composed at the canvas size) and no recording needs it.
+MAX_CANVAS_SIDE = 3840
+MAX_CANVAS_PIXELS = 3840 * 2160
+# One H.264 macroblock: a smaller picture shows nothing anyone could make out.
+MIN_CANVAS_SIDE = 16
+# Each region is a scaler and an overlay per frame, and a stream decoded while recording.
+MAX_REGIONS = 64
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -40,7 +53,12 @@ def shown(value: object) -> str:
 
 
 def validate(layout: Layout, stream_ids: Collection[str] | None = None) -> list[str]:
-    """Raise `LayoutError` with every problem found; return the warnings."""
+    """Raise `LayoutError` with every problem found; return the warnings.
+
+    A layout beyond a limit raises `LayoutLimitError` naming only the limits it breaks.
+    """
+    if limits := limit_problems(layout):
+        raise LayoutLimitError(limits[0], limits)
     problems: list[str] = []
     if not _whole(layout.version) or layout.version not in LAYOUT_VERSIONS:
         known = ", ".join(str(v) for v in LAYOUT_VERSIONS)
@@ -67,6 +85,45 @@ def validate(layout: Layout, stream_ids: Collection[str] | None = None) -> list[
         for index, region in enumerate(layout.regions)
         if region.stream_id is not None and region.stream_id not in stream_ids
     ]
+
+
+def limit_problems(layout: Layout) -> list[str]:
+    """The limits `layout` is beyond, one message each naming the field and the limit."""
+    problems: list[str] = []
+    canvas = layout.canvas
+    if isinstance(canvas, Canvas):
+        width, height = canvas.width, canvas.height
+        for path, side in (("canvas.width", width), ("canvas.height", height)):
+            if not _whole(side) or side <= 0:
+                continue  # not a size at all: the rules say so
+            if side > MAX_CANVAS_SIDE:
+                problems.append(f"{path}: at most {MAX_CANVAS_SIDE} pixels, got {side}")
+            elif side < MIN_CANVAS_SIDE:
+                problems.append(f"{path}: at least {MIN_CANVAS_SIDE} pixels, got {side}")
+        if not problems and _whole(width) and _whole(height) and width * height > MAX_CANVAS_PIXELS:
+            problems.append(
+                f"canvas: {width}x{height} is {width * height} pixels; at most "
+                f"{MAX_CANVAS_PIXELS} ({MAX_CANVAS_SIDE}x{MAX_CANVAS_PIXELS // MAX_CANVAS_SIDE} "
+                "either way round)"
+            )
+    regions = layout.regions
+    if isinstance(regions, Sized) and len(regions) > MAX_REGIONS:
+        problems.append(f"regions: at most {MAX_REGIONS} regions, got {len(regions)}")
+    return problems
+
+
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """`width` x `height` (made even), or if that is beyond the canvas limits, the largest even
+    size of the same shape within them: a screen recorded at its own size (a 5K display)."""
+    scale = min(
+        1.0,
+        MAX_CANVAS_SIDE / max(width, height, 1),
+        (MAX_CANVAS_PIXELS / max(width * height, 1)) ** 0.5,
+    )
+    return (
+        max(MIN_CANVAS_SIDE, int(width * scale) // 2 * 2),
+        max(MIN_CANVAS_SIDE, int(height * scale) // 2 * 2),
+    )
 
 
 def _canvas(canvas: Canvas, problems: list[str]) -> tuple[int, int] | None:
@@ -201,7 +258,7 @@ def _image(value: object, path: str, problems: list[str], *, optional: bool = Fa
         return
     if not isinstance(value, str) or not value.strip():
         alternative = " or null" if optional else ""
-        problems.append(f"{path}: must be a file path or URL{alternative}, got {shown(value)}")
+        problems.append(f"{path}: must be an image name or file{alternative}, got {shown(value)}")
 
 
 def _whole(value: object) -> TypeGuard[int]:

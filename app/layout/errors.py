@@ -2,7 +2,8 @@
 
 ```
 RecDeskError
-└── LayoutError    a layout, its JSON or its file is wrong    (caller's fault)
+└── LayoutError         a layout, its JSON or its file is wrong          (caller's fault)
+    └── LayoutLimitError  it is beyond a documented limit (canvas, regions)
 ```
 
 A message is one line that names the bad field by its JSON path and says what to fix
@@ -27,3 +28,11 @@ class LayoutError(RecDeskError):
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.problems: tuple[str, ...] = tuple(problems) or (message,)
+
+
+class LayoutLimitError(LayoutError):
+    """A layout beyond one of the limits of `app.layout.checks` (canvas size, region count).
+
+    Apart from other problems because a service answers it with its own code, and because such a
+    layout is refused before anything else about it is looked at.
+    """

@@ -87,7 +87,8 @@ def load(path: str | os.PathLike[str]) -> Layout:
     try:
         return layout_from_json(data)
     except LayoutError as exc:
-        raise LayoutError(f"{path}: {exc}", [f"{path}: {p}" for p in exc.problems]) from None
+        # Of the same kind (a limit stays a limit), with the file's name in front.
+        raise type(exc)(f"{path}: {exc}", [f"{path}: {p}" for p in exc.problems]) from None
 
 
 def save(layout: Layout, path: str | os.PathLike[str]) -> None:

@@ -33,10 +33,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from app.errors import RecDeskError
+from app.media.allocator import fix_mmap_threshold
 from app.media.capabilities import input_protocols
 from app.media.errors import OutputError
 from app.media.events import Event
 from app.media.formats import FORMATS, ContainerFormat, split_output
+from app.media.mix.images import LocalImageFiles
 from app.media.pipeline.layouts import DEFAULT_CANVAS, make_layout, parse_size
 from app.media.pipeline.opening import open_mix, stream_ids
 from app.media.pipeline.outputs import OutputRequest, OutputsExist, build_outputs, check_folder
@@ -155,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `recdesk-record`."""
     args = build_parser().parse_args(argv)
+    fix_mmap_threshold()  # a long recording holds what its muxers keep, not the heap's holes
     if args.list_protocols:
         print("\n".join(input_protocols()))
         return 0
@@ -234,6 +237,7 @@ def _open_mix(args: argparse.Namespace, fmt: ContainerFormat) -> MediaSource:
         live=args.live,
         position=args.live_position,
         max_idle=args.max_idle,
+        images=LocalImageFiles(),  # the user's own files, as the layout file names them
     )
 
 

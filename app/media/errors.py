@@ -8,6 +8,8 @@ RecDeskError
     │   └── SourceIdleError    a live source sent nothing for too long    (an end, not a fault)
     ├── OutputError            the output cannot be written               (caller's fault)
     │   └── FormatError        unknown container or impossible combination (caller's fault)
+    ├── ImageError             a layout image is missing or not a PNG/JPEG (caller's fault)
+    │   └── ImageTooLarge      its bytes or its picture are over the limits (caller's fault)
     └── RecordingError         the engine failed while recording          (system's fault)
 ```
 
@@ -48,6 +50,16 @@ class OutputError(MediaError):
 
 class FormatError(OutputError):
     """An unknown output format, or a format that cannot hold what was asked."""
+
+
+class ImageError(MediaError):
+    """A layout image cannot be found where its layout says, or is not a PNG or JPEG picture."""
+
+    caller_fault = True
+
+
+class ImageTooLarge(ImageError):
+    """A layout image is larger, in bytes or in pixels, than the compositor takes."""
 
 
 class RecordingError(MediaError):

@@ -32,7 +32,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.layouts import INVALID_LAYOUT
+from app.api.layouts import INVALID_LAYOUT, LAYOUT_LIMIT
+from app.api.models import LIMIT_EXCEEDED
+from app.service import limits
 from app.service.auth import guard as auth
 from app.service.config import DemoSettings, ProviderConfig
 from app.service.recordings.manager import TaskManager
@@ -156,11 +158,12 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
     _errors(app)
     _docs(app)
     auth.install(app, settings)  # before every route: loopback, or credentials
-    from app.service.routes import action, anyrtc, demo, files, meta, recordings
+    limits.install(app)  # before that: no body past its limit, checked or not
+    from app.service.routes import action, anyrtc, demo, files, images, meta, recordings
     from app.service.routes import rooms as room_routes
 
     # anyrtc and action: the seeds' own HTTP APIs, translated onto the same core.
-    for module in (meta, room_routes, recordings, files, anyrtc, action):
+    for module in (meta, room_routes, recordings, files, images, anyrtc, action):
         app.include_router(module.router)
     if any(isinstance(config, DemoSettings) for config in provider_configs(settings)):
         app.include_router(demo.router)
@@ -198,7 +201,11 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     for error in exc.errors():
         if error.get("type") == INVALID_LAYOUT:  # read by `app.api.layouts`: the message says all
             return ApiError(ErrorCode.invalid_layout, error.get("msg", "invalid layout"))
+        if error.get("type") == LAYOUT_LIMIT:
+            return ApiError(ErrorCode.limit_exceeded, error.get("msg", "layout beyond a limit"))
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        if error.get("type") == LIMIT_EXCEEDED:  # the message names the limit, `where` the field
+            return ApiError(ErrorCode.limit_exceeded, f"{where}: {error.get('msg', 'too large')}")
         if error.get("type") == "json_invalid":
             return ApiError(ErrorCode.malformed_request, "the body is not valid JSON")
         if not where and error.get("type") in ("model_attributes_type", "dict_type", "missing"):

@@ -40,6 +40,9 @@ tokens = [{ name = "ci", token_env = "RECDESK_CI_TOKEN" }]
 url = "https://hooks.example.com/recdesk"  # every recording's events are POSTed here too
 secret_env = "RECDESK_WEBHOOK_SECRET"      # or secret = "whsec_..."; default: one of its own
 
+[disk]                             # optional
+reserve = "256M"                   # free space kept: recordings stop below it, starts get 507
+
 [storage.archive]                  # a storage profile: `storage = "archive"` in a request or
 vendor = "s3_compatible"           # a preset uploads there (app.service.storage.config)
 endpoint = "https://minio.example.net:9000"
@@ -134,6 +137,8 @@ class ServiceConfig:
     webhooks: WebhookConfig | None = None
     # Storage profiles by name (`[storage.NAME]`, see app.service.storage.config).
     storage: dict[str, StorageParams] = field(default_factory=dict)
+    # `[disk] reserve` in bytes; None: `--disk-reserve` or the default.
+    disk_reserve: int | None = None
 
     def with_demo(self) -> ServiceConfig:
         """This config plus the demo rooms at the end (`--demo`), unless it has them already."""
@@ -161,7 +166,7 @@ def load_config(path: Path) -> ServiceConfig:
 
 # --- reading --------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("providers", "presets", "auto_record", "auth", "webhooks", "storage")
+_TOP_KEYS = ("providers", "presets", "auto_record", "auth", "webhooks", "storage", "disk")
 _DEMO_KEYS = ("kind", "name")
 _RTMP_KEYS = (
     "kind",
@@ -178,6 +183,16 @@ _RULE_KEYS = ("rooms", "preset")
 # Fields of the recording API that are coming (issue 10); refused until `RecordingCreate` has them.
 _NOT_YET = ("storage", "callback_url")
 _KINDS = ("demo", "rtmp")
+
+
+def parse_size(text: str) -> int:
+    """`1048576`, `1024K`, `1M` or `1G` (powers of 1024) in bytes; ValueError for anything else."""
+    text = text.strip()
+    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
+    size = int(text[:-1] if scale > 1 else text) * scale
+    if size < 0:
+        raise ValueError(text)
+    return size
 
 
 class _Reader:
@@ -215,7 +230,31 @@ class _Reader:
         )
         auth = read_auth(data.get("auth", {}), self.error)
         webhooks = read_webhooks(data["webhooks"], self.error) if "webhooks" in data else None
-        return ServiceConfig(providers, presets, rules, auth, webhooks=webhooks, storage=storage)
+        return ServiceConfig(
+            providers,
+            presets,
+            rules,
+            auth,
+            webhooks=webhooks,
+            storage=storage,
+            disk_reserve=self._disk(data.get("disk", {})),
+        )
+
+    def _disk(self, table: Any) -> int | None:
+        if not isinstance(table, dict):
+            raise self.error("disk", "must be a table ([disk])")
+        self._keys(table, "disk", ("reserve",))
+        if "reserve" not in table:
+            return None
+        value = table["reserve"]
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise ValueError
+            return parse_size(str(value))
+        except ValueError:
+            raise self.error(
+                "disk.reserve", f"{value!r}: not a size (268435456, 256M, 1G)"
+            ) from None
 
     # --- providers --------------------------------------------------------------------------------
 

@@ -31,9 +31,11 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
+from app.logs import limit_repeats
 from app.service.app import create_app
 from app.service.auth.config import AuthConfig, listen_problem
-from app.service.config import ConfigError, load_config
+from app.service.config import ConfigError, ServiceConfig, load_config, parse_size
+from app.service.connections import ACCEPT_BATCH, ConnectionGuard, raise_open_file_limit
 from app.service.settings import Settings
 from app.service.webhooks.delivery import service_secret
 from app.service.webhooks.settings import RetryPolicy, check_url
@@ -108,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a failing upload is tried again after 1, 2, 4, ... s, at most this long (300)",
     )
     parser.add_argument(
+        "--disk-reserve",
+        type=_byte_size,
+        default=None,
+        metavar="SIZE",
+        help="free space kept on the recording folder's disk: below it recordings stop "
+        "(reason disk-full) and starts are refused (507); 256M unless [disk] reserve says",
+    )
+    parser.add_argument(
         "--remove-uploaded",
         action="store_true",
         help="delete a recorded file here once its storage has confirmed its upload",
@@ -117,8 +127,39 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stop when stdin closes: the process that started the service has gone",
     )
+    parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=Settings.max_connections,
+        metavar="N",
+        help="open connections at most; at the cap the one idle longest is closed for a new one "
+        "(0, the default: the open-file limit less 256)",
+    )
+    # Connection timeouts and the event-stream cap (app.service.connections); tests shorten them.
+    parser.add_argument(
+        "--header-timeout", type=float, default=Settings.header_timeout, help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--idle-timeout", type=float, default=Settings.idle_timeout, help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--max-event-streams",
+        type=_count,
+        default=Settings.max_event_streams,
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--log-level", default="warning", help="debug, info, warning, error")
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be 0 or more")
+    return value
 
 
 def _callback_url(text: str) -> str:
@@ -137,14 +178,22 @@ def _backoff(text: str) -> tuple[float, float, float]:
 
 def _byte_size(text: str) -> int:
     """`1048576`, `1024K` or `1M` (powers of 1024)."""
-    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
     try:
-        size = int(text[:-1] if scale > 1 else text) * scale
+        size = parse_size(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: not a size (16777216, 16384K, 16M)") from None
     if size < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1 byte")
     return size
+
+
+def _disk_reserve(flag: int | None, config: ServiceConfig | None) -> int:
+    """`--disk-reserve`, else the config's `[disk] reserve`, else the default."""
+    if flag is not None:
+        return flag
+    if config is not None and config.disk_reserve is not None:
+        return config.disk_reserve
+    return Settings.disk_reserve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,6 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         remove_uploaded=args.remove_uploaded,
         webhook_url=args.callback_url,
         webhook_backoff=args.webhook_backoff or Settings.webhook_backoff,
+        disk_reserve=_disk_reserve(args.disk_reserve, service_config),
+        header_timeout=args.header_timeout,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
+        max_event_streams=args.max_event_streams,
     )
     if args.print_webhook_secret:
         print(service_secret(settings).text)
@@ -184,10 +238,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    limit_repeats()  # a fault that repeats is counted, not written thousands of times a second
+    raise_open_file_limit()
+    guard = ConnectionGuard(settings)
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     # With its protocol named, asyncio turns Nagle's algorithm off on every connection; without,
     # an answer's headers and body sent apart wait 40 ms for the client's delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock = guard.socket(family)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((settings.host, settings.port))
@@ -210,6 +267,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_config=None,
         timeout_graceful_shutdown=2,
         lifespan="on",
+        # Timeouts and the cap on connections; asyncio accepts this many connections per turn
+        # of its loop, while the listening socket keeps a deep queue (see ListeningSocket).
+        http=guard.protocol,
+        backlog=ACCEPT_BATCH,
+        ws="none",
     )
     server = _Server(config, app)
     if args.watch_parent:

@@ -46,6 +46,25 @@ class Settings:
     webhook_url: str | None = None
     # Webhook retries: the first delay, its cap and when to give up, in seconds (tests shorten it).
     webhook_backoff: tuple[float, float, float] = (1.0, 600.0, 24 * 3600.0)
+    # Free space kept on the recording folder's disk (`--disk-reserve`, `[disk] reserve`): below it
+    # recordings stop with reason `disk-full` and starts are refused with 507 (app.service.disk).
+    disk_reserve: int = 256 * 1024 * 1024
+    # How often the free space is looked at (tests shorten it).
+    disk_check_seconds: float = 1.0
+    # Connections (app.service.connections): a connection that sends no complete request head
+    # within `header_timeout` s, or sits idle between requests for `idle_timeout` s, is closed;
+    # at most `max_connections` are open at once (0: derived from the open-file limit).
+    header_timeout: float = 10.0
+    idle_timeout: float = 5.0
+    max_connections: int = 0
+    # At most this many `/v1/events` streams and layout previews run at once (429 beyond).
+    max_event_streams: int = 64
+    max_previews: int = 4
+
+    @property
+    def images_dir(self) -> Path:
+        """The images area: layout images uploaded through `/v1/images`, referenced by name."""
+        return self.data_dir / "images"
 
     @property
     def recordings_dir(self) -> Path:

@@ -48,6 +48,8 @@ from types import FrameType
 from typing import IO
 
 from app.errors import RecDeskError
+from app.logs import limit_repeats
+from app.media.allocator import fix_mmap_threshold
 from app.media.pipeline.ending import Ending
 from app.media.pipeline.outputs import check_folder
 from app.worker.events import ended
@@ -148,6 +150,8 @@ class _Signalled(Exception):
 def main() -> int:
     """Run one job from stdin; return the exit status (1 when it ended in an error)."""
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
+    limit_repeats()  # stderr is the recording's log file: a repeating fault must not fill it
+    fix_mmap_threshold()  # an hour of MP4 index grows by remapping, not by copies and holes
     output = Output(_protocol_stdout())
     heartbeat = _Heartbeat(output)
     output.emit(Ready())

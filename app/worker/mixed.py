@@ -9,6 +9,10 @@ before it exists are kept and applied when it does (a pause, a layout, streams t
 leave). Streams that join later are opened in threads of their own, so a slow URL never holds up
 the commands behind it. The recording ends when it is stopped, reaches its max duration, or the
 mix ends; it cannot start when none of the job's streams opens.
+
+Layout images are read only from the job's images folder, by name (`ImageFolder`); a job without
+one draws none. An image that cannot be read fails the start, or, for a layout change, is a
+warning and the mix keeps the layout it had.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from app.errors import RecDeskError
 from app.layout.model import Layout
 from app.media.events import Event
 from app.media.fileinfo import FileInfo
+from app.media.mix.images import NO_IMAGES, ImageFolder, ImageSource
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
 from app.media.pipeline.ending import Ending
@@ -56,6 +61,9 @@ class MixedRecording:
         self._mix: MixSource | None = None
         self._remuxer: Remuxer | None = None
         self._outputs: Outputs | None = None
+        self._images: ImageSource = (
+            NO_IMAGES if job.images_dir is None else ImageFolder(job.images_dir)
+        )
         self.ending: Ending | None = None
 
     def start(self) -> None:
@@ -93,10 +101,14 @@ class MixedRecording:
                     warning("layout: the canvas of a mix is fixed once it records; change regions")
                 )
                 return
+            try:
+                self._mix.set_layout(layout)
+            except RecDeskError as exc:  # an image that cannot be read: the mix keeps its layout
+                self._emit(warning(f"layout: {exc}"))
+                return
             self._layout = layout
             for text in layout.validate(self._members.wanted()):
                 self._emit(warning(f"layout: {text}"))
-            self._mix.set_layout(layout)
 
     def add(self, stream: StreamJob) -> None:
         """Bring a stream into the mix (opened in a thread of its own)."""
@@ -138,6 +150,8 @@ class MixedRecording:
     def _run(self) -> None:
         try:
             ending = self._record()
+        except RecDeskError as exc:  # a layout image that cannot be read, say
+            ending = Ending("error", str(exc))
         except Exception as exc:  # a bug must still end in a line the service sees
             log.exception("the mix failed")
             ending = Ending("error", f"the mix failed: {exc!r}")
@@ -210,7 +224,7 @@ class MixedRecording:
                 self._emit(warning(f"layout: {text}"))
             inputs = [MixInput(s.stream_id, source, kind=s.kind) for s, source in wanted]
             self._live = live
-            mix = start_mix(inputs, layout, job.format, live=live)
+            mix = start_mix(inputs, layout, job.format, live=live, images=self._images)
             try:
                 outputs = build_outputs(
                     mix,

@@ -76,6 +76,11 @@ class Job:
     paused: bool = False
     layout: Layout | None = None
     mix_stem: str | None = None
+    # Free space kept on the folder's disk: below it the recording stops, every file finished,
+    # with reason `disk-full` (0: no floor).
+    disk_reserve: int = 0
+    # The service's images area: the only place a mix's layout images are read from, by name.
+    images_dir: Path | None = None
 
     def mix_layout(self) -> Layout:
         """The job's layout, or the grid of its streams on the default canvas."""

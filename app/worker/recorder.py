@@ -12,10 +12,17 @@ A command that cannot be carried out is a `warning` event, never an exception: a
 outlives a bad line. The job, the commands and the events are messages of `app.worker.protocol`;
 the modes live in `single` and `mixed`, the file naming in `outputs`, the events made from the
 engine's in `events`.
+
+A job with a `disk_reserve` is stopped, every file finished, with reason `disk-full` once its
+folder's disk has less free space than that; a recording that failed because its disk filled up
+(`ENOSPC`) ends with that reason too, not as an `error`.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from typing import Protocol, assert_never
@@ -41,6 +48,9 @@ from app.worker.single import SingleRecording
 from app.worker.wire import (
     decode_command,
 )
+
+# How FFmpeg's and the system's messages say that a write found the disk full.
+_NO_SPACE = os.strerror(errno.ENOSPC).lower()
 
 
 class Recording(Protocol):
@@ -98,6 +108,7 @@ class Recorder:
         )
         self._recording = mode(job, emit, self._done.set)
         self._stop_reason: EndReason | None = None
+        self._stop_message: str | None = None
 
     def start(self) -> None:
         """Start recording; returns at once."""
@@ -143,8 +154,30 @@ class Recorder:
         """Wait up to `timeout` seconds for the end; True once every file is finished."""
         if self._done.wait(timeout):
             return True
+        self._check_disk()
         self._recording.tick()
         return False
+
+    def _check_disk(self) -> None:
+        """Stop before the disk is full: a file cut short by a full disk cannot be finished."""
+        if self._stop_reason is not None or (free := self._below_reserve()) is None:
+            return
+        reserve = self._job.disk_reserve
+        self._stop_message = (
+            f"the disk has {free / 2**20:.1f} MiB free, less than the reserve of "
+            f"{reserve / 2**20:.1f} MiB"
+        )
+        self.stop("disk-full")
+
+    def _below_reserve(self) -> int | None:
+        """The free space of the folder's disk when it is below the job's reserve, else None."""
+        if not self._job.disk_reserve:
+            return None
+        try:
+            free = shutil.disk_usage(self._job.folder).free
+        except OSError:
+            return None
+        return free if free < self._job.disk_reserve else None
 
     @property
     def ending(self) -> Ending:
@@ -152,5 +185,9 @@ class Recorder:
         ending = self._recording.ending
         assert ending is not None, "the recording has not ended"
         if ending.reason == "stopped" and self._stop_reason is not None:
-            return Ending(self._stop_reason, ending.message)
+            return Ending(self._stop_reason, ending.message or self._stop_message)
+        if ending.reason == "error" and (
+            _NO_SPACE in (ending.message or "").lower() or self._below_reserve() is not None
+        ):
+            return Ending("disk-full", ending.message)
         return ending

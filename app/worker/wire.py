@@ -124,6 +124,8 @@ def _job_json(job: Job) -> dict[str, JSON]:
         "paused": job.paused,
         "layout": None if job.layout is None else job.layout.to_json(),
         "mix_stem": job.mix_stem,
+        "disk_reserve": job.disk_reserve,
+        "images_dir": None if job.images_dir is None else str(job.images_dir),
         "streams": [_stream_json(s) for s in job.streams],
     }
 
@@ -291,6 +293,9 @@ def parse_job(data: object) -> Job:
     if isinstance(first_part, bool) or not isinstance(first_part, int) or first_part < 1:
         raise JobError(f"job: first_part must be a whole number from 1, got {first_part!r}")
     layout = job.value("layout", None)
+    images_dir = job.optional_text("images_dir")
+    if images_dir is not None and not Path(images_dir).is_absolute():
+        raise JobError(f"job: images_dir must be an absolute path, got {images_dir!r}")
     return Job(
         task_id=job.text("task_id"),
         mode=mode,  # type: ignore[arg-type]
@@ -306,6 +311,8 @@ def parse_job(data: object) -> Job:
         paused=job.flag("paused"),
         layout=None if layout is None else parse_layout(layout, "job: layout"),
         mix_stem=mix_stem,
+        disk_reserve=job.optional_whole("disk_reserve") or 0,
+        images_dir=None if images_dir is None else Path(images_dir),
     )
 
 

@@ -2,8 +2,8 @@
 what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop|local]
-                          [--ffmpeg PATH]
+python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop|local|soak]
+                          [--ffmpeg PATH] [--minutes N]
                           [--join-window S] [--strict]
 python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
 ```
@@ -51,6 +51,14 @@ H.264 for 60 s by the app's local recorder):
 15. CPU per recorded second, the app / the ffmpeg CLI with the same encoder settings;
 16. the longest event-loop stall while it records (target <= 50 ms).
 
+One says whether a long recording holds its memory (`soak`, a real `recdesk-server --demo`):
+
+17. the resident memory of the service and of each of four recordings' workers (two stream by
+    stream, two mixed), every minute for `--minutes` (60): each process's growth from minute 5 to
+    the end (target <= 5 %), beside it the growth less what MP4's index explains, and every file
+    opened with PyAV at the end. An hour on its own, so not in the default run: only
+    `--only soak` runs it (`--quick`: 6 minutes, measured from the second).
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -75,6 +83,7 @@ from tests.bench import (
     mix_rooms,
     remux_cpu,
     service,
+    soak,
     survive,
     survive_report,
 )
@@ -114,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _desktop(settings)
     if args.only in (None, "local"):
         rows += _local(settings, args.ffmpeg)
+    if args.only == "soak":  # an hour: only when asked for
+        rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
 
@@ -123,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
         "--only",
-        choices=("remux", "live", "survive", "mix", "service", "desktop", "local"),
+        choices=("remux", "live", "survive", "mix", "service", "desktop", "local", "soak"),
         help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
@@ -132,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         help="spread the live streams' starts over this long (0: all at once; default 5, quick 2)",
+    )
+    parser.add_argument(
+        "--minutes", type=float, help="how long the soak records (default 60; quick 6)"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser
@@ -363,6 +377,24 @@ def _local(settings: Settings, ffmpeg: str) -> list[Row]:
             stall_ok,
         ),
     ]
+
+
+def _soak(minutes: float) -> list[Row]:
+    print(f"\n[8] the soak: four recordings of a demo service for {minutes:g} min, memory sampled")
+    result = soak.measure(minutes)
+    for line in soak.report(result):
+        print(line)
+    print(f"  samples: {soak.save(result)}")
+    rows = []
+    for series in result.series:
+        growth, rest = result.growth(series), result.growth(series, less_index=True)
+        figure = "no samples" if growth is None else f"{growth:+.2f} %"
+        if series.mp4_packets and rest is not None:
+            figure += f" ({rest:+.2f} % less the MP4 index)"
+        target = f"<= {soak.TARGET_GROWTH:g} %"
+        rows.append(Row(f"soak: {series.name} memory", figure, target, result.passed(series)))
+    whole = f"{len(result.files)} files, {len(result.problems)} problems"
+    return [*rows, Row("soak: files open and decode", whole, "all", not result.problems)]
 
 
 def _print_summary(rows: Sequence[Row], seconds: float, *, quick: bool) -> None:

@@ -1,6 +1,6 @@
 """What the service reports only as events reaches the operator: the main window's banner shows an
-automatic recording held by a failure and a callback given up, and stays hidden for a room held
-for no fault (an operator's stop)."""
+automatic recording held by a failure, a callback given up and the service's disk running out
+of space, and stays hidden for a room held for no fault (an operator's stop)."""
 
 from __future__ import annotations
 
@@ -79,3 +79,20 @@ def test_a_callback_given_up_is_shown_with_its_receiver(
     text = window.banner.text()
     assert "gave up a callback to https://hooks.example.com/in after 41 attempts: HTTP 500" in text
     assert "the recording and its files are kept" in text
+
+
+@pytest.mark.parametrize("short", [False, True])
+def test_a_disk_running_out_of_space_is_shown_with_what_happens(
+    window: MainWindow, connection: Connection, short: bool
+) -> None:
+    data = {"free_bytes": 300_000_000, "reserve_bytes": 268_435_456, "short": short}
+    connection.event_received.emit(_event("disk.low", data))
+    assert window.banner.isVisible()
+    text = window.banner.text()
+    assert "300.0 MB free" in text
+    if short:
+        assert "recordings were stopped and new ones are refused" in text
+        assert "Every file recorded so far is kept" in text
+    else:
+        assert "nearly full" in text
+        assert "less than 268.4 MB is free" in text

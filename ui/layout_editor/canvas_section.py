@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TypedDict, TypeVar, Unpack
 
-from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QSpinBox, QWidget
 
 from app.layout.model import Canvas, Layout, Region, Watermark
@@ -22,11 +21,11 @@ from ui.layout_editor.fields import (
     RESOLUTIONS,
     ColorButton,
     EvenSpinBox,
-    ImageField,
     StepCloser,
     pixel_spin,
     tr,
 )
+from ui.layout_editor.images import ImagePicker
 
 _Boxed = TypeVar("_Boxed", Region, Watermark)
 _WATERMARK_MARGIN = 16
@@ -128,10 +127,10 @@ class CanvasSection(QWidget):
         self.background.color_changed.connect(
             lambda color: self._set(tr("Change background colour"), "background", background=color)
         )
-        self.background_image = ImageField(tr("Background image"))
-        self.background_image.path_changed.connect(
-            lambda path: self._set(
-                tr("Change background image"), "background_image", background_image=path
+        self.background_image = ImagePicker(tr("Background image"))
+        self.background_image.image_changed.connect(
+            lambda name: self._set(
+                tr("Change background image"), "background_image", background_image=name
             )
         )
         self.video_bitrate = _kbits(50, 200_000)
@@ -147,8 +146,8 @@ class CanvasSection(QWidget):
             )
         )
 
-        self.watermark = ImageField(tr("Watermark image"))
-        self.watermark.path_changed.connect(self._watermark_image)
+        self.watermark = ImagePicker(tr("Watermark image"))
+        self.watermark.image_changed.connect(self._watermark_image)
         self.mark_x = pixel_spin()
         self.mark_x.setPrefix(tr("x "))
         self.mark_y = pixel_spin()
@@ -243,16 +242,16 @@ class CanvasSection(QWidget):
         canvas = replace(layout.canvas, **change)
         self._document.edit(layout.with_canvas(canvas), text, merge=f"field-canvas-{name}")
 
-    def _watermark_image(self, path: str | None) -> None:
+    def _watermark_image(self, name: str | None) -> None:
         if self._quiet:
             return
         canvas = self._document.layout.canvas
-        if path is None:
+        if name is None:
             mark = None
         elif canvas.watermark is not None:
-            mark = replace(canvas.watermark, image=path)
+            mark = replace(canvas.watermark, image=name)
         else:
-            mark = self._new_watermark(path, canvas)
+            mark = self._new_watermark(name, canvas, self.watermark.size_of(name))
         self._set(tr("Change watermark"), "watermark", watermark=mark)
 
     def _set_mark(self, **change: Unpack[_WatermarkChange]) -> None:
@@ -265,14 +264,14 @@ class CanvasSection(QWidget):
         self._set(tr("Change watermark"), f"watermark-{name}", watermark=changed)
 
     @staticmethod
-    def _new_watermark(path: str, canvas: Canvas) -> Watermark:
-        """A watermark an eighth of the canvas wide, at the top right, in the image's shape."""
+    def _new_watermark(name: str, canvas: Canvas, size: tuple[int, int] | None) -> Watermark:
+        """A watermark an eighth of the canvas wide, at the top right, in the image's shape
+        (half as high as wide when its size is not known)."""
         width = max(2, _even(canvas.width / 8))
-        size = QImageReader(path).size()
-        aspect = size.height() / size.width() if size.isValid() and size.width() else 0.5
+        aspect = size[1] / size[0] if size is not None and size[0] else 0.5
         height = min(canvas.height, max(2, _even(width * aspect)))
         x = max(0, canvas.width - width - _WATERMARK_MARGIN)
-        return Watermark(path, x, min(_WATERMARK_MARGIN, canvas.height - height), width, height)
+        return Watermark(name, x, min(_WATERMARK_MARGIN, canvas.height - height), width, height)
 
     # --- showing the layout -----------------------------------------------------------------------
 
@@ -295,11 +294,11 @@ class CanvasSection(QWidget):
                 self.fps.addItem(tr("{fps} fps").format(fps=canvas.fps), canvas.fps)
             self.fps.setCurrentIndex(self.fps.findData(canvas.fps))
             self.background.set_color(canvas.background)
-            self.background_image.set_path(canvas.background_image)
+            self.background_image.set_image(canvas.background_image)
             _set_value(self.video_bitrate, round(canvas.video_bitrate / 1000))
             _set_value(self.audio_bitrate, round(canvas.audio_bitrate / 1000))
             mark = canvas.watermark
-            self.watermark.set_path(mark.image if mark is not None else None)
+            self.watermark.set_image(mark.image if mark is not None else None)
             # The watermark's placement rows show only while there is a watermark.
             for row in self._mark_rows:
                 self.form.setRowVisible(row, mark is not None)

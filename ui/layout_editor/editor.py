@@ -11,7 +11,9 @@ What the canvas shows is drawn by Qt; the exact preview beside it is one frame r
 service's compositor (`POST /v1/layouts/preview`), the same filter graph a recording runs, so what
 the operator sees there is what gets recorded. It is rendered again half a second after the
 layout stops changing. The snapshots in the regions refresh every few seconds. "Apply" changes a
-running mixed recording's layout from its next frame, after a confirmation.
+running mixed recording's layout from its next frame, after a confirmation. The background and
+watermark images are picked from the service's images area, where Upload… puts a file of this
+computer first (`ui.layout_editor.images`): a service draws no other images.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ui.common.operations import Operations
 from ui.connection.connection import Connection
 from ui.layout_editor.canvas import LayoutCanvas
 from ui.layout_editor.document import LayoutDocument
+from ui.layout_editor.images import ImagePicker, ServiceImages
 from ui.layout_editor.panel import LayoutPanel
 from ui.layout_editor.presets import PresetsBar, PresetStore
 
@@ -83,6 +86,10 @@ class LayoutEditor(QWidget):
         self.canvas = LayoutCanvas(self.document)
         self.panel = LayoutPanel(self.document)
         self.presets = PresetsBar(presets, self.document)
+        self.images = ServiceImages(connection, operations, self)
+        section = self.panel.canvas_section
+        for picker in (section.background_image, section.watermark):
+            self._offer_images(picker)
         self.preview = QLabel(self.tr("The exact preview appears here."))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 180)
@@ -131,6 +138,11 @@ class LayoutEditor(QWidget):
         layout.addWidget(self.presets)
         layout.addWidget(split, 1)
 
+    def _offer_images(self, picker: ImagePicker) -> None:
+        """Let `picker` offer the service's images, and upload into them (then pick the upload)."""
+        self.images.changed.connect(picker.set_images)
+        picker.upload_requested.connect(lambda path: self.images.upload(path, picker.choose))
+
     # --- what is edited -----------------------------------------------------------------------
 
     def open_for(self, room: Room, recording: Recording | None = None) -> None:
@@ -142,6 +154,7 @@ class LayoutEditor(QWidget):
         self.apply_button.setEnabled(self.recording is not None)
         self.setWindowTitle(self.tr("Layout editor — {0}").format(room.name))
         self._pictures.clear()
+        self.images.refresh()
         self.refresh_pictures()
         self._pictures_timer.start()
         self.render_preview()

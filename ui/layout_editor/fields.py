@@ -1,8 +1,8 @@
 """The small parts the layout editor's side panel is built from, and the words it uses.
 
 Hints for templates, names of fit modes, resolutions and stream kinds; a colour button, a spin box
-of even numbers, an image path field, a collapsible section, and `StepCloser`, which ends a merged
-undo step when a field loses focus. Shared by `ui.layout_editor.panel`,
+of even numbers, a collapsible section, and `StepCloser`, which ends a merged undo step when a
+field loses focus. Shared by `ui.layout_editor.panel`,
 `ui.layout_editor.canvas_section` and `ui.layout_editor.region_section`.
 """
 
@@ -12,10 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject,
 from PySide6.QtGui import QColor, QIcon, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QColorDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -73,9 +70,6 @@ RESOLUTIONS = (
     (1080, 1920, QT_TRANSLATE_NOOP(_CONTEXT, "1080 x 1920 (portrait)")),
 )
 FPS_CHOICES = (15, 24, 25, 30, 60)
-IMAGE_FILTER = QT_TRANSLATE_NOOP(
-    _CONTEXT, "Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"
-)
 MAX_PIXELS = 16384
 """The largest coordinate a field takes: beyond any canvas an encoder accepts, so a field never
 clamps (and so silently changes) a value read from a layout."""
@@ -229,56 +223,6 @@ class ColorButton(QToolButton):
         chosen = QColorDialog.getColor(QColor(self._color), self, self._title)
         if chosen.isValid():
             self.choose(chosen.name())
-
-
-class ImageField(QWidget):
-    """An image file path or URL, with Choose… and Clear; `path_changed(str | None)` when the
-    operator changes it (None: no image)."""
-
-    path_changed = Signal(object)
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._title = title
-        self.line = QLineEdit()
-        self.line.setPlaceholderText(tr("none"))
-        self.line.editingFinished.connect(lambda: self.choose(self.line.text().strip() or None))
-        self.browse = QToolButton()
-        self.browse.setText(tr("Choose…"))
-        self.browse.clicked.connect(self._browse)
-        self.clear = QToolButton()
-        self.clear.setText(tr("Clear"))
-        self.clear.clicked.connect(lambda: self.choose(None))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
-        row.addWidget(self.line, 1)
-        row.addWidget(self.browse)
-        row.addWidget(self.clear)
-        self._path: str | None = None
-
-    def path(self) -> str | None:
-        """The path shown, or None."""
-        return self._path
-
-    def set_path(self, path: str | None) -> None:
-        """Show `path` (emits nothing)."""
-        self._path = path
-        if self.line.text() != (path or ""):
-            self.line.setText(path or "")
-        self.line.setToolTip(path or "")
-        self.clear.setEnabled(path is not None)
-
-    def choose(self, path: str | None) -> None:
-        """Take `path` as if the operator had picked it."""
-        if path != self._path:
-            self.set_path(path)
-            self.path_changed.emit(path)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self._title, self._path or "", tr(IMAGE_FILTER))
-        if path:
-            self.choose(path)
 
 
 class Section(QWidget):

@@ -35,6 +35,7 @@ cannot be opened is a warning. A participant's own recording, or a device's, fol
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -59,7 +60,9 @@ from ui.connection.connection import Connection
 from ui.local.choices import Joined, Left, RoomOf, room_change
 from ui.local.controls import LocalControls
 from ui.local.figures import LocalFigures
+from ui.local.images import fetched_layout, service_images
 from ui.local.save_flow import SaveFlow, SaveOutcome
+from ui.local.settings import disk_reserve
 from ui.local.sources import LocalSourcePicker
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,7 @@ class LocalRecorderPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self._connection = connection
+        self._settings = settings
         self.save_flow = save_flow
         self._layout_for = layout_for or (lambda _room_id: None)
         self._factory = recorder_factory
@@ -105,6 +109,7 @@ class LocalRecorderPanel(QWidget):
         self._label = ""
         self._started = dt.datetime.now().astimezone()
         self._disk: DiskLow | None = None
+        self._fetching: asyncio.Future[Layout] | None = None  # the layout's images, on their way
         self._text, self._failed = "", False
         self._names: dict[str, str] = {}  # the user of each stream that joined, for what it says
         self._room: RoomOf | None = None  # the room the recording is of (it may follow it)
@@ -179,6 +184,36 @@ class LocalRecorderPanel(QWidget):
         room = choice.room if choice is not None else None
         whole_room = room is not None and choice is not None and choice.whole_room
         layout = self._layout_for(room.room_id) if room is not None and whole_room else None
+        if layout is not None and service_images(layout):
+            self._fetch_images(layout)
+            return
+        self._start_with(layout)
+
+    def _fetch_images(self, layout: Layout) -> None:
+        """Fetch the service's images the layout names, then start with local copies."""
+        if self._fetching is not None:
+            return
+        folder = self.save_flow.workdir().parent / "layout-images"
+        self._set_state("idle", self.tr("Fetching the layout's images…"))
+        self._fetching = asyncio.ensure_future(
+            fetched_layout(layout, self._connection.client, folder)
+        )
+
+        def fetched(done: asyncio.Future[Layout]) -> None:
+            self._fetching = None
+            if done.cancelled():
+                return
+            if (exc := done.exception()) is not None:
+                message = self.tr("Could not fetch the layout's images: {0}").format(exc)
+                self._set_state("idle", message, failed=True)
+                return
+            self._start_with(done.result())
+
+        self._fetching.add_done_callback(fetched)
+
+    def _start_with(self, layout: Layout | None) -> None:
+        choice = self.picker.current()
+        room = choice.room if choice is not None else None
         spec = self.picker.spec(layout)
         if spec is None:
             self._set_state("idle", self.tr("Pick something to record first."), failed=True)
@@ -194,6 +229,7 @@ class LocalRecorderPanel(QWidget):
                 name=name,
                 on_event=self._recorder_event.emit,
                 authorize=self._connection.client.authorize_url,
+                stop_below=disk_reserve(self._settings),
             )
             recorder.start()
         except Exception as exc:  # a refused spec or an unwritable folder: say it, keep the form

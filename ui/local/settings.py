@@ -9,8 +9,11 @@ QSettings keys:
 | `local/name_template` | `{label} {date} {time}` by default; also `{room}`                  |
 | `local/default_folder`| where the save dialog starts, kept recordings go and the working  |
 |                       | folder lies; the system's Movies folder (else home) when unset     |
+| `local/disk_reserve`  | bytes kept free on the working folder's disk: a recording stops    |
+|                       | below it (reason `disk-full`); 256 MiB, as the service's default   |
 
-`LocalSettingsDialog` edits the first three, with a preview of the name a recording would get.
+`LocalSettingsDialog` edits the first three and the reserve, with a preview of the name a
+recording would get.
 """
 
 from __future__ import annotations
@@ -33,17 +36,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from app.media.local.recorder import STOP_BELOW
 from ui.local.names import DEFAULT_TEMPLATE, render_name, template_problem
 
 SAVE_MODE = "local/save_mode"
 SAVE_FOLDER = "local/save_folder"
 NAME_TEMPLATE = "local/name_template"
 DEFAULT_FOLDER = "local/default_folder"
+DISK_RESERVE = "local/disk_reserve"
 WORKDIR_NAME = ".recdesk-recording"
+
+_MIB = 1024 * 1024
 
 SaveMode = Literal["ask", "folder"]
 
@@ -71,6 +79,17 @@ class SaveSettings:
         settings.setValue(SAVE_MODE, self.mode)
         settings.setValue(SAVE_FOLDER, self.folder)
         settings.setValue(NAME_TEMPLATE, self.template)
+
+
+def disk_reserve(settings: QSettings | None) -> int:
+    """The free space, in bytes, a local recording keeps on its disk (the default if unset)."""
+    if settings is None:
+        return STOP_BELOW
+    try:
+        value = int(str(settings.value(DISK_RESERVE, STOP_BELOW)))
+    except ValueError:
+        return STOP_BELOW
+    return value if value > 0 else STOP_BELOW
 
 
 def default_folder(settings: QSettings) -> Path:
@@ -129,6 +148,15 @@ class LocalSettingsDialog(QDialog):
         form.addRow("", hint)
         form.addRow(self.tr("Example:"), self.preview)
 
+        self.reserve_spin = QSpinBox()
+        self.reserve_spin.setObjectName("diskReserve")
+        self.reserve_spin.setRange(1, 1024 * 1024)
+        self.reserve_spin.setSuffix(self.tr(" MiB"))
+        self.reserve_spin.setValue(max(1, disk_reserve(settings) // _MIB))
+        disk = QGroupBox(self.tr("Disk space"))
+        disk_form = QFormLayout(disk)
+        disk_form.addRow(self.tr("Stop recording below:"), self.reserve_spin)
+
         workdir = default_folder(settings) / WORKDIR_NAME
         note = QLabel(
             self.tr(
@@ -148,6 +176,7 @@ class LocalSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(when_stopped)
         layout.addWidget(naming)
+        layout.addWidget(disk)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
@@ -199,4 +228,5 @@ class LocalSettingsDialog(QDialog):
     def accept(self) -> None:
         """Store the settings and close."""
         self.chosen().store(self._settings)
+        self._settings.setValue(DISK_RESERVE, self.reserve_spin.value() * _MIB)
         super().accept()

@@ -25,6 +25,7 @@ from app.layout.model import Layout, TemplateId
 from app.layout.templates import StreamRef
 from app.media.formats import FORMATS, ContainerFormat
 from app.media.local.spec import QUALITIES, LocalInput, LocalSpec
+from app.media.mix.images import LocalImageFiles
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
 from app.media.pipeline.layouts import default_layout
@@ -100,7 +101,10 @@ def _open_mix(
     def layout(inputs: Sequence[MixInput]) -> Layout:
         return spec.layout or _arranged(spec, inputs)
 
-    mix = start_mix(inputs, layout, fmt, live=True, video=not spec.audio_only)
+    # The user's own files, as the layout names them; never a URL.
+    mix = start_mix(
+        inputs, layout, fmt, live=True, video=not spec.audio_only, images=LocalImageFiles()
+    )
     return mix, any(i.has_audio for i in inputs)
 
 

@@ -15,8 +15,9 @@ add_input(), remove_input()  ── any thread, idempotent: a mixed recording fo
 - **Events** reach `on_event` on the recorder's threads: `Started`, `Paused`, `Resumed`, each
   finished `FileInfo`, `DiskLow`, `JoinFailed`, and last `Ended` (always, exactly once,
   whatever happened).
-- **Disk space**: below `warn_below` bytes free, one `DiskLow` warning; below `stop_below`, the
-  recording stops cleanly (every file finished) and ends with reason `disk-full`.
+- **Disk space**: below `warn_below` bytes free, one `DiskLow` warning; below `stop_below` (the
+  reserve, 256 MiB unless the user sets another, as the service's `--disk-reserve`), the recording
+  stops cleanly (every file finished) and ends with reason `disk-full`.
 - **Figures** (`RecorderStats`): elapsed output time (pauses excluded), bytes on disk, bitrate over
   the last few seconds, dropped frames, sound level, free space.
 - **Joins and leaves** (a mixed recording only; ignored, with a log line, otherwise and once it is
@@ -58,7 +59,7 @@ from app.media.remux import Remuxer
 log = logging.getLogger(__name__)
 
 WARN_BELOW = 5_000_000_000
-STOP_BELOW = 100_000_000
+STOP_BELOW = 256 * 1024 * 1024  # the reserve, as the service's default
 _BITRATE_WINDOW = 3.0
 
 State = Literal["starting", "recording", "paused", "stopping", "ended"]

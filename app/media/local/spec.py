@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from app.layout.checks import fitted_size
 from app.layout.model import Canvas, Layout
 from app.layout.templates import StreamKind
 
@@ -44,12 +45,12 @@ class Quality:
 
         The `source` quality (width 0) takes the size of `picture`, the main input's, made even
         (a screen kept at its own size keeps its text sharp), with a bitrate in proportion to its
-        area, as High's for 1080p; without a picture it is High's size.
+        area, as High's for 1080p; without a picture it is High's size. A picture beyond the canvas
+        limits (a 5K screen) is drawn at the largest size of its shape within them.
         """
         width, height, bitrate = self.width, self.height, self.video_bitrate
         if not width:
-            width, height = picture or (1920, 1080)
-            width, height = max(2, width - width % 2), max(2, height - height % 2)
+            width, height = fitted_size(*(picture or (1920, 1080)))
             bitrate = max(500_000, round(self.video_bitrate * width * height / (1920 * 1080)))
         return Canvas(
             width=width,

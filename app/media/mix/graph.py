@@ -12,6 +12,11 @@ The graph is rebuilt when the layout changes or an input's picture changes size 
 two output frames, so a change applies from the next frame; the encoder after it never notices.
 
 `render_preview(layout, frames)` runs the same graph once: the desktop's preview is the recording.
+
+Images (background, watermark, placeholders) come from the `ImageSource` the caller gives
+(`app.media.mix.images`): read as bytes and decoded from memory when a layout is set, once per
+image, so a layout whose images cannot be read is refused before it is drawn, and FFmpeg never
+opens a caller's path or URL.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from fractions import Fraction
 import av
 import av.filter
 
+from app.layout.images import image_fields
 from app.layout.model import Canvas, Layout, Region
+from app.media.errors import ImageError
+from app.media.mix.images import NO_IMAGES, ImageSource, decode_image, fitted
 
 PIXEL_FORMAT = "yuv420p"
 _Key = tuple[object, ...]
@@ -39,28 +47,43 @@ def solid(width: int, height: int, color: str) -> av.VideoFrame:
     return frame.reformat(format=PIXEL_FORMAT)
 
 
-def load_image(path: str, width: int, height: int) -> av.VideoFrame:
-    """An image file scaled to `width` x `height`, with its alpha kept when it has one."""
-    with av.open(path) as container:
-        frame = next(container.decode(video=0))
-    fmt = "rgba" if "a" in frame.format.name else PIXEL_FORMAT
-    return frame.reformat(width=width, height=height, format=fmt)
+def layout_images(
+    layout: Layout, images: ImageSource, known: Mapping[str, av.VideoFrame] | None = None
+) -> dict[str, av.VideoFrame]:
+    """Every image `layout` names, decoded (those in `known` are not read again); `ImageError`,
+    naming the field, for one that cannot be read or decoded."""
+    decoded: dict[str, av.VideoFrame] = {}
+    for path, ref in image_fields(layout):
+        if ref in decoded:
+            continue
+        if known is not None and ref in known:
+            decoded[ref] = known[ref]
+            continue
+        try:
+            decoded[ref] = decode_image(images.read(ref))
+        except ImageError as exc:
+            raise type(exc)(f"{path}: {exc}") from exc
+    return decoded
 
 
 class VideoGraph:
-    """Composes one output frame from one frame per region."""
+    """Composes one output frame from one frame per region; images come from `images`."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, images: ImageSource = NO_IMAGES) -> None:
         self._layout = layout
+        self._images = images
+        self._decoded = layout_images(layout, images)
         canvas = layout.canvas
         self._background = (
-            load_image(canvas.background_image, canvas.width, canvas.height)
+            fitted(self._decoded[canvas.background_image], canvas.width, canvas.height)
             if canvas.background_image
             else solid(canvas.width, canvas.height, canvas.background)
         )
         self._background = self._background.reformat(format=PIXEL_FORMAT)
         mark = canvas.watermark
-        self._watermark = load_image(mark.image, mark.width, mark.height) if mark else None
+        self._watermark = (
+            fitted(self._decoded[mark.image], mark.width, mark.height) if mark else None
+        )
         self._graph: av.filter.Graph | None = None
         self._key: _Key = ()
         self._placeholders: dict[int, av.VideoFrame] = {}
@@ -70,10 +93,16 @@ class VideoGraph:
         """The layout being drawn."""
         return self._layout
 
-    def set_layout(self, layout: Layout) -> None:
-        """Draw `layout` from the next frame on."""
+    def images_for(self, layout: Layout) -> dict[str, av.VideoFrame]:
+        """The decoded images of `layout`, for `set_layout`; any thread. `ImageError` if one
+        cannot be read, so a caller can refuse the layout before it reaches the graph."""
+        return layout_images(layout, self._images, self._decoded)
+
+    def set_layout(self, layout: Layout, images: Mapping[str, av.VideoFrame] | None = None) -> None:
+        """Draw `layout` from the next frame on, with its `images_for` (read now if not given)."""
         if layout.canvas != self._layout.canvas:
             raise ValueError("the canvas of a mix is fixed once it records; change regions only")
+        self._decoded = dict(images) if images is not None else self.images_for(layout)
         self._layout = layout
         self._graph = None
         self._placeholders = {}
@@ -103,7 +132,7 @@ class VideoGraph:
         if placeholder is None:
             spec = region.placeholder
             if spec.image:
-                placeholder = load_image(spec.image, region.width, region.height)
+                placeholder = fitted(self._decoded[spec.image], region.width, region.height)
             else:
                 placeholder = solid(region.width, region.height, spec.color)
             self._placeholders[index] = placeholder.reformat(format=PIXEL_FORMAT)
@@ -196,7 +225,11 @@ def _then(
 
 
 def render_preview(
-    layout: Layout, frames: Mapping[str, av.VideoFrame | None], *, pts: int = 0
+    layout: Layout,
+    frames: Mapping[str, av.VideoFrame | None],
+    *,
+    images: ImageSource = NO_IMAGES,
+    pts: int = 0,
 ) -> av.VideoFrame:
     """One frame of the mix for these streams' frames, through the graph a recording uses."""
-    return VideoGraph(layout).compose(frames, pts)
+    return VideoGraph(layout, images).compose(frames, pts)

@@ -98,6 +98,13 @@ class MixInput:
         return self._audio is not None
 
     @property
+    def buffered_sound(self) -> float:
+        """Seconds of sound decoded and not yet taken by the mix."""
+        with self._lock:
+            samples: int = self._fifo.samples
+        return samples / SAMPLE_RATE
+
+    @property
     def end(self) -> float:
         """Mix time up to which this input has pictures or sound (so far)."""
         return self.join + max(self._video_time, self._audio_time)

@@ -19,7 +19,10 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
 - **Sound only** (`video=False`): no picture is composed or encoded; the one stream is the mix's
   sound (the room's audio recorded on the desktop).
 - **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
-  on, so there is no break in the timeline.
+  on, so there is no break in the timeline. The new layout's images are read by the caller's
+  thread: one that cannot be read is refused there (`ImageError`), and the mix goes on as it was.
+- **Images** come from the `ImageSource` given (`app.media.mix.images`); by default there is none,
+  and a layout that names an image is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from app.layout.templates import StreamRef, reflow
 from app.media.events import Event
 from app.media.formats import ContainerFormat
 from app.media.mix.graph import VideoGraph
+from app.media.mix.images import NO_IMAGES, ImageSource
 from app.media.mix.inputs import LAYOUT, SAMPLE_FORMAT, SAMPLE_RATE, MixInput
 from app.media.mix.speakers import SpeakerTracker
 
@@ -62,12 +66,13 @@ class MixSource:
         *,
         live: bool = False,
         video: bool = True,
+        images: ImageSource = NO_IMAGES,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._inputs = list(inputs)
-        self._graph = VideoGraph(layout)
-        self._pending: Layout | None = None
+        self._graph = VideoGraph(layout, images)
+        self._pending: tuple[Layout, dict[str, av.VideoFrame]] | None = None
         self._live = live
         self._clock = clock
         self._sleep = sleep
@@ -124,8 +129,9 @@ class MixSource:
         return float(self._fps) if stream.type == "video" else None
 
     def set_layout(self, layout: Layout) -> None:
-        """Use `layout` from the next output frame; thread-safe."""
-        self._pending = layout
+        """Use `layout` from the next output frame; thread-safe. Its images are read here:
+        `ImageError` if one cannot be, and the mix keeps its layout."""
+        self._pending = (layout, self._graph.images_for(layout))
 
     def add_input(self, item: MixInput) -> None:
         """A participant joins: shown from the next frame where the layout has a region for it."""
@@ -208,7 +214,7 @@ class MixSource:
                     break
             if (pending := self._pending) is not None:
                 self._pending = None
-                self._graph.set_layout(pending)
+                self._graph.set_layout(*pending)
             if self._video is not None:
                 picture = self._picture(frame_index, float(t))
                 if (shown := self.on_picture) is not None:
@@ -254,11 +260,10 @@ class MixSource:
 
     def _mix(self, t: float) -> av.AudioFrame:
         muted = {r.stream_id for r in self._graph.layout.regions if not r.audio}
-        heard = [
-            (i.stream_id, i.audio(t, AUDIO_CHUNK))
-            for i in self._inputs
-            if i.has_audio and i.stream_id not in muted
-        ]
+        # A muted participant's sound is taken all the same, and dropped: sound nobody takes piles
+        # up in its input, 384 kB a second for as long as the recording lasts.
+        taken = [(i.stream_id, i.audio(t, AUDIO_CHUNK)) for i in self._inputs if i.has_audio]
+        heard = [(stream_id, chunk) for stream_id, chunk in taken if stream_id not in muted]
         present = [c for _, c in heard if c is not None]
         if self._graph.layout.template == "speaker" and self._speakers.hear(
             t, {stream_id: chunk for stream_id, chunk in heard if chunk is not None}

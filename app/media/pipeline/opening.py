@@ -27,6 +27,7 @@ from typing import TypeVar
 from app.layout.model import Layout
 from app.media.errors import SourceError
 from app.media.formats import ContainerFormat
+from app.media.mix.images import NO_IMAGES, ImageSource
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
 from app.media.sources import MediaSource, open_source, parse_source
@@ -81,12 +82,13 @@ def start_mix(
     *,
     live: bool,
     video: bool = True,
+    images: ImageSource = NO_IMAGES,
 ) -> MixSource:
-    """The mix of opened inputs, drawn by `layout` (or the one made for them); if it cannot
-    start, the inputs are closed."""
+    """The mix of opened inputs, drawn by `layout` (or the one made for them) with `images`; if
+    it cannot start, the inputs are closed."""
     try:
         drawn = layout if isinstance(layout, Layout) else layout(inputs)
-        return MixSource(inputs, drawn, fmt, live=live, video=video)
+        return MixSource(inputs, drawn, fmt, live=live, video=video, images=images)
     except BaseException:
         for item in inputs:
             item.close()
@@ -101,6 +103,7 @@ def open_mix(
     live: bool,
     position: float = 0.0,
     max_idle: float = 60.0,
+    images: ImageSource = NO_IMAGES,
 ) -> MixSource:
     """Open every source and start a mix of them (closing what was opened if one fails)."""
     specs = [parse_source(text) for text in sources]
@@ -116,4 +119,4 @@ def open_mix(
             item[0], open_source(item[1], live=live, position=position, max_idle=max_idle)
         ),
     )
-    return start_mix(inputs, layout, fmt, live=kinds == {"live"})
+    return start_mix(inputs, layout, fmt, live=kinds == {"live"}, images=images)

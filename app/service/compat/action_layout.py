@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from app.api.errors import ApiError, ErrorCode
-from app.layout.errors import LayoutError
+from app.layout.errors import LayoutError, LayoutLimitError
 from app.layout.model import Canvas, Layout, Region, TemplateId
 from app.layout.templates import StreamRef, arrange
 from app.media.pipeline.layouts import DEFAULT_CANVAS
@@ -79,11 +79,15 @@ def _layout(
     else:
         try:
             regions = arrange(template, canvas, refs, main=main)
+        except LayoutLimitError as exc:
+            raise ApiError(ErrorCode.limit_exceeded, "; ".join(exc.problems)) from exc
         except LayoutError as exc:
             raise ApiError(ErrorCode.invalid_layout, "; ".join(exc.problems)) from exc
     layout = Layout(template=template, canvas=canvas, regions=tuple(regions))
     try:
         layout.validate()
+    except LayoutLimitError as exc:
+        raise ApiError(ErrorCode.limit_exceeded, "; ".join(exc.problems)) from exc
     except LayoutError as exc:
         raise ApiError(ErrorCode.invalid_layout, "; ".join(exc.problems)) from exc
     return layout

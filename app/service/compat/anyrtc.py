@@ -10,13 +10,14 @@ Every parameter may come in the query, in a JSON object body (as the seed sends 
 whatever its Content-Type says) or in a form body; the same name twice with two values is
 refused. What each becomes:
 
-- `AppID` (or `AppId`): required; the recording gets the tag `appid:APP` (the auth middleware
-  checks the app and its token beyond loopback).
+- `AppID` (or `AppId`): required, at most 58 characters (its tag is a tag like any, at most 64);
+  the recording gets the tag `appid:APP` (the auth middleware checks the app and its token beyond
+  loopback).
 - `ArRoomID` → `room_id`.
 - `Type`: `Meet`, the seed's only room type (case-sensitive): a mixed recording of the meeting,
   the seed's callback type "1".
-- `Path` → `folder`, relative to the recordings folder.
-- `UserData` → `user_data` (a JSON object is kept as its JSON text).
+- `Path` → `folder`, relative to the recordings folder, with the folder's limits.
+- `UserData` → `user_data` (a JSON object is kept as its JSON text), at most 4 KiB of it.
 - `NameRule` → `name_rule` (`{random}` `{date}` `{time}` `{roomid}` `{userid}`). An extension
   that is a format (`.mp4`, `.flv`, ...) is cut off and chooses the `format`. In a mixed
   recording `{userid}` has no meaning (the seed: "合成音视频此参数无效"), so it is left out with
@@ -28,7 +29,8 @@ refused. What each becomes:
 
 A recording started here carries the tag `callback:anyrtc`, so its finished files are reported in
 the seed's flat callback body. The auth parameters (`Token`, and the signature ones) are the
-middleware's and are ignored here; any other unknown name is refused.
+middleware's and are ignored here; any other unknown name is refused. A value beyond one of the
+service's limits is `limit_exceeded`, its message naming the seed's parameter.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from urllib.parse import parse_qsl
 from pydantic import ValidationError
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.models import Mode, OutputFormat, RecordingCreate
+from app.api.models import LIMIT_EXCEEDED, MAX_TAG_LENGTH, Mode, OutputFormat, RecordingCreate
+from app.service.recordings.naming import check_folder
 from app.service.webhooks.delivery import ANYRTC_TAG as CALLBACK_TAG
 
 ROOM_TYPES: dict[str, Mode] = {"Meet": "mixed"}
@@ -52,6 +55,8 @@ _SEED_PARAMS = ("AppID", "ArRoomID", "Type", "Path", "UserData", "NameRule")
 _OUR_PARAMS = ("Mode", "CallbackUrl")
 _AUTH_PARAMS = frozenset({"Token", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature"})
 _USERID = re.compile(r"[_-]\{userid\}|\{userid\}[_-]?")
+_APP_TAG = "appid:"
+MAX_APP_ID_LENGTH = MAX_TAG_LENGTH - len(_APP_TAG)
 
 
 @dataclass(frozen=True)
@@ -76,14 +81,16 @@ class AnyRtcCall:
             "name_rule": rule,
             "user_data": self.user_data,
             "callback_url": self.callback_url,
-            "tags": [CALLBACK_TAG, f"appid:{self.app_id}"],
+            "tags": [CALLBACK_TAG, _APP_TAG + self.app_id],
         }
         if fmt is not None:
             fields["format"] = fmt
         try:
             return RecordingCreate.model_validate(fields)
         except ValidationError as exc:
-            raise ApiError(ErrorCode.invalid_value, _problems(exc)) from exc
+            limit = any(e["type"] == LIMIT_EXCEEDED for e in exc.errors())
+            code = ErrorCode.limit_exceeded if limit else ErrorCode.invalid_value
+            raise ApiError(code, _problems(exc)) from exc
 
 
 def read_call(query: Mapping[str, str], body: bytes, content_type: str | None) -> AnyRtcCall:
@@ -113,11 +120,19 @@ def read_call(query: Mapping[str, str], body: bytes, content_type: str | None) -
     mode = _text(params, "Mode") or ROOM_TYPES[room_type]
     if mode not in ("single", "mixed"):
         raise ApiError(ErrorCode.invalid_value, f"Mode {mode!r}: single or mixed")
+    app_id = _text(params, "AppID", required=True)
+    if len(app_id) > MAX_APP_ID_LENGTH:
+        raise ApiError(
+            ErrorCode.limit_exceeded,
+            f"AppID: at most {MAX_APP_ID_LENGTH} characters, got {len(app_id)}",
+        )
+    path = _text(params, "Path")
+    check_folder(path, "Path")
     return AnyRtcCall(
-        app_id=_text(params, "AppID", required=True),
+        app_id=app_id,
         room_id=_text(params, "ArRoomID", required=True),
         mode="single" if mode == "single" else "mixed",
-        path=_text(params, "Path"),
+        path=path,
         user_data=params.get("UserData"),
         name_rule=_text(params, "NameRule") or None,
         callback_url=_text(params, "CallbackUrl") or None,

@@ -12,11 +12,18 @@ starting ─▶ recording ⇄ paused ─▶ stopping ─▶ completed
 ```
 
 Each transition is stored, then published as `recording.state`; each finished file is stored,
-then published as `recording.file`. A recording with storage hands each file to the upload
+then published as `recording.file` (transitions, stop rules and what workers report are
+`app.service.recordings.life`'s). A recording with storage hands each file to the upload
 queue (`app.service.storage.uploads`) as it is listed, and stays `uploading` after its end until the
 queue has stored them all. Workers are run by `app.service.recordings.runner`; after a restart of
 the service, tasks that were active go on into a new part when their room is live again, or are
 finished with every file they wrote listed.
+
+A full disk is a fault like any other (`app.service.disk`): below the reserve every recording is
+stopped with reason `disk-full` and starts answer 507. What the manager stores goes through
+`app.service.recordings.records`, which keeps and retries what SQLite refuses, and every task has
+a runner behind it until it has ended: a runner that fails finishes its task as `failed`, with
+the files its worker left listed.
 """
 
 from __future__ import annotations
@@ -24,14 +31,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from pathlib import Path
-from typing import Any, assert_never
+from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.models import Recording, RecordingCreate, RecordingState, StreamsUpdate
+from app.api.models import Recording, RecordingCreate, StreamsUpdate
 from app.layout.model import Layout
-from app.media.fileinfo import FileInfo
+from app.service.disk import DiskGuard, DiskSpace
+from app.service.images.store import ImageStore
 from app.service.recordings.layouts import changed_layout
+from app.service.recordings.life import TaskLife
+from app.service.recordings.records import Records, refused
 from app.service.recordings.runner import TaskRunner
 from app.service.recordings.supervisor import WorkerPool
 from app.service.recordings.task import ActiveTask, checked_request, now_utc
@@ -40,34 +49,12 @@ from app.service.settings import Settings
 from app.service.storage.uploads import Uploads
 from app.service.store.eventlog import EventLog
 from app.service.store.store import Store
-from app.worker.protocol import (
-    AddStream,
-    Ended,
-    FileWritten,
-    Heartbeat,
-    Pause,
-    Paused,
-    Ready,
-    RemoveStream,
-    Resume,
-    Resumed,
-    SetLayout,
-    SnapshotTaken,
-    SourceBack,
-    SourceLost,
-    Started,
-    Stop,
-    StreamEnded,
-    Warned,
-    WorkerEvent,
-)
+from app.worker.protocol import AddStream, Command, Pause, RemoveStream, Resume, SetLayout
 
 log = logging.getLogger(__name__)
 
 # How long a stop may take before the answer says it is still stopping.
 STOP_WAIT = 60.0
-
-_FINAL_REASONS = {"duration": "max-duration", "idle": "idle", "source-ended": "source-ended"}
 
 
 class TaskManager:
@@ -81,10 +68,32 @@ class TaskManager:
         self._events = events
         self._rooms = rooms
         self._pool = WorkerPool(settings.warm_workers, settings.data_dir / "logs")
-        self._runner = TaskRunner(self, self._pool, heartbeat_timeout=settings.heartbeat_timeout)
         self._tasks: dict[str, ActiveTask] = {}
         self._runs: set[asyncio.Task[None]] = set()
+        self._records = Records(store, events)
         self.uploads = Uploads(settings, store, events, finished=self._uploads_done)
+        self._life = TaskLife(
+            settings.data_dir,
+            self._records,
+            self.uploads,
+            self._tasks,
+            send=self._send,
+            spawn=self._spawn,
+        )
+        self._runner = TaskRunner(
+            self._life,
+            self._pool,
+            heartbeat_timeout=settings.heartbeat_timeout,
+            # The worker's own floor, below the guard's: normally the guard stops it first.
+            disk_reserve=settings.disk_reserve // 2,
+        )
+        self.disk = DiskGuard(
+            settings.recordings_dir,
+            settings.disk_reserve,
+            every=settings.disk_check_seconds,
+            events=self._records,
+            on_checked=self._disk_checked,
+        )
 
     # --- life of the manager ----------------------------------------------------------------------
 
@@ -96,9 +105,11 @@ class TaskManager:
         for rec in active:
             if rec.state != "uploading":  # ended: the upload queue carries it on
                 await self._pick_up(rec)
+        self.disk.start()
 
     async def close(self) -> None:
         """Let every worker finish its part; active tasks stay active for the next start."""
+        await self.disk.close()
         await self._runner.close()
         for task in self._tasks.values():
             task.changed.set()  # a task waiting for a stream sees the shutdown
@@ -108,7 +119,9 @@ class TaskManager:
             task.cancel_timers()
             task.run_clock(False)
             task.rec.elapsed = round(task.elapsed(), 3)
-            self._store.update_recording(task.rec)
+            self._records.save(task.rec)
+        if not self._records.retry():
+            log.warning("%d records could not be stored before the stop", self._records.waiting)
         await self._pool.close()
         await self.uploads.close()
 
@@ -128,6 +141,7 @@ class TaskManager:
         rec = self._store.recording(recording_id)
         if rec is None:
             raise ApiError(ErrorCode.recording_not_found, f"no recording {recording_id!r}")
+        rec = self._records.overlay(rec)
         if (task := self._tasks.get(recording_id)) is not None:
             rec.elapsed = round(task.elapsed(), 3)
         return rec
@@ -142,7 +156,8 @@ class TaskManager:
         return self.get(recording_id)
 
     def listed(self, recs: list[Recording]) -> list[Recording]:
-        """Recordings from the store, with the elapsed time of active ones brought up to now."""
+        """Recordings from the store, as they are now (unsaved changes, elapsed time)."""
+        recs = [self._records.overlay(rec) for rec in recs]
         for rec in recs:
             if (task := self._tasks.get(rec.id)) is not None:
                 rec.elapsed = round(task.elapsed(), 3)
@@ -155,7 +170,9 @@ class TaskManager:
         room = self._rooms.room(request.room_id)
         if room is None:
             raise ApiError(ErrorCode.room_not_found, f"no room {request.room_id!r}")
-        folder, layout = checked_request(request, room, self._settings.recordings_dir)
+        folder, layout = checked_request(
+            request, room, self._settings.recordings_dir, ImageStore(self._settings.images_dir)
+        )
         for task in self._tasks.values():
             if task.rec.room_id == request.room_id and task.rec.mode == request.mode:
                 raise ApiError(
@@ -163,6 +180,7 @@ class TaskManager:
                     f"room {request.room_id!r} already records in {request.mode} mode "
                     f"({task.id}); stop it first",
                 )
+        self.disk.check_start()
         storage = None if request.storage is None else await self.uploads.prepare(request.storage)
         folder.mkdir(parents=True, exist_ok=True)
         rec = Recording(
@@ -173,16 +191,23 @@ class TaskManager:
             created=now_utc(),
             **request.model_dump(exclude={"layout", "storage"}),
         )
-        task = ActiveTask(rec, folder)
+        task = ActiveTask(rec, folder, images_dir=self._settings.images_dir)
         task.streams = {k: s for k, s in room.streams.items() if task.is_wanted(s)}
         if storage is not None:
             self.uploads.keep(rec.id, storage)  # sealed first: a stored task always has its keys
-        self._store.add_recording(rec)
+        try:
+            self._store.add_recording(rec)
+        except ApiError as exc:
+            if not refused(exc):
+                raise
+            raise ApiError(
+                ErrorCode.insufficient_storage, f"the service cannot store a new recording: {exc}"
+            ) from exc
         self._tasks[rec.id] = task
-        self._publish_state(task.rec, None)
+        self._records.publish_state(task.rec, None)
         wait = self._settings.first_media_timeout
-        task.later("first-media", wait, lambda: self._no_media(task, wait))
-        self._check_idle(task)
+        task.later("first-media", wait, lambda: self._life.no_media(task, wait))
+        self._life.check_idle(task)
         self._run(task)
         return task.snapshot()
 
@@ -192,7 +217,7 @@ class TaskManager:
         if task.state not in ("starting", "recording"):
             raise self._wrong_state(task, "pause")
         task.run_clock(False)
-        self._set_state(task, "paused")
+        self._life.set_state(task, "paused")
         await self._runner.send(task, Pause())
         return self.get(recording_id)
 
@@ -201,7 +226,7 @@ class TaskManager:
         task = self._active(recording_id)
         if task.state != "paused":
             raise self._wrong_state(task, "resume")
-        self._set_state(task, "recording" if task.media_seen else "starting")
+        self._life.set_state(task, "recording" if task.media_seen else "starting")
         if task.media_seen:
             task.run_clock(True)
         await self._runner.send(task, Resume())
@@ -216,7 +241,7 @@ class TaskManager:
                 ErrorCode.recording_stopped,
                 f"recording {recording_id} has already stopped ({rec.state})",
             )
-        self._request_stop(task, "stopped")
+        self._life.request_stop(task, "stopped")
         try:
             await asyncio.wait_for(task.done.wait(), STOP_WAIT)
         except TimeoutError:
@@ -231,9 +256,14 @@ class TaskManager:
                 ErrorCode.recording_state, f"recording {recording_id} is single-stream: no layout"
             )
         assert task.rec.layout is not None  # every mixed recording has one
-        layout = changed_layout(task.rec.layout, spec, task.streams.values())
+        layout = changed_layout(
+            task.rec.layout,
+            spec,
+            task.streams.values(),
+            images=ImageStore(self._settings.images_dir),
+        )
         task.rec.layout = layout
-        self._store.update_recording(task.rec)
+        self._records.save(task.rec)
         await self._runner.send(task, SetLayout(layout))
         return self.get(recording_id)
 
@@ -241,7 +271,7 @@ class TaskManager:
         """Change who is recorded, from now on."""
         task = self._active(recording_id)
         task.rec.include, task.rec.exclude = list(update.include), list(update.exclude)
-        self._store.update_recording(task.rec)
+        self._records.save(task.rec)
         room = self._rooms.room(task.rec.room_id)
         present = {} if room is None else dict(room.streams)
         for stream in present.values():
@@ -255,19 +285,20 @@ class TaskManager:
 
     def room_changed(self, change: RoomChange) -> None:
         """A provider's report: publish it, and let the room's recordings follow it."""
-        self._events.publish(change.kind, change.event_data(self._rooms.room(change.room_id)))
+        self._records.publish(change.kind, change.event_data(self._rooms.room(change.room_id)))
         if change.stream is None:
             return
         for task in [t for t in self._tasks.values() if t.rec.room_id == change.room_id]:
             if change.kind == "stream.joined" and task.is_wanted(change.stream):
-                self._spawn(self._add_stream(task, change.stream))
+                self._spawn(self._add_stream(task, change.stream), f"recording {task.id}: add")
             elif change.kind == "stream.left" and change.stream.stream_id in task.streams:
-                self._spawn(self._remove_stream(task, change.stream.stream_id))
+                stream_id = change.stream.stream_id
+                self._spawn(self._remove_stream(task, stream_id), f"recording {task.id}: remove")
 
     async def _add_stream(self, task: ActiveTask, stream: LiveStream) -> None:
         known = stream.stream_id in task.streams
         task.streams[stream.stream_id] = stream
-        self._check_idle(task)
+        self._life.check_idle(task)
         task.changed.set()
         if not known:
             await self._runner.send(task, AddStream(task.stream_job(stream)))
@@ -275,86 +306,50 @@ class TaskManager:
     async def _remove_stream(self, task: ActiveTask, stream_id: str) -> None:
         if task.streams.pop(stream_id, None) is None:
             return
-        self._check_idle(task)
+        self._life.check_idle(task)
         await self._runner.send(task, RemoveStream(stream_id))
-
-    # --- what workers report (runner.Host) --------------------------------------------------------
-
-    def worker_event(self, task: ActiveTask, event: WorkerEvent) -> None:
-        """An event of the task's worker."""
-        match event:
-            case Started():
-                task.media_seen = True
-                task.cancel_timer("first-media")
-                if task.rec.started is None:
-                    task.rec.started = now_utc()
-                    self._store.update_recording(task.rec)
-                if task.state == "starting":
-                    self._set_state(task, "recording")
-                if task.state == "recording":
-                    task.run_clock(True)
-            case FileWritten():
-                self._add_file(task, event)
-            case SnapshotTaken():
-                path = self._relative(event.path)
-                self._events.publish("recording.snapshot", task.snapshot_event(event, path))
-            case StreamEnded():
-                if task.streams.pop(event.stream_id, None) is not None:
-                    self._check_idle(task)
-            case Warned() | SourceLost() | SourceBack():
-                log.info("recording %s: %s", task.id, event)
-            case Ready() | Heartbeat() | Paused() | Resumed() | Ended():
-                pass  # the runner's, or told by the manager itself
-            case _:
-                assert_never(event)
-
-    def file_recovered(self, task: ActiveTask, info: FileInfo, part: int) -> None:
-        """A file a dead worker left, finished by recovery."""
-        self._add_file(task, task.recovered_event(info, part))
-
-    def known_files(self, task: ActiveTask) -> set[str]:
-        """Absolute paths of the task's listed files."""
-        root = self._settings.data_dir
-        return {str(root / p) for p in self._store.file_paths(task.id)}
-
-    def finish(self, task: ActiveTask, reason: str, error: str | None) -> None:
-        """The task's end: its final state and reason."""
-        task.cancel_timers()
-        task.run_clock(False)
-        rec = task.rec
-        rec.elapsed = round(task.elapsed(), 3)
-        rec.ended = now_utc()
-        if error is not None or task.fail_reason is not None:
-            state: RecordingState = "failed"
-            rec.reason = error or task.fail_reason
-        else:
-            state = "uploading" if rec.storage is not None else "completed"
-            rec.reason = _FINAL_REASONS.get(reason) or task.stop_reason or reason
-        self._tasks.pop(task.id, None)
-        self._set_state(task, state)
-        task.done.set()
-        if state == "uploading":
-            self.uploads.recording_ended(rec.id)
 
     # --- inner workings ---------------------------------------------------------------------------
 
-    def _run(self, task: ActiveTask) -> None:
-        self._spawn(self._runner.run(task))
+    async def _send(self, task: ActiveTask, command: Command) -> None:
+        await self._runner.send(task, command)
 
-    def _spawn(self, coro: Any) -> None:
+    def _run(self, task: ActiveTask) -> None:
+        self._spawn(self._runner.run(task), f"recording {task.id}")
+
+    def _spawn(self, coro: Any, what: str) -> None:
         run: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
         self._runs.add(run)
-        run.add_done_callback(self._runs.discard)
+        run.add_done_callback(lambda done: self._ran(done, what))
+
+    def _ran(self, run: asyncio.Task[None], what: str) -> None:
+        """A background task's end: its failure is logged, never left for the loop to find."""
+        self._runs.discard(run)
+        if not run.cancelled() and (exc := run.exception()) is not None:
+            log.error("%s failed", what, exc_info=exc)
+
+    def _disk_checked(self, space: DiskSpace) -> None:
+        """Each look of the disk guard: retry what the store refused; stop all while short."""
+        self._records.retry()
+        if space.short:
+            for task in list(self._tasks.values()):
+                self._life.request_stop(task, "disk-full")
 
     async def _pick_up(self, rec: Recording) -> None:
         """A task left active by a previous run of the service."""
         folder = self._settings.recordings_dir / rec.folder
-        task = ActiveTask(rec, folder, elapsed_before=rec.elapsed, media_seen=True)
+        task = ActiveTask(
+            rec,
+            folder,
+            elapsed_before=rec.elapsed,
+            media_seen=True,
+            images_dir=self._settings.images_dir,
+        )
         self._tasks[rec.id] = task
-        await self._runner.recover_files(task, self.known_files(task))
-        self._store.update_recording(rec)
+        await self._runner.recover_files(task, self._life.known_files(task))
+        self._records.save(rec)
         if rec.state == "stopping":
-            self.finish(task, "stopped", None)
+            self._life.finish(task, "stopped", None)
             return
         room = self._rooms.room(rec.room_id)
         if room is not None:
@@ -363,7 +358,9 @@ class TaskManager:
 
         def gone() -> None:
             if not task.streams:
-                self._request_stop(task, "the room was no longer live after the service restarted")
+                self._life.request_stop(
+                    task, "the room was no longer live after the service restarted"
+                )
 
         task.later("gone", wait, gone)
         self._run(task)
@@ -382,66 +379,9 @@ class TaskManager:
             ErrorCode.recording_state, f"recording {task.id} is {task.state}: cannot {action} it"
         )
 
-    def _set_state(self, task: ActiveTask, state: RecordingState) -> None:
-        previous = task.rec.state
-        task.rec.state = state
-        task.rec.elapsed = round(task.elapsed(), 3)
-        self._store.update_recording(task.rec)
-        self._publish_state(task.rec, previous)
-
     def _uploads_done(self, recording_id: str) -> None:
         """The upload queue has stored every file: an `uploading` recording is `completed`."""
         rec = self._store.recording(recording_id)
-        if rec is not None and rec.state == "uploading":
+        if rec is not None and (rec := self._records.overlay(rec)).state == "uploading":
             rec.state = "completed"
-            self._store.update_recording(rec)
-            self._publish_state(rec, "uploading")
-
-    def _publish_state(self, rec: Recording, previous: RecordingState | None) -> None:
-        self._events.publish(
-            "recording.state",
-            {
-                "recording_id": rec.id,
-                "room_id": rec.room_id,
-                "mode": rec.mode,
-                "state": rec.state,
-                "previous": previous,
-                "reason": rec.reason,
-            },
-        )
-
-    def _request_stop(self, task: ActiveTask, reason: str) -> None:
-        if task.stop_reason is not None:
-            return
-        task.stop_reason = reason
-        task.cancel_timers()
-        task.run_clock(False)
-        self._set_state(task, "stopping")
-        task.changed.set()
-        self._spawn(self._runner.send(task, Stop()))
-
-    def _no_media(self, task: ActiveTask, wait: float) -> None:
-        if not task.media_seen and task.stop_reason is None:
-            task.fail_reason = f"no media within {wait:g} s of start"
-            self._request_stop(task, "no media")
-
-    def _check_idle(self, task: ActiveTask) -> None:
-        if task.streams or task.stop_reason is not None:
-            task.cancel_timer("idle")
-        elif "idle" not in task.timers:
-            task.later("idle", task.rec.max_idle_seconds, lambda: self._request_stop(task, "idle"))
-
-    def _add_file(self, task: ActiveTask, event: FileWritten) -> None:
-        file = task.file_record(event, self._relative(event.path))
-        if task.rec.storage is not None:
-            file.upload = "pending"
-        self._store.add_file(file)
-        self._events.publish("recording.file", file.model_dump(mode="json"))
-        if task.rec.storage is not None:
-            self.uploads.add(file)
-
-    def _relative(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self._settings.data_dir))
-        except ValueError:
-            return str(path)
+            self._records.state_changed(rec, "uploading")

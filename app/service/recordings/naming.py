@@ -14,8 +14,9 @@ A name rule is text with fields in braces, like the seeds' `NameRule` `ar_{roomi
 
 A rule is checked when a task is created (`check_name_rule`), and rendered into a stem when it
 starts (`render_stem`); ids are cleaned into file-name characters on the way in, so no value can
-add a folder. Anything that could leave the recordings folder is `path_outside_data_dir`; any
-other unfit rule is `invalid_name_rule`.
+add a folder. Anything that could leave the recordings folder is `path_outside_data_dir`; a rule,
+a name or a folder beyond a limit (`MAX_NAME_BYTES`, `MAX_FOLDER_*`) is `limit_exceeded`; any
+other unfit rule is `invalid_name_rule`. No message shows a path of the server.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ PART = "{part}"
 MAX_NAME_BYTES = 200
 # Each id's share of a name, so one long id cannot push a name past `MAX_NAME_BYTES` alone.
 _MAX_VALUE = 64
+# A folder's names are each one file name (255 bytes on the usual file systems), and the whole
+# stays short enough that the data dir, the folder and a file name are far below PATH_MAX (4096).
+MAX_FOLDER_COMPONENT_BYTES = 255
+MAX_FOLDER_DEPTH = 8
+MAX_FOLDER_BYTES = 1024
 
 _RANDOM_ALPHABET = string.ascii_letters + string.digits
 _FIELD = re.compile(r"\{([^{}]*)\}")
@@ -57,6 +63,12 @@ def default_name_rule(mode: Mode) -> str:
 
 def check_name_rule(rule: str, mode: Mode) -> None:
     """Refuse a rule that could leave the folder, make an unfit file name or use unknown fields."""
+    size = _utf8_size(rule, "name rule")
+    if size > MAX_NAME_BYTES:
+        raise ApiError(
+            ErrorCode.limit_exceeded,
+            f"name rule: at most {MAX_NAME_BYTES} bytes (UTF-8), got {size}; shorten it",
+        )
     shown = f"name rule {rule!r}"
     if any(c in rule for c in _PATHLIKE) or ".." in rule or rule.startswith("."):
         raise ApiError(
@@ -65,10 +77,6 @@ def check_name_rule(rule: str, mode: Mode) -> None:
         )
     if not rule.strip():
         raise ApiError(ErrorCode.invalid_name_rule, f"{shown}: empty; leave it out for the default")
-    if len(rule.encode()) > MAX_NAME_BYTES:
-        raise ApiError(
-            ErrorCode.invalid_name_rule, f"{shown}: longer than {MAX_NAME_BYTES} bytes; shorten it"
-        )
     if rule != rule.strip():
         raise ApiError(ErrorCode.invalid_name_rule, f"{shown}: starts or ends with a space")
     if match := _UNFIT.search(rule):
@@ -147,19 +155,59 @@ def render_stem(
         raise ApiError(ErrorCode.invalid_name_rule, f"name rule {rule!r}: renders an empty name")
     if len(stem.encode()) > MAX_NAME_BYTES:
         raise ApiError(
-            ErrorCode.invalid_name_rule,
-            f"name rule {rule!r}: renders a name longer than {MAX_NAME_BYTES} bytes; "
+            ErrorCode.limit_exceeded,
+            f"name rule {rule!r}: renders a name longer than {MAX_NAME_BYTES} bytes, the limit; "
             "use fewer fields",
         )
     return stem
 
 
+def check_folder(folder: str, field: str = "folder") -> None:
+    """Refuse a folder beyond the limits (`limit_exceeded`, naming `field` and the limit).
+
+    Only the text is looked at, so the answer is the same whatever the disk holds; `\\` counts
+    as a separator, as in `safe_folder`.
+    """
+    size = _utf8_size(folder, field)
+    names = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
+    if len(names) > MAX_FOLDER_DEPTH:
+        raise ApiError(
+            ErrorCode.limit_exceeded,
+            f"{field}: at most {MAX_FOLDER_DEPTH} folders deep, got {len(names)}",
+        )
+    longest = max((len(name.encode()) for name in names), default=0)
+    if longest > MAX_FOLDER_COMPONENT_BYTES:
+        raise ApiError(
+            ErrorCode.limit_exceeded,
+            f"{field}: each folder name at most {MAX_FOLDER_COMPONENT_BYTES} bytes (UTF-8), "
+            f"got one of {longest}",
+        )
+    if size > MAX_FOLDER_BYTES:
+        raise ApiError(
+            ErrorCode.limit_exceeded,
+            f"{field}: at most {MAX_FOLDER_BYTES} bytes (UTF-8), got {size}",
+        )
+
+
+def _utf8_size(text: str, field: str) -> int:
+    """The size of `text` in UTF-8; `invalid_value` for a lone surrogate (JSON's `\\ud800`),
+    which no file name can hold."""
+    try:
+        return len(text.encode())
+    except UnicodeEncodeError:
+        raise ApiError(
+            ErrorCode.invalid_value, f"{field}: holds a lone surrogate, which is no character"
+        ) from None
+
+
 def safe_folder(root: Path, folder: str) -> Path:
-    """The absolute path of `folder` inside `root` (not created); anything leaving `root` refused.
+    """The absolute path of `folder` inside `root` (not created); anything leaving `root`, or
+    beyond the limits of `check_folder`, refused.
 
     `\\` counts as a separator too, so a Windows-style path cannot slip through, and symlinks are
     followed before the check.
     """
+    check_folder(folder)
     outside = ApiError(
         ErrorCode.path_outside_data_dir,
         f"folder {folder!r}: must stay inside the recordings folder",

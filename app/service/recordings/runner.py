@@ -8,8 +8,12 @@ wait for a stream ─▶ take a warm worker ─▶ send the job ─▶ follow it
 
 A worker that exits without `ended`, or sends nothing (not even its heartbeat) for
 `heartbeat_timeout`, is killed; the files it left are finished with `app.media.recover` and listed,
-and a new worker carries the task on into the next part at once. The runner never decides what a
-task's state is: it reports to its `Host` (the task manager), which does.
+and a new worker carries the task on into the next part at once. A worker that ended by itself may
+leave a file it could not finish too (its disk filled up): that one is finished and listed the
+same way. The runner never decides what a task's state is: it reports to its `Host` (the task
+manager), which does; but it never returns, short of the service's shutdown, without having
+reported the task's end: a failure of its own ends the task as `failed`, after the worker has
+finished its files.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -60,10 +65,13 @@ class Shutdown(Exception):
 class TaskRunner:
     """Runs tasks on workers from a pool."""
 
-    def __init__(self, host: Host, pool: WorkerPool, *, heartbeat_timeout: float) -> None:
+    def __init__(
+        self, host: Host, pool: WorkerPool, *, heartbeat_timeout: float, disk_reserve: int = 0
+    ) -> None:
         self._host = host
         self._pool = pool
         self._heartbeat_timeout = heartbeat_timeout
+        self._disk_reserve = disk_reserve  # each job's (`Job.disk_reserve`)
         self._workers: dict[str, Worker] = {}
         self.closing = False
 
@@ -77,7 +85,18 @@ class TaskRunner:
             await worker.send(command)
 
     async def run(self, task: ActiveTask) -> None:
-        """Carry `task` to its end (or to the service's shutdown)."""
+        """Carry `task` to its end (or to the service's shutdown), whatever fails on the way."""
+        try:
+            await self._run(task)
+        except Exception as exc:
+            log.exception("recording %s failed", task.id)
+            if self.closing:
+                return  # stays active: the next start picks it up, its files with it
+            await self._list_leftovers(task)
+            if not task.done.is_set():
+                self._host.finish(task, "error", f"the service failed: {exc}")
+
+    async def _run(self, task: ActiveTask) -> None:
         try:
             while True:
                 while not task.streams and task.stop_reason is None:
@@ -93,6 +112,7 @@ class TaskRunner:
                     return
                 ended = await self._one_worker(task)
                 if ended is not None:
+                    await self._list_leftovers(task)
                     error = ended.message if ended.reason == "error" else None
                     self._host.finish(task, ended.reason, error)
                     return
@@ -103,9 +123,6 @@ class TaskRunner:
                 log.warning("recording %s: worker died; on to part %s", task.id, task.rec.next_part)
         except Shutdown:
             return
-        except Exception as exc:
-            log.exception("recording %s failed", task.id)
-            self._host.finish(task, "error", f"the service failed: {exc}")
 
     async def _one_worker(self, task: ActiveTask) -> Ended | None:
         """Run one worker; its `ended` event, or None if it died."""
@@ -121,7 +138,7 @@ class TaskRunner:
                 worker.close_input()
                 await worker.wait(10.0)
                 return Ended("stopped")
-            await worker.send(task.job())
+            await worker.send(replace(task.job(), disk_reserve=self._disk_reserve))
             while True:
                 event = await worker.next_event(self._heartbeat_timeout)
                 if isinstance(event, Ended):
@@ -138,6 +155,11 @@ class TaskRunner:
             worker.kill()
             await worker.wait(5.0)
             return None
+        except Exception:
+            # The service's own failure, not the worker's: the worker finishes its files first.
+            worker.close_input()
+            await worker.wait(15.0)
+            raise
         finally:
             self._workers.pop(task.id, None)
 
@@ -148,6 +170,15 @@ class TaskRunner:
         for worker in workers:
             worker.close_input()
         await asyncio.gather(*(w.wait(15.0) for w in workers))
+
+    async def _list_leftovers(self, task: ActiveTask) -> None:
+        """Finish and list what the task's last worker left unfinished, if anything."""
+        try:
+            known = self._host.known_files(task)
+            if unfinished_files(task, known):
+                await self.recover_files(task, known)
+        except Exception:  # the task still ends; its files stay on disk for an operator
+            log.exception("recording %s: cannot list the files its worker left", task.id)
 
     async def recover_files(self, task: ActiveTask, known: set[str]) -> None:
         """Finish and list the files a dead worker left behind; the next part comes after them."""

@@ -22,6 +22,7 @@ from app.api.models import RecordedFile, Recording, RecordingCreate, RecordingSt
 from app.layout.model import Layout
 from app.media.fileinfo import FileInfo
 from app.media.formats import FORMATS
+from app.service.images.store import ImageStore
 from app.service.recordings.layouts import resolve_layout
 from app.service.recordings.naming import (
     check_name_rule,
@@ -70,6 +71,8 @@ class ActiveTask:
     elapsed_before: float = 0.0
     media_seen: bool = False
     timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    # The service's images area, the only place the worker reads layout images from.
+    images_dir: Path | None = None
 
     @property
     def id(self) -> str:
@@ -148,6 +151,7 @@ class ActiveTask:
             layout=rec.layout,
             mix_stem=self.stem_for(None) if rec.mode == "mixed" else None,
             streams=tuple(self.stream_job(s) for s in self.streams.values()),
+            images_dir=self.images_dir if rec.mode == "mixed" else None,
         )
 
     def file_record(self, event: FileWritten, path: str) -> RecordedFile:
@@ -210,11 +214,16 @@ class ActiveTask:
 
 
 def checked_request(
-    request: RecordingCreate, room: RoomState, recordings_dir: Path
+    request: RecordingCreate,
+    room: RoomState,
+    recordings_dir: Path,
+    images: ImageStore | None = None,
 ) -> tuple[Path, Layout | None]:
     """Check a start request against its room: the folder to write in and the mix's layout.
 
-    Everything that can be wrong with a request is found here, before anything is created.
+    Everything that can be wrong with a request is found here, before anything is created. The
+    layout's images must be names in `images`; without it (a config preset, read before the
+    service runs) they must be well-formed names, and the area is looked at on each start.
     """
     if FORMATS[request.format].audio_only and request.stream_type != "audio":
         raise ApiError(
@@ -228,4 +237,4 @@ def checked_request(
         if request.layout is not None:
             raise ApiError(ErrorCode.invalid_value, "layout: only a mixed recording has a layout")
         return folder, None
-    return folder, resolve_layout(request.layout or "grid", room.streams.values())
+    return folder, resolve_layout(request.layout or "grid", room.streams.values(), images=images)

@@ -7,7 +7,6 @@ Without either it starts with new events only; `since=0` replays the whole log.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -15,10 +14,13 @@ from shutil import disk_usage
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Health, LayoutPreview, ProviderHealthModel
+from app.service.connections import Slots, SlotStream
+from app.service.images.store import ImageStore
+from app.service.limits import run_while_connected
 from app.service.recordings.layouts import preview_jpeg, resolve_layout
 from app.service.routes.deps import ServiceDep
 
@@ -31,12 +33,17 @@ _JPEG: dict[int | str, dict[str, Any]] = {
 
 @router.get("/health", response_model=Health, tags=["service"])
 async def health(service: ServiceDep) -> Health:
-    """Version, uptime, the free space where recordings are written, and each room provider."""
+    """Version, uptime, the free space where recordings are written (and whether it is below
+    the reserve), and each room provider."""
     folder = service.settings.recordings_dir
+    free = disk_usage(folder if folder.exists() else service.settings.data_dir).free
+    reserve = service.settings.disk_reserve
     return Health(
         version=service.version,
         uptime=round(time.monotonic() - service.started, 3),
-        free_bytes=disk_usage(folder if folder.exists() else service.settings.data_dir).free,
+        free_bytes=free,
+        reserve_bytes=reserve,
+        space_short=free < reserve,
         data_dir=str(service.settings.data_dir),
         recordings=service.tasks.active_count,
         last_event_id=service.store.last_event_id(),
@@ -57,8 +64,11 @@ async def events(
     request: Request,
     since: Annotated[int | None, Query(ge=0)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
-) -> StreamingResponse:
-    """Every event after `Last-Event-ID` (or `since`), then each new one as it happens."""
+) -> Response:
+    """Every event after `Last-Event-ID` (or `since`), then each new one as it happens.
+
+    At most `max_event_streams` streams are open at once; beyond, 429 `busy` with Retry-After.
+    """
     after = since
     if last_event_id is not None:
         try:
@@ -66,6 +76,10 @@ async def events(
         except ValueError as exc:
             raise ApiError(ErrorCode.invalid_value, "Last-Event-ID: not an event id") from exc
     start = service.store.last_event_id() if after is None else after
+    streams = Slots.on(request.app.state, "event_streams", service.settings.max_event_streams)
+    if not streams.take():
+        busy = ApiError(ErrorCode.busy, f"{streams.limit} event streams are open, the most at once")
+        return JSONResponse(busy.body(), status_code=busy.code.status, headers={"Retry-After": "5"})
 
     async def stream() -> AsyncIterator[bytes]:
         yield b"retry: 1000\n\n"
@@ -78,19 +92,38 @@ async def events(
             data = json.dumps(event.model_dump(mode="json"), separators=(",", ":"))
             yield f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n".encode()
 
-    return StreamingResponse(
+    return SlotStream(
         stream(),
+        streams,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 @router.post("/layouts/preview", tags=["layouts"], response_class=Response, responses=_JPEG)
-async def preview(body: LayoutPreview, service: ServiceDep) -> Response:
-    """One frame of `layout`, rendered by the compositor from the room's current pictures."""
+async def preview(body: LayoutPreview, service: ServiceDep, request: Request) -> Response:
+    """One frame of `layout`, rendered by the compositor from the room's current pictures.
+
+    At most `max_previews` render at once; beyond, 429 `busy` with Retry-After. A preview whose
+    client goes away stops at its next step (a stream read, the composing, the JPEG).
+    """
     room = service.rooms.room(body.room_id)
     if room is None:
         raise ApiError(ErrorCode.room_not_found, f"no room {body.room_id!r}")
-    layout = resolve_layout(body.layout, room.streams.values())
-    jpeg = await asyncio.to_thread(preview_jpeg, layout, dict(room.streams))
+    images = ImageStore(service.settings.images_dir)
+    layout = resolve_layout(body.layout, room.streams.values(), images=images)
+    previews = Slots.on(request.app.state, "previews", service.settings.max_previews)
+    if not previews.take():
+        busy = ApiError(
+            ErrorCode.busy, f"{previews.limit} layout previews are rendering, the most at once"
+        )
+        return JSONResponse(busy.body(), status_code=busy.code.status, headers={"Retry-After": "1"})
+    streams = dict(room.streams)
+    jpeg = await run_while_connected(
+        request,
+        lambda cancel: preview_jpeg(layout, streams, images, cancel=cancel),
+        ended=previews.give_back,
+    )
+    if jpeg is None:
+        return Response(status_code=499)  # nobody reads it; the access log shows why it ended
     return Response(jpeg, media_type="image/jpeg")

@@ -13,6 +13,7 @@ from app.layout import (
     Canvas,
     Layout,
     LayoutError,
+    LayoutLimitError,
     Placeholder,
     Region,
     StreamRef,
@@ -20,6 +21,7 @@ from app.layout import (
     arrange,
     reflow,
 )
+from app.layout.checks import MIN_CANVAS_SIDE
 from tests.app.layout.boxes import assert_drawable, overlapping
 
 HD = Canvas()  # 1280x720
@@ -168,9 +170,19 @@ def test_every_arrangement_is_drawable(template: TemplateId, canvas: Canvas) -> 
 
 
 def test_a_canvas_too_small_for_everyone_shows_whom_it_can() -> None:
-    tiny = Canvas(2, 2)
-    assert len(arrange("grid", tiny, cams("a", "b"))) == 0
-    assert placed(arrange("floating", tiny, cams("a", "b"))) == [("a", 0, 0, 2, 2, 0)]
+    tiny = Canvas(MIN_CANVAS_SIDE, MIN_CANVAS_SIDE)  # the smallest a layout may have
+    room = cams(*(f"p{i}" for i in range(25)))
+    assert len(arrange("grid", tiny, room)) == 25
+    assert placed(arrange("vertical", tiny, room)) == [("p0", 0, 0, 12, 16, 0)]
+
+
+def test_a_canvas_below_the_minimum_is_refused_before_anything_is_arranged() -> None:
+    with pytest.raises(LayoutLimitError) as caught:
+        arrange("grid", Canvas(2, 2), cams("a", "b"))
+    assert caught.value.problems == (
+        "canvas.width: at least 16 pixels, got 2",
+        "canvas.height: at least 16 pixels, got 2",
+    )
 
 
 STYLED: dict[str, Any] = {

@@ -77,7 +77,7 @@ def test_only_a_grid_is_limited_to_25_regions() -> None:
         ({"background": "#fff"}, "canvas.background: must be a colour #rrggbb, got '#fff'"),
         (
             {"background_image": ""},
-            "canvas.background_image: must be a file path or URL or null, got ''",
+            "canvas.background_image: must be an image name or file or null, got ''",
         ),
         (
             {"video_bitrate": 0},
@@ -104,8 +104,8 @@ WATERMARK = Watermark("logo.png", 1100, 20, 160, 80, 0.5)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"image": ""}, "canvas.watermark.image: must be a file path or URL, got ''"),
-        ({"image": None}, "canvas.watermark.image: must be a file path or URL, got null"),
+        ({"image": ""}, "canvas.watermark.image: must be an image name or file, got ''"),
+        ({"image": None}, "canvas.watermark.image: must be an image name or file, got null"),
         ({"x": -1}, "canvas.watermark.x: must be a whole number, 0 or more, got -1"),
         ({"y": 1.5}, "canvas.watermark.y: must be a whole number, 0 or more, got 1.5"),
         ({"width": 161}, "canvas.watermark.width: must be a positive even number, got 161"),
@@ -175,7 +175,7 @@ def test_watermark_opacity_bounds_are_allowed() -> None:
         ),
         (
             {"placeholder": Placeholder(image=" ")},
-            "regions[1].placeholder.image: must be a file path or URL or null, got ' '",
+            "regions[1].placeholder.image: must be an image name or file or null, got ' '",
         ),
         ({"placeholder": None}, "regions[1].placeholder: must be a Placeholder, got null"),
     ],
@@ -218,8 +218,8 @@ def test_every_problem_is_listed_and_the_first_is_the_message() -> None:
 
 def test_a_region_is_not_measured_against_a_broken_canvas() -> None:
     with pytest.raises(LayoutError) as caught:
-        Layout(canvas=Canvas(width=15), regions=(Region(0, 0, 1280, 720),)).validate()
-    assert caught.value.problems == ("canvas.width: must be a positive even number, got 15",)
+        Layout(canvas=Canvas(width=1279), regions=(Region(0, 0, 1280, 720),)).validate()
+    assert caught.value.problems == ("canvas.width: must be a positive even number, got 1279",)
 
 
 def test_unknown_streams_are_warnings_not_errors() -> None:

@@ -16,6 +16,7 @@ from app.layout.model import Border, Canvas, Layout, Region, Watermark
 from app.layout.templates import StreamRef, arrange
 from app.media.formats import FORMATS
 from app.media.mix.graph import render_preview, solid
+from app.media.mix.images import LocalImageFiles
 from app.media.mix.inputs import MixInput
 from app.media.mix.source import MixSource
 from app.media.sinks.container import ContainerSink, StreamInput
@@ -232,7 +233,9 @@ def test_background_image_watermark_and_borders(people: dict[str, Path], tmp_pat
     )
     region = Region(x=0, y=0, width=320, height=180, stream_id="red", border=Border(8, "#00ff00"))
     layout = Layout(template="custom", canvas=canvas, regions=(region,))
-    out = record_mix(mix(people, ["red"], layout), tmp_path / "m.mp4")
+    inputs = [MixInput("red", open_source(parse_source(str(people["red"]))))]
+    source = MixSource(inputs, layout, FORMATS["mp4"], images=LocalImageFiles())
+    out = record_mix(source, tmp_path / "m.mp4")
 
     frame = list(frames(out))[10]
     assert near(rgb_at(frame, 160, 90), COLORS["red"])

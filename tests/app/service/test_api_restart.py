@@ -65,10 +65,20 @@ def _start(service: ServiceProcess, **fields: object) -> Recording:
     return run(go())
 
 
-def _stop(service: ServiceProcess, rec_id: str) -> Recording:
+def _stop(service: ServiceProcess, rec_id: str, *, part: int = 1) -> Recording:
+    """Stop once `part` has media on disk and 1.5 s more were recorded (a task picked up after
+    a restart is `recording` before its new worker has written anything)."""
+
+    async def written() -> bool:
+        folder = service.data_dir / "recordings"
+        names = (f"-{part:03d}.", f"_{part:03d}.")
+        sizes = [p.stat().st_size for p in folder.rglob("*") if any(n in p.name for n in names)]
+        return part == 1 or any(size > 20_000 for size in sizes)
+
     async def go() -> Recording:
         async with RecDeskClient(service.url) as api:
             await wait_until(lambda: _recording(service.url, rec_id), timeout=60)
+            await wait_until(written, timeout=60)
             await asyncio.sleep(1.5)
             return await api.stop(rec_id)
 
@@ -98,7 +108,7 @@ def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
     assert own_service.stop() == 0
     assert _gone(workers), "workers outlived their service"
     own_service.start().wait_rooms("call")
-    done = _stop(own_service, rec.id)
+    done = _stop(own_service, rec.id, part=2)
     assert done.state == "completed"
     assert [f.part for f in done.files] == [1, 2]
     assert all(d > 1.0 for d in _playable(own_service, done))
@@ -111,7 +121,7 @@ def test_killed_service_leaves_no_orphans_and_loses_no_file(own_service: Service
     own_service.kill()
     assert _gone(workers), "workers outlived their killed service"
     own_service.start().wait_rooms("call")
-    done = _stop(own_service, rec.id)
+    done = _stop(own_service, rec.id, part=2)
     parts = sorted(f.part for f in done.files)
     assert parts.count(1) == 2  # two streams, before and after
     assert parts.count(2) == 2
@@ -124,7 +134,7 @@ def test_killed_worker_is_restarted_into_the_next_part(own_service: ServiceProce
     folder = own_service.data_dir / "recordings"
     [worker] = [p for p in _children(own_service.process.pid) if _writing(p, folder)]
     os.kill(worker, 9)
-    done = _stop(own_service, rec.id)
+    done = _stop(own_service, rec.id, part=2)
     assert done.state == "completed"
     assert [f.part for f in done.files] == [1, 2]
     first, second = _playable(own_service, done)

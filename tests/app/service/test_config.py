@@ -143,7 +143,7 @@ rtmp_url = "rtmp://127.0.0.1:1936"
 MISTAKES = {
     "unknown top-level key": (
         "[server]\nport = 1",
-        "server: unknown key; use providers, presets, auto_record, auth, webhooks, storage",
+        "server: unknown key; use providers, presets, auto_record, auth, webhooks, storage, disk",
     ),
     "providers not an array": (
         'providers = "demo"',
@@ -322,3 +322,14 @@ def test_server_refuses_a_bad_config_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith("recdesk-server: --demo: 'rtmp' and 'demo' both have no")
+
+
+def test_disk_reserve_is_read_as_a_size(tmp_path: Path):
+    config = tmp_path / "recdesk.toml"
+    config.write_text('[disk]\nreserve = "64M"\n')
+    assert load_config(config).disk_reserve == 64 * 1024 * 1024
+    config.write_text("[disk]\nreserve = 1048576\n")
+    assert load_config(config).disk_reserve == 1024 * 1024
+    config.write_text('[disk]\nreserve = "lots"\n')
+    with pytest.raises(ConfigError, match=r"disk\.reserve: 'lots': not a size"):
+        load_config(config)

@@ -87,9 +87,9 @@ def test_unfit_rules(rule: str) -> None:
 
 def test_length_limit() -> None:
     check_name_rule("a" * 200, "single")
-    assert code_of(check_name_rule, "a" * 201, "single") is ErrorCode.invalid_name_rule
+    assert code_of(check_name_rule, "a" * 201, "single") is ErrorCode.limit_exceeded
     # Counted in bytes, as file systems count them.
-    assert code_of(check_name_rule, "录" * 70, "single") is ErrorCode.invalid_name_rule
+    assert code_of(check_name_rule, "录" * 70, "single") is ErrorCode.limit_exceeded
     check_name_rule("录像_{roomid}", "single")
 
 

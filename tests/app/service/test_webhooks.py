@@ -366,12 +366,12 @@ def test_message_ids_stay_unique_across_a_reset_data_folder(
         before = len(receiver.got())
         try:
 
-            async def record() -> None:
-                async with RecDeskClient(service.url) as api:
+            async def record(url: str) -> None:
+                async with RecDeskClient(url) as api:
                     rec = await api.start_recording(room_id="call", mode="single")
                     await api.stop(rec.id)
 
-            run(record())
+            run(record(service.url))
             receiver.wait(lambda got, n=before: len(distinct(got[n:])) >= 3)
         finally:
             service.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
+from app.api.models import Image
 from app.layout.model import Border, Canvas, Layout, Region, Watermark
 from app.layout.templates import arrange
 from tests.helpers.layouts import grid_layout, refs, streams
@@ -18,6 +20,8 @@ from ui.layout_editor.canvas_section import scaled
 from ui.layout_editor.document import LayoutDocument
 from ui.layout_editor.panel import ERROR_COLOR, STREAM_MIME, WARNING_COLOR, LayoutPanel
 from ui.layout_editor.presets import PresetsBar, PresetStore
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -169,14 +173,14 @@ def test_canvas_fields_edit_the_canvas(panel: LayoutPanel, document: LayoutDocum
     section = panel.canvas_section
     choose(section.fps, 60)
     section.background.choose("#336699")
-    section.background_image.choose("/media/backdrop.png")
+    section.background_image.choose("backdrop.png")
     section.video_bitrate.setValue(4500)
     section.audio_bitrate.setValue(192)
     canvas = document.layout.canvas
     assert (canvas.fps, canvas.background, canvas.background_image) == (
         60,
         "#336699",
-        "/media/backdrop.png",
+        "backdrop.png",
     )
     assert (canvas.video_bitrate, canvas.audio_bitrate) == (4_500_000, 192_000)
     assert document.undo_stack.count() == 5
@@ -185,13 +189,19 @@ def test_canvas_fields_edit_the_canvas(panel: LayoutPanel, document: LayoutDocum
 
 
 def test_a_watermark_is_placed_when_its_image_is_chosen(
-    panel: LayoutPanel, document: LayoutDocument, tmp_path: Path
+    panel: LayoutPanel, document: LayoutDocument
 ) -> None:
     section = panel.canvas_section
     assert not section.mark_x.isVisibleTo(panel)
-    section.watermark.choose(str(tmp_path / "logo.png"))  # not there: half as high as wide
+    section.watermark.choose("logo.png")  # not listed by the service: half as high as wide
     mark = document.layout.canvas.watermark
-    assert mark == Watermark(str(tmp_path / "logo.png"), 1104, 16, 160, 80)
+    assert mark == Watermark("logo.png", 1104, 16, 160, 80)
+    section.watermark.choose(None)
+    listed = Image(name="wide.png", size=1, width=400, height=100, format="png", created=NOW)
+    section.watermark.set_images([listed])
+    section.watermark.choose("wide.png")  # in its own shape
+    mark = document.layout.canvas.watermark
+    assert mark == Watermark("wide.png", 1104, 16, 160, 40)
     assert section.mark_x.isVisibleTo(panel)
     section.mark_opacity.setValue(40)
     section.mark_x.setValue(32)
@@ -425,7 +435,7 @@ def test_screenshot(qtbot: QtBot, tmp_path: Path, document: LayoutDocument) -> N
     panel.set_streams(streams())
     qtbot.addWidget(bar)
     qtbot.addWidget(panel)
-    mark = Watermark("/media/logo.png", 1104, 16, 160, 80)
+    mark = Watermark("logo.png", 1104, 16, 160, 80)
     document.edit(document.layout.with_canvas(replace(document.layout.canvas, watermark=mark)), "")
     bob = replace(document.layout.regions[1], height=361, border=Border(200, "#ffcc00"))
     document.replace_region(1, bob, "odd height, wide border")
