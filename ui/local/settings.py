@@ -155,7 +155,7 @@ class LocalSettingsDialog(QDialog):
         self.reserve_spin.setValue(max(1, disk_reserve(settings) // _MIB))
         disk = QGroupBox(self.tr("Disk space"))
         disk_form = QFormLayout(disk)
-        disk_form.addRow(self.tr("Stop recording below:"), self.reserve_spin)
+        disk_form.addRow(self.tr("Stop recording when free space is below:"), self.reserve_spin)
 
         workdir = default_folder(settings) / WORKDIR_NAME
         note = QLabel(
