@@ -11,6 +11,7 @@ import pytest
 
 from app.service.rooms.demo import DEMO_ROOMS
 from app.service.rooms.demo_media import generate, plan_room
+from tests.helpers.images import Listener
 from tests.helpers.media import ClipSpec, make_clip
 from tests.helpers.rtmp import NginxRtmp
 from tests.helpers.service import ServiceProcess
@@ -116,3 +117,11 @@ def service(tmp_path_factory: pytest.TempPathFactory, demo_media: Path) -> Itera
     running.wait_rooms("call", "meeting", "class", "webinar", "podcast")
     yield running
     running.stop()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A TCP listener on loopback that counts who connects: nothing may (see `Listener`)."""
+    running = Listener()
+    yield running
+    running.close()

@@ -7,7 +7,6 @@ loopback must see no connection.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,13 +34,6 @@ from tests.helpers.mix import COLORS, frames, near, record_mix, rgb_at
 CANVAS = Canvas(width=640, height=360, fps=30, background="#0000ff")
 MARK = Watermark(image="mark.png", x=560, y=10, width=64, height=32)
 REGION = Region(x=0, y=0, width=320, height=180, stream_id="red")
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    running.close()
 
 
 @pytest.fixture

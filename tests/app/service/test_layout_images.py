@@ -34,13 +34,6 @@ CANVAS = Canvas(width=640, height=360, fps=30, background="#0000ff")
 
 
 @pytest.fixture
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    running.close()
-
-
-@pytest.fixture
 def mark(service: ServiceProcess) -> Iterator[str]:
     """The name of a magenta 64x32 PNG uploaded for this test (deleted after it)."""
     name = f"mark-{secrets.token_hex(3)}.png"

@@ -6,7 +6,6 @@ test runs on loopback must see no connection, whatever the job or a later layout
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,6 @@ from tests.helpers.mix import frames, near, rgb_at
 from tests.helpers.worker import WorkerProcess, job, stream
 
 MAGENTA = (255, 0, 255)
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    running.close()
 
 
 @pytest.fixture
