@@ -3,8 +3,10 @@
 By default the app starts its embedded service (`ui.connection.embedded`) with demo rooms and
 connects to it; `--url` or a profile from the connection dialog connects to a remote service
 instead. If the embedded service dies, it is started again on the same port and the connection picks
-it up; the window and everything typed in it stay. On exit the embedded service finishes what it
-records and stops.
+it up; the window and everything typed in it stay. The app ends when its window closes: while
+anything records, the window asks first (`ui.closing`), and "keep recording" hides it while the
+app, and the embedded service with it, runs on. On exit the embedded service finishes the parts
+it writes and stops.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ class DesktopApp(QObject):
                 self.embedded = None
         if old_window is not None:
             old_window.closed.disconnect(self._closed.set)
-            old_window.close()
+            old_window.close_without_asking()  # the operator chose another service
             old_window.deleteLater()
         if old_connection is not None:
             with contextlib.suppress(Exception):

@@ -1,12 +1,14 @@
 """What the operator sees at a glance: the status bar's connection, recordings and disk space,
-and a tray icon while something records (the error banner is `ui.common.banner`).
+and a tray icon, red while something records, which brings a window kept recording in the
+background back (the error banner is `ui.common.banner`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QLabel,
+    QMenu,
     QStatusBar,
     QSystemTrayIcon,
 )
@@ -56,7 +58,11 @@ class StatusLine(QObject):
 
 
 class Tray(QObject):
-    """A tray icon while the desktop has a tray: red while something records."""
+    """A tray icon while the desktop has a tray: red while something records; a click or its
+    menu's "Show RecDesk" asks for the window (`show_requested`), "Quit" to quit."""
+
+    show_requested = Signal()
+    quit_requested = Signal()
 
     def __init__(self, connection: Connection, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +72,21 @@ class Tray(QObject):
         self._idle, self._busy = status_dot("#757575"), status_dot("#d32f2f")
         self.icon = QSystemTrayIcon(self._idle, self)
         self.icon.setToolTip("RecDesk")
+        # The menu has no parent widget to own it; the tray object keeps it alive.
+        self._menu = QMenu()
+        self._menu.addAction(self.tr("Show RecDesk"), self.show_requested.emit)
+        self._menu.addAction(self.tr("Quit"), self.quit_requested.emit)
+        self.icon.setContextMenu(self._menu)
+        self.icon.activated.connect(self._activated)
         self.icon.show()
         connection.health_changed.connect(self._health)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.show_requested.emit()
 
     def _health(self, health: Health) -> None:
         assert self.icon is not None

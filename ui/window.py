@@ -16,7 +16,8 @@ events (an automatic recording that did not start, a callback given up). The loc
 records on this computer instead (the selected room's participants through the service's live
 URLs, or this computer's devices); its files go through the `SaveFlow` into the history kept in
 the data folder.
-Geometry and splitter sizes are kept in QSettings.
+Geometry and splitter sizes are kept in QSettings. Closing while anything records asks first
+(`ui.closing`): stop and quit, keep recording in the tray (or minimised), or stay.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Event, Room
 from app.client.tables import size
 from app.layout.model import Layout
+from ui.closing import CloseGuard
 from ui.common.banner import ErrorBanner
 from ui.common.errors import describe
 from ui.common.formats import state_icon
@@ -128,6 +130,16 @@ class MainWindow(QMainWindow):
 
         self.status = StatusLine(self.statusBar(), connection)
         self.tray = Tray(connection, self)
+        self.close_guard = CloseGuard(
+            self,
+            connection,
+            recordings=self.recordings.model,
+            local=self.local,
+            tray=self.tray,
+            operations=self.operations,
+        )
+        self.tray.show_requested.connect(self.show_again)
+        self.tray.quit_requested.connect(self._quit_from_tray)
         self._menus()
         self.operations.failed.connect(self.banner.show_error)
         self.browser.room_selected.connect(self._select)
@@ -351,21 +363,27 @@ class MainWindow(QMainWindow):
         if sizes is not None:
             self.splitter.restoreState(sizes)
 
+    def show_again(self) -> None:
+        """Bring the window back from the tray or the taskbar."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _quit_from_tray(self) -> None:
+        self.show_again()  # the question, if it comes, belongs on a window that shows
+        self.close()
+
+    def close_without_asking(self) -> None:
+        """Close even while something records (the app replaces this window)."""
+        self.close_guard.allow()
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Keep the geometry, then let the app shut down (after asking, if it records here)."""
-        if self.local.busy:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Stop recording on this computer?"),
-                self.tr(
-                    "A recording on this computer is running or being saved. Stop it and quit? "
-                    "Its file is kept, and offered again the next time RecDesk starts."
-                ),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
-            self.local.abandon()
+        """Keep the geometry, then let the app shut down; while anything records, only once the
+        operator has chosen to quit (`CloseGuard`)."""
+        if not self.close_guard.allows_close():
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         if self.layout_editor is not None:

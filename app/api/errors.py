@@ -35,6 +35,8 @@ class ErrorCode(Enum):
     unauthorized = _Code(40101, 401, None, "credentials are missing or wrong")
     signature_expired = _Code(40102, 401, None, "the signature's Timestamp is outside ±10 minutes")
     nonce_reused = _Code(40103, 401, None, "the SignatureNonce was used before")
+    link_invalid = _Code(40301, 403, None, "the download link is not one this service signed")
+    link_expired = _Code(40302, 403, None, "the download link has expired")
     invalid_value = _Code(42201, 422, None, "a field has a wrong type or value")
     invalid_layout = _Code(42202, 422, None, "the layout breaks one of its rules")
     path_outside_data_dir = _Code(42203, 422, None, "a folder or name rule leaves the data dir")

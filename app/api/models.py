@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.api.layouts import LayoutOrTemplate, WireLayout
@@ -256,6 +256,20 @@ class FileList(_Response):
     next: str | None = None
 
 
+class RecordingGap(_Response):
+    """A stretch an active recording did not record: its service was down (`service-restarted`)
+    or its worker was replaced (`worker-restarted`). `from` is when the last part ended, `to`
+    when the next one started; both ISO times."""
+
+    # `from` is a Python keyword: the field is `from_` in code and `from` on the wire and in the
+    # store, whichever way it is read or written.
+    model_config = ConfigDict(extra="ignore", validate_by_name=True, serialize_by_alias=True)
+
+    from_: datetime = Field(alias="from")
+    to: datetime
+    reason: str
+
+
 class Recording(_Response):
     """A recording task, its state and its files so far."""
 
@@ -286,7 +300,17 @@ class Recording(_Response):
     # File name stems by stream id ("" for the mix), and the part number the next file gets.
     stems: dict[str, str] = {}
     next_part: int = 1
+    # What it missed while active (a restart of its service or worker), oldest first.
+    gaps: list[RecordingGap] = []
     files: list[RecordedFile] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recording_id(self) -> str:
+        """`id` again, under the name every other body gives a recording's id (a file's
+        `recording_id`, the events', the anyRTC-style answer's): `recording_id` always names a
+        recording, `file_id` a file."""
+        return self.id
 
 
 class RecordingList(_Response):
@@ -349,6 +373,7 @@ class Health(_Response):
     # Free space kept for recordings: below it they stop and starts answer 507 (`space_short`).
     reserve_bytes: int | None = None
     space_short: bool = False
+    # The service's data folder; null for a caller without credentials (beyond loopback).
     data_dir: str | None = None
     recordings: int = 0  # active now
     last_event_id: int = 0  # follow the events from here to see only what comes next

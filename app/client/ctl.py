@@ -4,7 +4,7 @@
 recdesk-ctl [--url URL] [--app-id ID --secret SECRET | --token TOKEN] [--json] COMMAND
   health | rooms | room ID | files [--name] [--room] [--recording] | events [--since N]
   record start ROOM [options] | record stop|pause|resume|status ID | record list [--room] [--state]
-  layout set ID FILE|TEMPLATE | download FILE_ID [-o PATH]
+  layout set ID FILE|TEMPLATE | download FILE_ID [-o PATH] [--force]
   images [list] | images upload FILE [--name NAME] | images delete NAME
 ```
 
@@ -17,7 +17,8 @@ which on the command line show in `ps`. Output is aligned plain text, or with `-
 after the command) the JSON of what the service answered: lists as one `{"items": [...]}` with
 every page, events one object per line. Errors are one line on stderr; the exit status is 1 when
 the service or the connection failed and 2 for a wrong command line, checked before anything is
-sent.
+sent. `download` never replaces a file that is there (exit 2, as `recdesk-record` without `-y`)
+unless `--force` says so.
 """
 
 from __future__ import annotations
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     download = command(commands, "download", "download a recorded file")
     download.add_argument("file_id", metavar="FILE_ID")
     download.add_argument("-o", "--output", type=Path, metavar="PATH", help="file or folder")
+    download.add_argument(
+        "-f", "--force", action="store_true", help="replace a file that is already there"
+    )
     return parser
 
 
@@ -328,8 +332,14 @@ class _ProgressLine:
 
 
 async def _download(client: RecDeskClient, args: argparse.Namespace) -> str:
+    dest: Path = args.output or Path.cwd()
+    if dest.is_dir():  # the file's own name, as `RecDeskClient.download` would choose
+        meta = await client.file(args.file_id)
+        dest = dest / (Path(meta.name).name or args.file_id)
+    if dest.exists() and not args.force:
+        raise UsageError(f"{dest} exists; pass --force to replace it, or choose another -o")
     line = _ProgressLine(args.file_id)
-    path = await client.download(args.file_id, args.output or Path.cwd(), progress=line)
+    path = await client.download(args.file_id, dest, progress=line)
     line.finish()
     if args.json:
         return json.dumps({"file_id": args.file_id, "path": str(path)})
@@ -360,6 +370,9 @@ async def _run(client: RecDeskClient, args: argparse.Namespace) -> int:
     except ClientError as exc:
         print(f"{PROG}: {exc.message}", file=sys.stderr)
         return 1
+    except UsageError as exc:  # found wrong only once the service answered
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
     if text is not None:
         print(text)
     return 0

@@ -47,7 +47,8 @@ class ApiSession:
     """One long-lived connection to the service: its state, retries and error mapping.
 
     `RecDeskClient` adds a method per endpoint. `app_id` and `secret`, when given, sign every
-    request (`app.client.signing`: the secret itself is never sent); `token` instead sends
+    request, its method, path, query and body (`X-RecDesk-*` headers, `app.client.signing`: the
+    secret itself is never sent); `token` instead sends
     `Authorization: Bearer` (a service beyond loopback needs one or the other); `headers` go
     with every request; `timeout` bounds each request but a stop, which `stop_timeout` bounds (a
     stop answers once the files are final); `retry` and `reconnect` say how patient to be;

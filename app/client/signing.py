@@ -1,10 +1,12 @@
 """Credentials on every request: a signature (AppID + secret) or a bearer token, as httpx auth.
 
-`SignedRequests` adds seed 003's five query parameters (`app.api.signing`) to each request as it
-is sent, with a fresh nonce and the current time: every attempt of a retried request, every
-reconnect of the event stream and every resumed download is signed anew, so none is refused as
-a replay; `sign_url` signs a URL that another program opens. The secret never leaves this
-process. `BearerToken` sends `Authorization: Bearer`.
+`SignedRequests` signs each request as it is sent with the `X-RecDesk-*` headers
+(`app.api.request_signing`), which bind its method, path, query and body, with a fresh nonce and
+the current time: every attempt of a retried request, every reconnect of the event stream and
+every resumed download is signed anew, so none is refused as a replay; `sign_url` signs a URL that
+another program opens (the same fields, in its query). The secret never leaves this process.
+Seed 003's older signature (`app.api.signing`) is the service's to accept, not this client's.
+`BearerToken` sends `Authorization: Bearer`.
 `credentials(app_id, secret, token)` picks one from what a caller gave, or None;
 `from_flags_or_environment` is how `recdesk-ctl` finds them (`$RECDESK_APP_ID`, `$RECDESK_SECRET`,
 `$RECDESK_TOKEN`).
@@ -18,7 +20,7 @@ from collections.abc import Callable, Generator, Mapping
 
 import httpx
 
-from app.api import signing
+from app.api import request_signing
 
 Clock = Callable[[], float]
 
@@ -29,6 +31,8 @@ def _nonce() -> str:
 
 class SignedRequests(httpx.Auth):
     """Signs each request for `app_id` with `secret`; `clock` and `nonce` are for tests."""
+
+    requires_request_body = True  # the body's hash is signed: httpx reads it before the flow
 
     def __init__(
         self,
@@ -47,19 +51,49 @@ class SignedRequests(httpx.Auth):
         return f"SignedRequests(app_id={self.app_id!r})"  # never the secret
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        params = signing.signed_params(
-            self.app_id, self._secret, nonce=self._nonce(), timestamp=int(self._clock())
+        request.headers.update(
+            request_signing.signed_fields(
+                self.app_id,
+                self._secret,
+                method=request.method,
+                path=_raw_path(request.url),
+                query=request.url.query,
+                body=request.content,
+                nonce=self._nonce(),
+                timestamp=int(self._clock()),
+            )
         )
-        request.url = request.url.copy_merge_params(params)
         yield request
 
     def sign_url(self, url: str) -> str:
-        """`url` with a fresh signature in its query, for a program that opens it by itself
+        """`url` with a fresh signature in its query, for a program that GETs it by itself
         (FFmpeg reading a stream re-served live); each call signs anew, as each request must."""
-        params = signing.signed_params(
-            self.app_id, self._secret, nonce=self._nonce(), timestamp=int(self._clock())
+        stamp = int(self._clock())
+        unsigned = httpx.URL(url).copy_merge_params(
+            {
+                request_signing.APP: self.app_id,
+                request_signing.TIMESTAMP: str(stamp),
+                request_signing.NONCE: self._nonce(),
+            }
         )
-        return str(httpx.URL(url).copy_merge_params(params))
+        # The fields in the query are signed with the rest of it, all but the signature itself.
+        fields = request_signing.signed_fields(
+            self.app_id,
+            self._secret,
+            method="GET",
+            path=_raw_path(unsigned),
+            query=unsigned.query,
+            body=b"",
+            nonce=unsigned.params[request_signing.NONCE],
+            timestamp=stamp,
+        )
+        signature = {request_signing.SIGNATURE: fields[request_signing.SIGNATURE]}
+        return str(unsigned.copy_merge_params(signature))
+
+
+def _raw_path(url: httpx.URL) -> str:
+    """The path as it goes on the wire, percent-encoded, without the query."""
+    return url.raw_path.split(b"?", 1)[0].decode("ascii")
 
 
 class BearerToken(httpx.Auth):

@@ -210,6 +210,7 @@ def recording_detail(recording: Recording) -> str:
             ("created", when(recording.created)),
             ("started", when(recording.started)),
             ("ended", when(recording.ended)),
+            ("gaps", _gaps(recording)),
             ("layout", str(layout) if layout else NONE),
             ("include", _listed(recording.include)),
             ("exclude", _listed(recording.exclude)),
@@ -221,6 +222,16 @@ def recording_detail(recording: Recording) -> str:
     if not recording.files:
         return head
     return f"{head}\n\n{files_table(recording.files)}"
+
+
+def _gaps(recording: Recording) -> str:
+    """`0:02:30 missing from 2025-01-01 10:00:00 (service-restarted)` for each gap, or `-`."""
+    said = [
+        f"{duration((gap.to - gap.from_).total_seconds())} missing from {when(gap.from_)} "
+        f"({gap.reason})"
+        for gap in recording.gaps
+    ]
+    return "; ".join(said) if said else NONE
 
 
 def _storage(recording: Recording) -> str:

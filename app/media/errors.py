@@ -5,6 +5,7 @@ RecDeskError
 └── MediaError
     ├── SourceError            the source cannot be opened or read        (caller's fault)
     │   ├── NoStreamError      the source lacks the stream type asked for (caller's fault)
+    │   ├── SourceChangedError a live source came back with other streams (caller's fault)
     │   └── SourceIdleError    a live source sent nothing for too long    (an end, not a fault)
     ├── OutputError            the output cannot be written               (caller's fault)
     │   └── FormatError        unknown container or impossible combination (caller's fault)
@@ -34,6 +35,11 @@ class SourceError(MediaError):
 
 class NoStreamError(SourceError):
     """The source has no stream of the type the recording asked for."""
+
+
+class SourceChangedError(SourceError):
+    """A live source came back with streams other than the files hold (a new size, a new codec);
+    what was written before is kept, and a recording that goes on starts new files."""
 
 
 class SourceIdleError(SourceError):

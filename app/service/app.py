@@ -9,8 +9,9 @@ every room change after the task manager.
 
 Every error leaves as `{code, name, message}` (`app.api.errors`): a malformed body is 400, a field
 of the wrong type or value 422, an unknown id 404, a conflicting state 409; anything unexpected is
-logged and answered 500 with the same shape, never a stack trace. `/docs` serves Swagger UI from
-files installed with the service, so it works offline. Every request but health and the docs
+logged and answered 500 with the same shape, never a stack trace. `/docs` (Swagger UI) and `/redoc`
+(ReDoc) serve the OpenAPI document (`app.service.openapi`) from files installed with the service
+(`app/service/apidocs/`), so they work offline. Every request but health and the docs
 passes `app.service.auth.guard` first: from loopback freely, from elsewhere with credentials.
 """
 
@@ -22,11 +23,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -34,7 +36,7 @@ from starlette.exceptions import HTTPException
 from app.api.errors import ApiError, ErrorCode
 from app.api.layouts import INVALID_LAYOUT, LAYOUT_LIMIT
 from app.api.models import LIMIT_EXCEEDED
-from app.service import limits
+from app.service import limits, openapi
 from app.service.auth import guard as auth
 from app.service.config import DemoSettings, ProviderConfig
 from app.service.recordings.manager import TaskManager
@@ -154,6 +156,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     _errors(app)
     _docs(app)
@@ -214,17 +217,31 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     return ApiError(ErrorCode.invalid_value, "; ".join(problems) or "invalid request")
 
 
-def _docs(app: FastAPI) -> None:
-    from swagger_ui_bundle import swagger_ui_path
+_DOCS_ASSETS = Path(__file__).with_name("apidocs")
+"""Swagger UI 5 and ReDoc, vendored (their README says from where): no page needs the network."""
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+def _docs(app: FastAPI) -> None:
+    openapi.install(app)
+    app.mount("/docs-assets", StaticFiles(directory=_DOCS_ASSETS), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=openapi_url,
             title=f"{app.title} — API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — API",
+            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_favicon_url="/docs-assets/favicon-32x32.png",
+            with_google_fonts=False,  # offline: the fonts would come from Google's servers
         )

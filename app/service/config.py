@@ -39,6 +39,8 @@ tokens = [{ name = "ci", token_env = "RECDESK_CI_TOKEN" }]
 [webhooks]                         # optional (app.service.webhooks.settings)
 url = "https://hooks.example.com/recdesk"  # every recording's events are POSTed here too
 secret_env = "RECDESK_WEBHOOK_SECRET"      # or secret = "whsec_..."; default: one of its own
+public_url = "https://rec.example.com"     # optional: the base of callbacks' download links
+download_link_ttl = 172800                 # optional: seconds such a link works (48 h)
 
 [disk]                             # optional
 reserve = "256M"                   # free space kept: recordings stop below it, starts get 507

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -33,6 +34,7 @@ from fastapi import FastAPI
 
 from app.logs import limit_repeats
 from app.service.app import create_app
+from app.service.auth import redact
 from app.service.auth.config import AuthConfig, listen_problem
 from app.service.config import ConfigError, ServiceConfig, load_config, parse_size
 from app.service.connections import ACCEPT_BATCH, ConnectionGuard, raise_open_file_limit
@@ -87,6 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="URL",
         help="POST every recording's events here too (instead of the config's [webhooks] url)",
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_callback_url,
+        default=None,
+        metavar="URL",
+        help="where receivers reach this service: the base of callbacks' signed download links "
+        "(default: the config's [webhooks] public_url, else http://HOST:PORT)",
+    )
+    parser.add_argument(
+        "--download-link-ttl",
+        type=_positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long a callback's signed download link works "
+        "(default: the config's [webhooks] download_link_ttl, else 172800, 48 h)",
     )
     parser.add_argument(
         "--print-webhook-secret",
@@ -168,6 +186,16 @@ def _callback_url(text: str) -> str:
     return text
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 seconds")
+    return value
+
+
 def _backoff(text: str) -> tuple[float, float, float]:
     try:
         policy = RetryPolicy.parse(text)
@@ -221,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         upload_retry_max=args.upload_retry_max,
         remove_uploaded=args.remove_uploaded,
         webhook_url=args.callback_url,
+        public_url=args.public_url,
+        download_link_ttl=args.download_link_ttl,
         webhook_backoff=args.webhook_backoff or Settings.webhook_backoff,
         disk_reserve=_disk_reserve(args.disk_reserve, service_config),
         header_timeout=args.header_timeout,
@@ -239,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     limit_repeats()  # a fault that repeats is counted, not written thousands of times a second
+    redact.install()  # no token or signature from a query (the access log's lines) is written
     raise_open_file_limit()
     guard = ConnectionGuard(settings)
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
@@ -258,7 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = sock.getsockname()[1]
     host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
     print(json.dumps({"url": f"http://{host}:{port}"}), flush=True)
-    app = create_app(settings)
+    # The port taken for `--port 0` is the one download links name (app.service.links).
+    app = create_app(dataclasses.replace(settings, port=port))
     config = uvicorn.Config(
         app,
         log_level=args.log_level,

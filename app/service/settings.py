@@ -44,6 +44,11 @@ class Settings:
     remove_uploaded: bool = False
     # `--callback-url`: every recording's events go here (replaces the config's `[webhooks] url`).
     webhook_url: str | None = None
+    # Signed download links in callbacks (app.service.links): `--public-url`, the base
+    # receivers reach the service at, and `--download-link-ttl` seconds; None: the config's, else
+    # the defaults.
+    public_url: str | None = None
+    download_link_ttl: float | None = None
     # Webhook retries: the first delay, its cap and when to give up, in seconds (tests shorten it).
     webhook_backoff: tuple[float, float, float] = (1.0, 600.0, 24 * 3600.0)
     # Free space kept on the recording folder's disk (`--disk-reserve`, `[disk] reserve`): below it

@@ -124,8 +124,12 @@ class MixedRecording:
             case unknown:
                 assert_never(unknown)
 
-    def remove(self, stream_id: str) -> None:
-        """Take a stream out of the mix; its region shows its placeholder, or the layout reflows."""
+    def remove(self, stream_id: str, *, left: bool = False) -> None:
+        """Take a stream out of the mix; its region shows its placeholder, or the layout reflows.
+
+        At once even when it `left`: the mix is one file whatever comes back, and its picture
+        should not hold a participant who is gone.
+        """
         if self._members.remove(stream_id) == "unchanged":
             self._emit(warning(f"remove {stream_id}: no such stream is in the mix"))
 

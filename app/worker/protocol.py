@@ -128,9 +128,12 @@ class AddStream:
 
 @dataclass(frozen=True)
 class RemoveStream:
-    """Stop recording a stream that left."""
+    """Stop recording a stream: at once, or, for one that `left` the room (a publisher that
+    dropped), once it has stayed away for `max_idle_seconds` (single mode: back before then, it
+    goes on in the same files)."""
 
     stream_id: str
+    left: bool = False
 
 
 Command = Pause | Resume | Stop | TakeSnapshot | SetLayout | AddStream | RemoveStream

@@ -83,8 +83,8 @@ class Recording(Protocol):
         """Record a stream that joined."""
         ...
 
-    def remove(self, stream_id: str) -> None:
-        """Stop recording a stream that left."""
+    def remove(self, stream_id: str, *, left: bool = False) -> None:
+        """Stop recording a stream: at once, or once a stream that `left` stays away."""
         ...
 
     def stop(self) -> None:
@@ -139,8 +139,8 @@ class Recorder:
                 recording.set_layout(layout)
             case AddStream(stream):
                 recording.add(stream)
-            case RemoveStream(stream_id):
-                recording.remove(stream_id)
+            case RemoveStream(stream_id, left):
+                recording.remove(stream_id, left=left)
             case _:
                 assert_never(command)
 

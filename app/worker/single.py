@@ -10,6 +10,12 @@ stream ─open─▶ Remuxer ─▶ its files (parts)      and leave (`remove`) 
   (`stream-ended`) leaves the others recording. The recording ends only when it is stopped, when
   its max duration is reached, or when no stream of the job could be recorded at all; a room whose
   streams all left stays recorded, waiting for `add` or `stop` (the service decides idle stops).
+- **A publisher that drops and comes back** goes on in the same files, as `recdesk-record` does.
+  A live URL that `left` (`remove` with `left`) is kept, its source waiting for the publisher, for
+  up to `max_idle_seconds`; when it joins again from the same URL its source rejoins (the engine's
+  rule: the timeline goes on at the next keyframe, without the gap). New files (the next part)
+  start instead when it comes back later than that, from another URL, or with other streams (a
+  new size or codec: `SourceChangedError`); a stream still wanted then goes on in them at once.
 - **One pause for all.** Pause and resume apply to every stream and are reported once, at the
   seconds recorded so far (each file keeps its own continuous timeline).
 - **Max duration** is wall time recorded, less pauses: each remuxer gets what remains of it when
@@ -27,12 +33,12 @@ from dataclasses import dataclass
 
 from app.errors import RecDeskError
 from app.layout.model import Layout
-from app.media.errors import NoStreamError
+from app.media.errors import NoStreamError, SourceChangedError
 from app.media.events import Event, Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.pipeline.ending import Ending
-from app.media.remux import Remuxer
-from app.media.sources import MediaSource
+from app.media.remux import Remuxer, RemuxResult
+from app.media.sources import MediaSource, ReconnectingSource
 from app.worker.events import Emit, file_event, stream_ended, tagged, warning
 from app.worker.fields import JobError
 from app.worker.outputs import Outputs, build_outputs
@@ -49,9 +55,11 @@ class _Run:
     """One stream's recording: opening, then recording until its remuxer ends."""
 
     stream: StreamJob
+    source: MediaSource | None = None
     remuxer: Remuxer | None = None
     outputs: Outputs | None = None
     removed: bool = False
+    away_since: float | None = None  # when it left, while it is kept for its return
 
 
 class SingleRecording:
@@ -110,25 +118,33 @@ class SingleRecording:
         self._emit(warning("layout: this task records each stream on its own; it has no layout"))
 
     def add(self, stream: StreamJob) -> None:
-        """Record a stream that joined."""
+        """Record a stream that joined; one kept since it left goes on in its files."""
         with self._lock:
+            run = self._runs.get(stream.stream_id)
             if self._stopping or self.ending is not None:
                 self._emit(warning(f"add {stream.stream_id}: the recording is ending"))
-            elif stream.stream_id in self._runs:
+            elif run is None:
+                self._launch(stream)
+            elif run.away_since is None:
                 self._emit(warning(f"add {stream.stream_id}: it is being recorded already"))
+            elif (run.stream.uri, run.stream.stem) == (stream.uri, stream.stem):
+                run.away_since = None  # back in time: its source rejoins by itself
             else:
+                self._drop(run)  # back from elsewhere: files of its own
                 self._launch(stream)
 
-    def remove(self, stream_id: str) -> None:
-        """Stop recording a stream; its files are finished."""
+    def remove(self, stream_id: str, *, left: bool = False) -> None:
+        """Stop recording a stream, its files finished: at once, or, for a live URL that `left`,
+        once it has stayed away for `max_idle_seconds`."""
         with self._lock:
-            run = self._runs.pop(stream_id, None)
+            run = self._runs.get(stream_id)
             if run is None:
                 self._emit(warning(f"remove {stream_id}: no such stream is being recorded"))
-                return
-            run.removed = True  # it may join again at once, into files of its own
-            if run.remuxer is not None:
-                run.remuxer.stop()
+            elif left and isinstance(run.source, ReconnectingSource):
+                if run.away_since is None:
+                    run.away_since = time.monotonic()
+            else:
+                self._drop(run)
 
     def stop(self) -> None:
         """Stop every stream; the recording is done when their files are finished."""
@@ -136,12 +152,18 @@ class SingleRecording:
             self._stop_all()
 
     def tick(self) -> None:
-        """Stop a recording past its max duration whose streams could not end it themselves."""
+        """Let go of the streams that stayed away too long; stop a recording past its max duration
+        whose streams could not end it themselves."""
         limit = self._job.max_duration_seconds
-        if limit is None:
-            return
         with self._lock:
-            if self._stopping or self._clock.recorded() < limit + DURATION_GRACE:
+            now = time.monotonic()
+            for run in list(self._runs.values()):
+                if (
+                    run.away_since is not None
+                    and now - run.away_since >= self._job.max_idle_seconds
+                ):
+                    self._drop(run)
+            if limit is None or self._stopping or self._clock.recorded() < limit + DURATION_GRACE:
                 return
             self._timed_out = True
             self._stop_all()
@@ -163,6 +185,8 @@ class SingleRecording:
         except RecDeskError as exc:
             self._finish(run, failure=f"cannot open {stream_id}: {exc}")
             return
+        with self._lock:
+            run.source = source
         try:
             reason, failure = self._record_source(run, source)
         except Exception as exc:  # a bug must still end in a line the service sees
@@ -188,8 +212,32 @@ class SingleRecording:
             return None, None
         result = remuxer.run()
         message = None if result.error is None else str(result.error)
-        self._emit(stream_ended(stream_id, result.reason, message))
+        if self._goes_on(run, result):
+            self._emit(warning(f"{message}: {stream_id} goes on in new files"))
+        else:
+            self._emit(stream_ended(stream_id, result.reason, message))
         return result.reason, None
+
+    def _goes_on(self, run: _Run, result: RemuxResult) -> bool:
+        """Whether a stream whose remuxer ended goes on in new files: one still wanted whose source
+        came back with other streams. Decided under the lock, so that an `add` or `remove` is
+        applied either to this run or to the next."""
+        stream = run.stream
+        with self._lock:
+            wanted = self._runs.get(stream.stream_id) is run and run.away_since is None
+            if not (wanted and isinstance(result.error, SourceChangedError)):
+                if self._runs.get(stream.stream_id) is run:
+                    del self._runs[stream.stream_id]  # a later `add` starts afresh
+                return False
+            if self._stopping or self.ending is not None:
+                return False
+            assert run.outputs is not None
+            assert stream.stem is not None
+            self._next_part[stream.stem] = max(
+                self._next_part.get(stream.stem, 1), run.outputs.next_part
+            )
+            self._launch(stream)
+            return True
 
     def _prepare(self, run: _Run, source: MediaSource) -> Remuxer | None:
         """The remuxer of an opened stream, paused if the recording is; None if it is not wanted
@@ -259,6 +307,13 @@ class SingleRecording:
             self._check_done()
 
     # -- under the lock ------------------------------------------------------------------------
+
+    def _drop(self, run: _Run) -> None:
+        """Stop recording a stream now; it may join again at once, into files of its own."""
+        del self._runs[run.stream.stream_id]
+        run.removed = True
+        if run.remuxer is not None:
+            run.remuxer.stop()
 
     def _set_paused(self, paused: bool) -> None:
         with self._lock:

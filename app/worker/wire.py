@@ -75,8 +75,9 @@ def _json_of(message: Message) -> dict[str, JSON]:
             return {"cmd": "layout", "layout": layout.to_json()}
         case AddStream(stream):
             return {"cmd": "add", "stream": _stream_json(stream)}
-        case RemoveStream(stream_id):
-            return {"cmd": "remove", "stream_id": stream_id}
+        case RemoveStream(stream_id, left):
+            # `left` only when set: a plain remove's line stays as it always was.
+            return {"cmd": "remove", "stream_id": stream_id} | ({"left": True} if left else {})
         case Ready() | Heartbeat() | Started():
             return {"event": type(message).__name__.lower()}
         case FileWritten():
@@ -192,7 +193,10 @@ def decode_command(line: str, mode: Mode) -> Command:
             stream_id = data.get("stream_id")
             if not isinstance(stream_id, str) or not stream_id:
                 raise JobError("remove: give the stream_id of the stream to remove")
-            return RemoveStream(stream_id)
+            left = data.get("left", False)
+            if not isinstance(left, bool):
+                raise JobError("remove: left must be true or false")
+            return RemoveStream(stream_id, left)
         case other:
             raise JobError(f"unknown command {other!r}; use one of {', '.join(COMMANDS)}")
 

@@ -36,6 +36,7 @@ from ui.common.formats import (
     state_icon,
     state_name,
 )
+from ui.recordings.gaps import gaps_note, gaps_tooltip
 
 RecordingRole = Qt.ItemDataRole.UserRole + 1
 """A `RecordingsModel` row's `Recording`."""
@@ -115,7 +116,8 @@ class _RowsModel(QAbstractTableModel, Generic[_Row]):
 
 
 class RecordingsModel(_RowsModel[Recording]):
-    """Recordings as rows: Room, Mode, State, Elapsed, Files, Started, Reason."""
+    """Recordings as rows: Room, Mode, State, Elapsed, Files, Started, Reason (with the gaps a
+    restart left: `2 min 30 s missing (service restarted)`)."""
 
     ROOM, MODE, STATE, ELAPSED, FILES, STARTED, REASON = range(7)
 
@@ -225,8 +227,8 @@ class RecordingsModel(_RowsModel[Recording]):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(state_colour(rec.state))
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.REASON and rec.reason:
-                return rec.reason
+            if column == self.REASON and (rec.reason or rec.gaps):
+                return "\n".join(t for t in (rec.reason, gaps_tooltip(rec)) if t)
             if column == self.ROOM:
                 return self.tr("Recording {id}").format(id=rec.id)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ELAPSED, self.FILES):
@@ -252,7 +254,8 @@ class RecordingsModel(_RowsModel[Recording]):
                 started = rec.started or rec.created
                 return started.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             case _:
-                return rec.reason or ""
+                # What it missed reads beside why it ended: the files' timeline jumps there.
+                return " · ".join(t for t in (rec.reason, gaps_note(rec)) if t)
 
     def _sort_key(self, rec: Recording, column: int) -> Any:
         match column:

@@ -16,8 +16,10 @@ connected ──read fails, times out, or the stream ends──▶ lost ──re
   timestamps of its own (nginx-rtmp does). A decode time that jumps back by more than
   `JUMP_BACK` seconds, or on by more than `JUMP_ON`, is reported like a reconnect.
 - **Same streams only.** The reopened source must have the streams of the first one (kinds, codecs,
-  sizes, sample rates, codec headers), since the files already hold those; otherwise the recording
-  stops with a message that says what changed, and keeps what it wrote.
+  sizes, sample rates, codec headers), since the files already hold those; so must a publisher that
+  comes back in-band, whose first packets carry its codec headers (`new_extradata`). Otherwise the
+  packets end with `SourceChangedError`, which says what changed: what was written is kept, and a
+  caller that goes on (the worker's single mode) starts new files.
 
 Every change is reported through `watch` (`SourceLost`, `SourceBack`): the remuxer rejoins its
 timeline at the next keyframe, so the files go on with one continuous timeline, without the gap.
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 import av
 import av.stream
 
-from app.media.errors import SourceError, SourceIdleError
+from app.media.errors import SourceChangedError, SourceError, SourceIdleError
 from app.media.events import Event, SourceBack, SourceLost, ignore
 from app.media.sources.base import MediaSource
 
@@ -109,9 +111,11 @@ class ReconnectingSource:
         self._interrupted.set()
 
     def packets(self) -> Iterator[av.Packet]:
-        """Packets of every connection in turn, until the source stays away for `max_idle`."""
+        """Packets of every connection in turn, until the source stays away for `max_idle`;
+        `SourceChangedError` when it comes back with other streams."""
         back = {s.index: round(JUMP_BACK / float(s.time_base)) for s in self.streams}
         on = {s.index: round(JUMP_ON / float(s.time_base)) for s in self.streams}
+        headers = {s.index: (s.type, bytes(s.codec_context.extradata or b"")) for s in self.streams}
         while True:
             lasts: dict[int, int] = {}
             try:
@@ -128,10 +132,16 @@ class ReconnectingSource:
                             self._listener(SourceBack(0.0, 0))
                             lasts = {}
                         lasts[index] = dts
+                    # Headers that arrive in-band belong to a publisher that came back; cheap
+                    # flags first, as this runs for every packet.
+                    if packet.is_keyframe and packet.has_sidedata("new_extradata"):
+                        self._check_headers(packet, headers)
                     yield packet
                 if not self._end_is_drop:
                     return
                 reason, silent = f"{self.label} ended", 0.0
+            except SourceChangedError:
+                raise
             except SourceIdleError as exc:
                 reason, silent = str(exc), self._read_timeout
             except SourceError as exc:
@@ -171,11 +181,20 @@ class ReconnectingSource:
                 continue
             if change := _difference(self.streams, source.streams):
                 source.close()
-                raise SourceError(
-                    f"{self.label} came back with different streams ({change}); "
-                    "stopped, and the files written so far are kept"
-                )
+                raise self._changed(change)
             return source, attempts
+
+    def _check_headers(self, packet: av.Packet, headers: dict[int, tuple[str, bytes]]) -> None:
+        """Raise `SourceChangedError` if a packet brings codec headers other than the first ones."""
+        kind, first = headers.get(packet.stream_index, ("", None))
+        if first is not None and bytes(packet.get_sidedata("new_extradata")) != first:
+            raise self._changed(f"{kind} codec settings changed")
+
+    def _changed(self, change: str) -> SourceChangedError:
+        return SourceChangedError(
+            f"{self.label} came back with different streams ({change}); "
+            "the files written so far are kept"
+        )
 
     def close(self) -> None:
         """Close the connections."""

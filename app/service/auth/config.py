@@ -3,7 +3,8 @@
 ```toml
 [auth]
 require_on_loopback = false    # true: callers on this machine need credentials too
-apps = [                       # signed requests (seed 003's scheme, see app.api.signing)
+require_request_signature = false  # true: on /v1, only X-RecDesk-* signatures (no seed 003's)
+apps = [                       # signed requests (app.api.request_signing, app.api.signing)
   { app_id = "studio", secret_env = "RECDESK_STUDIO_SECRET" },
   { app_id = "lab", secret = "a-secret-of-16-or-more-characters" },
 ]
@@ -30,7 +31,7 @@ from typing import Any
 from app.service.secrets import ConfigErrorFactory, value_or_env
 
 MIN_SECRET_LENGTH = 16
-_AUTH_KEYS = ("apps", "tokens", "require_on_loopback")
+_AUTH_KEYS = ("apps", "tokens", "require_on_loopback", "require_request_signature")
 _APP_KEYS = ("app_id", "secret", "secret_env")
 _TOKEN_KEYS = ("name", "token", "token_env")
 _HINT = "python3 -c 'import secrets; print(secrets.token_hex(16))' makes one"
@@ -61,6 +62,9 @@ class AuthConfig:
     apps: tuple[AppCredential, ...] = ()
     tokens: tuple[TokenCredential, ...] = ()
     require_on_loopback: bool = False
+    require_request_signature: bool = False
+    """Refuse seed 003's signature on `/v1` (a leaked one signs any call there): apps must sign
+    with `X-RecDesk-*`, which binds the method, path, query and body. The seeds' fronts keep it."""
 
     @property
     def configured(self) -> bool:
@@ -131,7 +135,15 @@ def read_auth(
             "auth.require_on_loopback",
             "is true but no apps or tokens are configured: nobody could call the service",
         )
-    return AuthConfig(tuple(apps), tuple(tokens), require)
+    bound = value.get("require_request_signature", False)
+    if not isinstance(bound, bool):
+        raise error("auth.require_request_signature", "must be true or false")
+    if bound and not apps:
+        raise error(
+            "auth.require_request_signature",
+            "is true but no apps are configured: nobody could sign a request",
+        )
+    return AuthConfig(tuple(apps), tuple(tokens), require, bound)
 
 
 def _secret(

@@ -1,12 +1,15 @@
-"""Checking a request's credentials: a signature (seed 003's scheme) or a bearer token.
+"""Checking a request's credentials: a bearer token, a signature that binds the request
+(`X-RecDesk-*`, `app.api.request_signing`) or seed 003's signature (`app.api.signing`).
 
-`Verifier.check(query, authorization)` answers who the caller is (a `Principal`) or raises an
-`ApiError`: `unauthorized` for missing, malformed or wrong credentials, `signature_expired` for a
-`Timestamp` more than 10 minutes from the service's clock, `nonce_reused` for a
-`SignatureNonce` seen before. A signature is checked in this order: its parameters, the app, the
-signature itself, the time, and last the nonce, which is spent only by a request that passed the
-rest. Messages say what to fix; they never hold a secret, a token, or the signature the service
-expected (that would sign any request for whoever asks).
+`Verifier.check(query, authorization, signed=..., seed_scheme=...)` answers who the caller is (a
+`Principal`) or raises an `ApiError`: `unauthorized` for missing, malformed or wrong credentials
+(and for seed 003's signature where `seed_scheme` is False), `signature_expired` for a timestamp
+more than 10 minutes from the service's clock, `nonce_reused` for a nonce seen before. A
+signature is checked in this order: its fields, the app, the signature itself, the time, and last
+the nonce, which is spent only by a request that passed the rest; both schemes share the window
+and the nonces. Messages say what to fix; they never hold a secret, a token, or the signature the
+service expected (that would sign any request for whoever asks); a binding signature that does
+not match is answered with the canonical request the service computed, which holds neither.
 
 Used nonces live in the store's `nonces` table (`NonceBook`) and are forgotten after 20 minutes:
 a `Timestamp` accepted now stops being accepted within that time, so an older nonce cannot come
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from app.api import signing
+from app.api import request_signing, signing
 from app.api.errors import ApiError, ErrorCode
 from app.service.auth.config import AuthConfig
 
@@ -37,10 +40,16 @@ Clock = Callable[[], float]
 _NONCE = re.compile(rf"[\x21-\x7e]{{1,{signing.MAX_NONCE_LENGTH}}}")  # printable, no spaces
 _TIMESTAMP = re.compile(r"\d{1,16}")
 _SIGNATURE = re.compile(r"[0-9a-fA-F]{32}")
+_HMAC = re.compile(r"[0-9a-fA-F]{64}")
 _PRUNE_EVERY = 60.0
+_HOW_BOUND = (
+    "sign the request: X-RecDesk-App, X-RecDesk-Timestamp, X-RecDesk-Nonce and "
+    "X-RecDesk-Signature, the HMAC-SHA256 with the app's secret of the lines METHOD, PATH, "
+    "QUERY, APP, TIMESTAMP, NONCE and the body's SHA-256 (see the README, 'Signed requests')"
+)
 _HOW = (
-    "sign the request (AppId, SignatureNonce, Timestamp, SignatureVersion, Signature = "
-    "md5(AppId + SignatureNonce + ServerSecret + Timestamp)) or send Authorization: Bearer TOKEN"
+    f"{_HOW_BOUND}; or AppId, SignatureNonce, Timestamp, SignatureVersion, Signature = "
+    "md5(AppId + SignatureNonce + ServerSecret + Timestamp); or send Authorization: Bearer TOKEN"
 )
 
 
@@ -53,6 +62,22 @@ class Principal:
 
 
 LOOPBACK = Principal("loopback", "loopback")
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    """What a binding signature covers, as the request arrived, and its four fields.
+
+    `path` is the raw path as sent (percent-encoded), `query` the raw query string; `in_query`
+    says the fields came as query parameters (a signed URL) rather than headers.
+    """
+
+    method: str
+    path: str
+    query: bytes
+    fields: Mapping[str, str]
+    body: bytes = b""
+    in_query: bool = False
 
 
 def _refused(message: str, code: ErrorCode = ErrorCode.unauthorized) -> ApiError:
@@ -109,8 +134,17 @@ class Verifier:
         # Tokens are compared by digest: equal lengths, so the time taken says nothing of them.
         self._tokens = [(hashlib.sha256(t.token.encode()).digest(), t.name) for t in auth.tokens]
 
-    def check(self, query: Mapping[str, str], authorization: str | None) -> Principal:
-        """Who sent a request with this query and `Authorization` header, or `ApiError`."""
+    def check(
+        self,
+        query: Mapping[str, str],
+        authorization: str | None,
+        *,
+        signed: SignedRequest | None = None,
+        seed_scheme: bool = True,
+    ) -> Principal:
+        """Who sent a request with this query, `Authorization` header and binding signature
+        (`signed`, when it carries one), or `ApiError`; `seed_scheme` False refuses seed 003's
+        signature (`[auth] require_request_signature` on `/v1`)."""
         if not self.auth.configured:
             raise _refused(
                 "this service accepts requests from its own machine only: no credentials are "
@@ -121,7 +155,15 @@ class Verifier:
             token = query[signing.TOKEN]
         if token is not None:
             return self._token(token)
+        if signed is not None:
+            return self._bound(signed)
         if any(name in query for name in signing.SIGNATURE_PARAMS):
+            if not seed_scheme:
+                raise _refused(
+                    "this service takes no AppId/Signature query parameters on /v1 "
+                    f"([auth] require_request_signature): {_HOW_BOUND}; or send "
+                    "Authorization: Bearer TOKEN"
+                )
             return self._signed(query)
         raise _refused(f"this request needs credentials: {_HOW}")
 
@@ -200,18 +242,75 @@ class Verifier:
             )
         return Principal("app", app_id)
 
+    def _bound(self, request: SignedRequest) -> Principal:
+        fields = request.fields
+        missing = [name for name in request_signing.FIELDS if not fields.get(name)]
+        if missing:
+            raise _refused(
+                f"the signed request lacks {', '.join(missing)}: a signed request carries "
+                f"{', '.join(request_signing.FIELDS)}"
+            )
+        app_id = fields[request_signing.APP]
+        nonce = fields[request_signing.NONCE]
+        timestamp = fields[request_signing.TIMESTAMP]
+        given = fields[request_signing.SIGNATURE]
+        if not _NONCE.fullmatch(nonce):
+            raise _refused(
+                f"X-RecDesk-Nonce must be 1 to {signing.MAX_NONCE_LENGTH} printable characters "
+                "without spaces (16 random hex digits will do)"
+            )
+        if not _TIMESTAMP.fullmatch(timestamp):
+            raise _refused(
+                f"X-RecDesk-Timestamp {_shown(timestamp)} is not Unix time in whole seconds"
+            )
+        if not _HMAC.fullmatch(given):
+            raise _refused("X-RecDesk-Signature must be 64 hex digits (an HMAC-SHA256 in hex)")
+        secret = self.auth.secret(app_id)
+        if secret is None:
+            raise _refused(
+                f"X-RecDesk-App {_shown(app_id)} is not one of this service's apps ([auth] apps)"
+            )
+        leave_out = (request_signing.SIGNATURE,) if request.in_query else ()
+        canonical = request_signing.canonical_request(
+            request.method,
+            request.path,
+            request_signing.canonical_query(request.query, leave_out=leave_out),
+            app_id,
+            timestamp,
+            nonce,
+            request_signing.body_sha256(request.body),
+        )
+        expected = request_signing.signature(secret, canonical)
+        if not hmac.compare_digest(expected, given.lower()):
+            # The canonical request holds no secret: showing it says which part differs.
+            raise _refused(
+                f"the X-RecDesk-Signature does not match for app {_shown(app_id)}: it must be "
+                "the HMAC-SHA256 with the app's secret of this request as it arrived, here "
+                f"{canonical!r}; check the secret, and sign the method, path, query and body "
+                "that are sent"
+            )
+        now = self._clock()
+        self._check_time(int(timestamp), now, "X-RecDesk-Timestamp")
+        if not self._nonces.use(app_id, nonce, now):
+            raise _refused(
+                f"X-RecDesk-Nonce {_shown(nonce)} was used before: every request needs a fresh "
+                "random nonce",
+                ErrorCode.nonce_reused,
+            )
+        return Principal("app", app_id)
+
     @staticmethod
-    def _check_time(timestamp: int, now: float) -> None:
+    def _check_time(timestamp: int, now: float, name: str = "Timestamp") -> None:
         skew = timestamp - now
         if abs(skew) <= signing.WINDOW_SECONDS:
             return
         window = f"a request is accepted within ±{signing.WINDOW_SECONDS} s of the service's clock"
         if timestamp > 1e11:
-            message = f"Timestamp {timestamp} looks like milliseconds: send Unix time in seconds"
+            message = f"{name} {timestamp} looks like milliseconds: send Unix time in seconds"
         else:
             where = "ahead of" if skew > 0 else "behind"
             message = (
-                f"Timestamp {timestamp} is {abs(skew):.0f} s {where} the service's clock; "
+                f"{name} {timestamp} is {abs(skew):.0f} s {where} the service's clock; "
                 f"{window}: sign with the current time (check this machine's clock)"
             )
         raise _refused(message, ErrorCode.signature_expired)

@@ -7,16 +7,23 @@ The stop rules live here too: no media within the first-media timeout fails a ta
 to record for `max_idle_seconds` stops it as `idle`, and whoever asks (an operator, the disk
 guard with `disk-full`) stops it with a reason its end keeps. An end always lets the task's
 waiters go, whatever fails on the way.
+
+A recording that stops recording while it is active records the gap (`Recording.gaps`): when
+its service restarted (`service_restarted`) or its worker died and left files to recover, the
+gap opens at the end of its last file and closes when the next part's worker has media
+(`Started`); the `recording.state` event published then carries it. A paused recording misses
+nothing it was meant to record, so a pause spans no gap.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, assert_never
 
-from app.api.models import RecordingState
+from app.api.models import RecordedFile, RecordingGap, RecordingState
 from app.media.fileinfo import FileInfo
 from app.service.recordings.records import Records
 from app.service.recordings.task import ActiveTask, now_utc
@@ -67,6 +74,8 @@ class TaskLife:
         self._tasks = tasks  # the manager's active tasks, shared
         self._send = send
         self._spawn = spawn
+        # Gaps still open, by task id: since when, and why (closed by the next `Started`).
+        self._gaps: dict[str, tuple[datetime, str]] = {}
 
     # --- transitions and stop rules ---------------------------------------------------------------
 
@@ -112,8 +121,11 @@ class TaskLife:
                 if task.rec.started is None:
                     task.rec.started = now_utc()
                     self._records.save(task.rec)
+                gap = self._close_gap(task)
                 if task.state == "starting":
                     self.set_state(task, "recording")
+                elif gap:
+                    self.set_state(task, task.state)  # the gap's news: stored and published
                 if task.state == "recording":
                     task.run_clock(True)
             case FileWritten():
@@ -132,8 +144,23 @@ class TaskLife:
                 assert_never(event)
 
     def file_recovered(self, task: ActiveTask, info: FileInfo, part: int) -> None:
-        """A file a dead worker left, finished by recovery."""
-        self._add_file(task, task.recovered_event(info, part))
+        """A file a dead worker left, finished by recovery: a gap opens at its end."""
+        event = task.recovered_event(info, part)
+        self._add_file(task, event)
+        if task.state == "recording":
+            self._open_gap(task, [_utc(event.end)], "worker-restarted")
+
+    def service_restarted(self, task: ActiveTask, files: Iterable[RecordedFile]) -> None:
+        """A recording task picked up after a restart of the service: a gap opens at the end
+        of its last file (listed before the stop, or recovered since), or at its start."""
+        if task.state != "recording":
+            return  # paused: it misses nothing; starting: it had nothing yet
+        ends = [_utc(f.end) for f in files]
+        if (recovered := self._gaps.pop(task.id, None)) is not None:
+            ends.append(recovered[0])
+        if not ends:
+            ends.append(_utc(task.rec.started or task.rec.created))
+        self._open_gap(task, ends, "service-restarted")
 
     def known_files(self, task: ActiveTask) -> set[str]:
         """Absolute paths of the task's listed files (stored, or waiting to be)."""
@@ -153,6 +180,7 @@ class TaskLife:
             state = "uploading" if rec.storage is not None else "completed"
             rec.reason = _FINAL_REASONS.get(reason) or task.stop_reason or reason
         self._tasks.pop(task.id, None)
+        self._gaps.pop(task.id, None)  # nothing came after it: an end, not a gap
         try:
             self.set_state(task, state)
             if state == "uploading":
@@ -167,6 +195,30 @@ class TaskLife:
         except ValueError:
             return str(path)
 
+    def _open_gap(self, task: ActiveTask, ends: list[datetime], reason: str) -> None:
+        since = max(ends)
+        if (known := self._gaps.get(task.id)) is not None:
+            since = max(since, known[0])
+        self._gaps[task.id] = (since, reason)
+
+    def _close_gap(self, task: ActiveTask) -> bool:
+        """Record the task's open gap, if any, as ending now; whether there was one."""
+        open_gap = self._gaps.pop(task.id, None)
+        if open_gap is None:
+            return False
+        since, reason = open_gap
+        gap = RecordingGap.model_validate(
+            {"from": since, "to": max(since, now_utc()), "reason": reason}
+        )
+        task.rec.gaps.append(gap)
+        log.warning(
+            "recording %s: %.1f s not recorded (%s)",
+            task.id,
+            (gap.to - gap.from_).total_seconds(),
+            reason,
+        )
+        return True
+
     def _add_file(self, task: ActiveTask, event: FileWritten) -> None:
         file = task.file_record(event, self.relative(event.path))
         if task.rec.storage is not None:
@@ -174,3 +226,8 @@ class TaskLife:
         self._records.file_listed(file)
         if task.rec.storage is not None:
             self._uploads.add(file)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time as UTC; a naive one is taken as UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -293,7 +293,9 @@ class TaskManager:
                 self._spawn(self._add_stream(task, change.stream), f"recording {task.id}: add")
             elif change.kind == "stream.left" and change.stream.stream_id in task.streams:
                 stream_id = change.stream.stream_id
-                self._spawn(self._remove_stream(task, stream_id), f"recording {task.id}: remove")
+                self._spawn(
+                    self._remove_stream(task, stream_id, left=True), f"recording {task.id}: remove"
+                )
 
     async def _add_stream(self, task: ActiveTask, stream: LiveStream) -> None:
         known = stream.stream_id in task.streams
@@ -303,11 +305,12 @@ class TaskManager:
         if not known:
             await self._runner.send(task, AddStream(task.stream_job(stream)))
 
-    async def _remove_stream(self, task: ActiveTask, stream_id: str) -> None:
+    async def _remove_stream(self, task: ActiveTask, stream_id: str, *, left: bool = False) -> None:
         if task.streams.pop(stream_id, None) is None:
             return
         self._life.check_idle(task)
-        await self._runner.send(task, RemoveStream(stream_id))
+        # One that left may come back: the worker keeps it for max_idle_seconds (single mode).
+        await self._runner.send(task, RemoveStream(stream_id, left))
 
     # --- inner workings ---------------------------------------------------------------------------
 
@@ -351,6 +354,7 @@ class TaskManager:
         if rec.state == "stopping":
             self._life.finish(task, "stopped", None)
             return
+        self._life.service_restarted(task, rec.files)  # what it missed, once its new part starts
         room = self._rooms.room(rec.room_id)
         if room is not None:
             task.streams = {k: s for k, s in room.streams.items() if task.is_wanted(s)}

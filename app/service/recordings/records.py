@@ -87,7 +87,7 @@ class Records:
         self.publish_state(rec, previous)
 
     def publish_state(self, rec: Recording, previous: RecordingState | None) -> None:
-        """Publish `recording.state` for the recording's state."""
+        """Publish `recording.state` for the recording's state (with what it missed so far)."""
         self.publish(
             "recording.state",
             {
@@ -97,6 +97,7 @@ class Records:
                 "state": rec.state,
                 "previous": previous,
                 "reason": rec.reason,
+                "gaps": [gap.model_dump(mode="json") for gap in rec.gaps],
             },
         )
 

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Health, LayoutPreview, ProviderHealthModel
+from app.service.auth.guard import principal_of
 from app.service.connections import Slots, SlotStream
 from app.service.images.store import ImageStore
 from app.service.limits import run_while_connected
@@ -32,9 +33,10 @@ _JPEG: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/health", response_model=Health, tags=["service"])
-async def health(service: ServiceDep) -> Health:
+async def health(service: ServiceDep, request: Request) -> Health:
     """Version, uptime, the free space where recordings are written (and whether it is below
-    the reserve), and each room provider."""
+    the reserve), and each room provider; the data folder only to a caller the service knows
+    (on loopback, or with valid credentials), as a path says how the server is laid out."""
     folder = service.settings.recordings_dir
     free = disk_usage(folder if folder.exists() else service.settings.data_dir).free
     reserve = service.settings.disk_reserve
@@ -44,7 +46,7 @@ async def health(service: ServiceDep) -> Health:
         free_bytes=free,
         reserve_bytes=reserve,
         space_short=free < reserve,
-        data_dir=str(service.settings.data_dir),
+        data_dir=str(service.settings.data_dir) if principal_of(request) is not None else None,
         recordings=service.tasks.active_count,
         last_event_id=service.store.last_event_id(),
         providers=[

@@ -13,7 +13,8 @@ Receivers: the recording's `callback_url`, and the service-wide URL (`[webhooks]
 `--callback-url`). Both get the Standard Webhooks envelope `{"type", "timestamp", "data"}`; a
 recording tagged `callback:anyrtc` (made through the anyRTC-style API) gets seed 001's flat body
 at its own URL instead, for its files and snapshots only. Every message is signed
-(`signing.WebhookSecret`).
+(`signing.WebhookSecret`), and a file's or snapshot's `downloadUrl` kept here is a signed link
+(`app.service.links`) made when the message is written, so every retry carries the same body.
 
 Delivery is at least once: a row is marked delivered only after its 2xx, so a service stopped
 in between sends it again after its restart (with the same `webhook-id`). A failed attempt waits
@@ -41,6 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from app.api.models import Event, RecordedFile, Recording
+from app.service.links import DownloadLinks, download_links
 from app.service.settings import Settings
 from app.service.store.eventlog import Publisher
 from app.service.store.store import Store
@@ -78,6 +80,7 @@ class Webhooks:
         secret: WebhookSecret,
         data_dir: Path,
         service_url: str | None = None,
+        links: DownloadLinks | None = None,
         retry: RetryPolicy | None = None,
         clock: Clock = _now,
         rng: Callable[[], float] = random.random,
@@ -88,6 +91,7 @@ class Webhooks:
         self._secret = secret
         self._data_dir = data_dir
         self._service_url = service_url
+        self._links = links
         self._retry = retry or RetryPolicy()
         self._clock = clock
         self._rng = rng
@@ -100,7 +104,8 @@ class Webhooks:
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store, events: Publisher) -> Webhooks:
-        """The service's webhooks: its secret, and `--callback-url` or the config's URL."""
+        """The service's webhooks: its secret, `--callback-url` or the config's URL, and its
+        download links."""
         config = settings.config.webhooks if settings.config is not None else None
         url = settings.webhook_url or (config.url if config is not None else None)
         return cls(
@@ -109,6 +114,7 @@ class Webhooks:
             secret=service_secret(settings),
             data_dir=settings.data_dir,
             service_url=url,
+            links=download_links(settings),
             retry=RetryPolicy(*settings.webhook_backoff),
         )
 
@@ -163,7 +169,7 @@ class Webhooks:
         def stored_file(file_id: str) -> RecordedFile | None:
             return _stored(db, "SELECT body FROM files WHERE file_id = ?", file_id, RecordedFile)
 
-        payload = payload_of(event, rec, stored_file, self._data_dir)
+        payload = payload_of(event, rec, stored_file, self._data_dir, self._links)
         if payload is None:
             return
         now = self._clock()

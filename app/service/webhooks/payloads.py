@@ -5,8 +5,13 @@ event                            message type          data
 recording.state                  recording.state       seed 003's status fields (below)
 recording.file                   recording.file        seed 001's callback fields (+ our ids)
 recording.snapshot               recording.snapshot    seed 001's fields with type "3"
-recording.upload uploaded        recording.file        the file's, with its downloadUrl
+recording.upload uploaded        recording.file        the file's, with its storage's downloadUrl
 ```
+
+Every file and snapshot message has a `downloadUrl`: its storage's URL once uploaded there, else
+a signed link to its bytes on this service (`app.service.links`), valid for days and needing no
+other credentials. Our envelope's `data` names the file `file_id` and the recording
+`recording_id` (as everywhere in the API), besides seed-style `fileId` and `recordingId`.
 
 A file of a recording with storage (`upload` pending) is announced when its upload is confirmed
 rather than when it is listed, so its message carries the download URL; the upload queue tries
@@ -16,9 +21,9 @@ failed) make no message, and nor do events of rooms.
 Seed 001's fields (anyRTC's callback): `type` "1" a mixed recording's file, "2" one stream's file,
 "3" a snapshot; `mediaType` "audio/video", "audio", "video" or "image"; `userId` ("" for a mix);
 `groupId` the room; `fileName`; `fileSize` in bytes; `duration` in whole seconds; `startTime`
-and `endTime` as the seed writes them (`2018-3-21 13:06:27`, here in UTC); `downloadUrl` (null
-until the file is uploaded somewhere); `userData` ("" when none). A recording made through the
-anyRTC-style API gets exactly these fields, flat, with no envelope (`Payload.flat`).
+and `endTime` as the seed writes them (`2018-3-21 13:06:27`, here in UTC); `downloadUrl` (an
+http(s) URL, above); `userData` ("" when none). A recording made through the anyRTC-style API
+gets exactly these fields, flat, with no envelope (`Payload.flat`), plus `fileId` in a file's.
 
 Seed 003 names the status callback but not its fields; they follow its API's naming: `TaskId`,
 `RoomId`, `Status` (a number, `STATUS_CODES`), `State` and `PreviousState` (our state names),
@@ -35,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from app.api.models import Event, RecordedFile, Recording
+from app.service.links import DownloadLinks
 
 STATUS_CODES = {
     "starting": 0,
@@ -77,8 +83,10 @@ def payload_of(
     rec: Recording,
     stored_file: Callable[[str], RecordedFile | None],
     data_dir: Path,
+    links: DownloadLinks | None = None,
 ) -> Payload | None:
-    """What `event` of `rec` says to receivers, or None when it says nothing to them."""
+    """What `event` of `rec` says to receivers, or None when it says nothing to them; `links`
+    signs the download links of what has no storage URL (None: no link)."""
     data = event.data
     match event.type:
         case "recording.state":
@@ -87,7 +95,7 @@ def payload_of(
             file = RecordedFile.model_validate(data)
             if file.upload in AWAITING_UPLOAD:
                 return None
-            return _file_payload(file, rec)
+            return _file_payload(file, rec, links)
         case "recording.upload":
             state = data.get("state") or data.get("upload")
             file_id = data.get("file_id")
@@ -97,9 +105,9 @@ def payload_of(
             if uploaded is None:
                 return None
             url = data.get("download_url") or uploaded.download_url
-            return _file_payload(uploaded.model_copy(update={"download_url": url}), rec)
+            return _file_payload(uploaded.model_copy(update={"download_url": url}), rec, links)
         case "recording.snapshot":
-            return _snapshot_payload(data, rec, event.at, data_dir)
+            return _snapshot_payload(data, rec, event.at, data_dir, links)
         case _:
             return None
 
@@ -120,8 +128,13 @@ def state_fields(data: Mapping[str, Any], rec: Recording) -> dict[str, Any]:
     }
 
 
-def file_fields(file: RecordedFile, rec: Recording) -> dict[str, Any]:
-    """A finished file as seed 001's callback body."""
+def file_fields(
+    file: RecordedFile, rec: Recording, links: DownloadLinks | None = None
+) -> dict[str, Any]:
+    """A finished file as seed 001's callback body, with its `fileId`."""
+    url = file.download_url
+    if url is None and links is not None:
+        url = links.file_url(file.file_id)
     kinds = {s.type for s in file.streams}
     media = (
         "audio/video" if {"audio", "video"} <= kinds else "audio" if "audio" in kinds else "video"
@@ -136,26 +149,35 @@ def file_fields(file: RecordedFile, rec: Recording) -> dict[str, Any]:
         "duration": round(file.duration),
         "startTime": seed_time(file.start),
         "endTime": seed_time(file.end),
-        "downloadUrl": file.download_url,
+        "downloadUrl": url,
         "userData": rec.user_data or "",
+        "fileId": file.file_id,
     }
 
 
-def _file_payload(file: RecordedFile, rec: Recording) -> Payload:
-    flat = file_fields(file, rec)
+def _file_payload(file: RecordedFile, rec: Recording, links: DownloadLinks | None) -> Payload:
+    flat = file_fields(file, rec, links)
     extra = {
         "recordingId": rec.id,
-        "fileId": file.file_id,
         "streamId": file.stream_id,
         "part": file.part,
+        "recording_id": rec.id,
+        "file_id": file.file_id,
     }
     return Payload("recording.file", flat | extra, flat)
 
 
 def _snapshot_payload(
-    data: Mapping[str, Any], rec: Recording, at: datetime, data_dir: Path
+    data: Mapping[str, Any],
+    rec: Recording,
+    at: datetime,
+    data_dir: Path,
+    links: DownloadLinks | None,
 ) -> Payload:
     path = str(data.get("path") or "")
+    url = data.get("download_url")
+    if url is None and links is not None and path and not Path(path).is_absolute():
+        url = links.snapshot_url(path)
     try:
         size = (data_dir / path).stat().st_size if path else 0
     except OSError:
@@ -170,8 +192,13 @@ def _snapshot_payload(
         "duration": 0,
         "startTime": seed_time(at),
         "endTime": seed_time(at),
-        "downloadUrl": data.get("download_url"),
+        "downloadUrl": url,
         "userData": rec.user_data or "",
     }
-    extra = {"recordingId": rec.id, "streamId": data.get("stream_id"), "at": data.get("at")}
+    extra = {
+        "recordingId": rec.id,
+        "streamId": data.get("stream_id"),
+        "at": data.get("at"),
+        "recording_id": rec.id,
+    }
     return Payload("recording.snapshot", flat | extra, flat)

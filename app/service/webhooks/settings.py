@@ -6,7 +6,12 @@
 url = "https://hooks.example.com/recdesk"   # optional: every recording's events are sent here
 secret = "whsec_..."                         # optional: the signing secret, or
 secret_env = "RECDESK_WEBHOOK_SECRET"        # the variable that holds it (read at the start)
+public_url = "https://rec.example.com"       # optional: where receivers reach this service
+download_link_ttl = 172800                   # optional: seconds a callback's downloadUrl works
 ```
+
+`public_url` and `download_link_ttl` shape the signed `downloadUrl` of files kept here
+(`app.service.links`); `--public-url` and `--download-link-ttl` replace them.
 
 Without a secret the service makes its own (`signing.stored_secret`). The table is checked when
 the config is read; a mistake names the key (`recdesk.toml: webhooks.url: ...`).
@@ -22,15 +27,19 @@ from urllib.parse import urlsplit
 
 from app.service.webhooks.signing import SecretError, WebhookSecret
 
-_KEYS = ("url", "secret", "secret_env")
+_KEYS = ("url", "secret", "secret_env", "public_url", "download_link_ttl")
+_TEXT_KEYS = ("url", "secret", "secret_env", "public_url")
 
 
 @dataclass(frozen=True)
 class WebhookConfig:
-    """The `[webhooks]` table, checked: the service-wide URL and the configured secret."""
+    """The `[webhooks]` table, checked: the service-wide URL, the configured secret, and the
+    download links' base and lifetime (seconds)."""
 
     url: str | None = None
     secret: WebhookSecret | None = None
+    public_url: str | None = None
+    download_link_ttl: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +88,20 @@ def read_webhooks(
     for key in table:
         if key not in _KEYS:
             raise error(f"webhooks.{key}", f"unknown key; use {', '.join(_KEYS)}")
-    for key in _KEYS:
+    for key in _TEXT_KEYS:
         if key in table and (not isinstance(table[key], str) or not table[key]):
             raise error(f"webhooks.{key}", "must be a non-empty string")
-    url = table.get("url")
-    if url is not None and (problem := check_url(url)) is not None:
-        raise error("webhooks.url", problem)
+    for key in ("url", "public_url"):
+        if key in table and (problem := check_url(table[key])) is not None:
+            raise error(f"webhooks.{key}", problem)
+    ttl = table.get("download_link_ttl")
+    if ttl is not None and (
+        isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 < ttl < 10 * 365 * 86400
+    ):
+        raise error(
+            "webhooks.download_link_ttl",
+            "must be a number of seconds, above 0 and at most 10 years",
+        )
     if "secret" in table and "secret_env" in table:
         raise error("webhooks", "give secret or secret_env, not both")
     secret = None
@@ -101,4 +118,9 @@ def read_webhooks(
             secret = WebhookSecret.parse(table["secret"])
         except SecretError as exc:
             raise error("webhooks.secret", str(exc)) from None
-    return WebhookConfig(url, secret)
+    return WebhookConfig(
+        table.get("url"),
+        secret,
+        table.get("public_url"),
+        float(ttl) if ttl is not None else None,
+    )

@@ -42,6 +42,9 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.unauthorized: Unauthorized,
     ErrorCode.signature_expired: SignatureExpired,
     ErrorCode.nonce_reused: NonceReused,
+    # A download link's own refusals: the client never sends one, so no class of their own.
+    ErrorCode.link_invalid: ServiceError,
+    ErrorCode.link_expired: ServiceError,
     ErrorCode.invalid_value: InvalidRequest,
     ErrorCode.invalid_layout: InvalidRequest,
     ErrorCode.path_outside_data_dir: InvalidRequest,

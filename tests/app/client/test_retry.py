@@ -273,6 +273,6 @@ def test_ids_stay_one_path_segment_and_credentials_sign_the_request(sleeps: Slee
     with Loopback(handler) as server, pytest.raises(Exception, match="no such room"):
         run(scenario(server.url))
     assert server.requests[0].path == "/v1/rooms/..%2Frecordings"
-    assert server.requests[0].query["AppId"] == "app"  # signed: see test_signing.py
+    assert server.requests[0].headers["x-recdesk-app"] == "app"  # signed: see test_signing.py
     assert "s3cret" not in server.requests[0].target
     assert "authorization" not in server.requests[0].headers

@@ -1,21 +1,26 @@
 """The client signs every request by itself (a fresh nonce and time for each attempt), or sends
-its bearer token, against a real server on loopback that records what arrived."""
+its bearer token, against a real server on loopback that records what arrived.
+
+Signatures are checked here from the spec (`X-RecDesk-*`: HMAC-SHA256 over the method, path,
+sorted query, app, time, nonce and the body's SHA-256), written out, not with the client's code."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import time
 from collections.abc import Iterator
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 import pytest
 
-from app.api import signing
+from app.api import request_signing, signing
 from app.client.client import RecDeskClient
 from app.client.ctl import build_parser, main
 from app.client.errors import Unauthorized, error_from_response
@@ -63,17 +68,58 @@ def test_the_formula_matches_a_known_vector() -> None:
     }
 
 
+def spec_request_signature(
+    method: str, target: str, body: bytes, app_id: str, timestamp: str, nonce: str, secret: str
+) -> str:
+    """The X-RecDesk-Signature of a request, written out from the spec; `target` is the path and
+    query as sent, less any X-RecDesk-Signature parameter."""
+    parts = urlsplit(target)
+    query = "&".join(
+        sorted(
+            f"{quote(name, safe='-._~')}={quote(value, safe='-._~')}"
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if name != "X-RecDesk-Signature"
+        )
+    )
+    lines = [method, parts.path, query, app_id, timestamp, nonce, hashlib.sha256(body).hexdigest()]
+    return hmac.new(secret.encode(), "\n".join(lines).encode(), hashlib.sha256).hexdigest()
+
+
+def test_the_binding_formula_matches_a_known_vector() -> None:
+    # Computed once with openssl (`openssl dgst -sha256 -hmac SECRET`) from the README's recipe.
+    body = b'{"room_id":"podcast"}'
+    expected = "ce1b324915489aeda4fdfe8ad7496510d907712c4dff4a36c53ea1d9ce33efac"
+    target = "/v1/recordings?x=a+b&format=ogg"
+    nonce = "f8a2b3c4d5e6a7b8"
+    assert spec_request_signature("POST", target, body, APP_ID, "1700000000", nonce, SECRET) == (
+        expected
+    )
+    fields = request_signing.signed_fields(
+        APP_ID,
+        SECRET,
+        method="POST",
+        path="/v1/recordings",
+        query="x=a%20b&format=ogg",
+        body=body,
+        nonce=nonce,
+        timestamp=1700000000,
+    )
+    assert fields["X-RecDesk-Signature"] == expected
+
+
 def check_signed(request: Request, timestamp: str = str(int(NOW))) -> str:
     """Assert `request` is signed as the spec says at `timestamp`; its nonce."""
-    query = request.query
-    assert query["AppId"] == APP_ID
-    assert query["Timestamp"] == timestamp
-    assert query["SignatureVersion"] == "1.0"
-    nonce = query["SignatureNonce"]
+    headers = request.headers
+    assert headers["x-recdesk-app"] == APP_ID
+    assert headers["x-recdesk-timestamp"] == timestamp
+    nonce = headers["x-recdesk-nonce"]
     assert len(nonce) == 16
-    assert query["Signature"] == spec_signature(APP_ID, nonce, SECRET, timestamp)
+    assert headers["x-recdesk-signature"] == spec_request_signature(
+        request.method, request.target, request.body, APP_ID, timestamp, nonce, SECRET
+    )
+    assert not set(signing.SIGNATURE_PARAMS) & set(request.query)  # no seed 003 parameters
     assert SECRET not in request.target
-    assert "authorization" not in request.headers
+    assert "authorization" not in headers
     return nonce
 
 
@@ -105,11 +151,19 @@ def test_a_url_another_program_opens_is_signed_anew_each_time() -> None:
     for url in (first, second):
         query = dict(url.params)
         assert query["format"] == "ts"
-        assert query["Signature"] == spec_signature(
-            APP_ID, query["SignatureNonce"], SECRET, query["Timestamp"]
+        assert query["X-RecDesk-App"] == APP_ID
+        target = url.raw_path.decode()
+        assert query["X-RecDesk-Signature"] == spec_request_signature(
+            "GET",
+            target,
+            b"",
+            APP_ID,
+            query["X-RecDesk-Timestamp"],
+            query["X-RecDesk-Nonce"],
+            SECRET,
         )
         assert SECRET not in str(url)
-    assert first.params["SignatureNonce"] != second.params["SignatureNonce"]
+    assert first.params["X-RecDesk-Nonce"] != second.params["X-RecDesk-Nonce"]
     # Another host's URL, and any URL of a client with a token or no credentials, stay as they are.
     other = "http://example.invalid/v1/rooms/r/streams/s/live"
     assert client.authorize_url(other) == other
@@ -122,12 +176,15 @@ def test_every_request_is_signed_with_a_nonce_of_its_own(server: Loopback) -> No
         async with signed_client(server.url) as client:
             for _ in range(3):
                 await client.health()
-            await client._send("GET", "/v1/health", retry=False, params={"x": "1"})
+            await client._send("GET", "/v1/health", retry=False, params={"x": "1 ~2"})
+            body = {"room_id": "podcast", "user_data": "é"}
+            await client._send("POST", "/v1/recordings", retry=False, json=body)
 
     run(scenario())
     nonces = [check_signed(request) for request in server.requests]
-    assert len(set(nonces)) == 4
-    assert server.requests[3].query["x"] == "1"  # the request's own parameters stay
+    assert len(set(nonces)) == 5
+    assert server.requests[3].query["x"] == "1 ~2"  # the request's own parameters stay
+    assert json.loads(server.requests[4].body)["user_data"] == "é"  # its body too, as signed
 
 
 def test_the_real_clock_is_used_in_whole_seconds(server: Loopback) -> None:
@@ -138,7 +195,7 @@ def test_the_real_clock_is_used_in_whole_seconds(server: Loopback) -> None:
     before = int(time.time())
     run(scenario())
     after = int(time.time())
-    stamp = server.requests[0].query["Timestamp"]
+    stamp = server.requests[0].headers["x-recdesk-timestamp"]
     assert before <= int(stamp) <= after
     check_signed(server.requests[0], stamp)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import av
 import httpx
 import pytest
 
-from app.api.models import Recording
+from app.api.models import Event, Recording
 from app.client.client import RecDeskClient
+from app.client.tables import recording_detail, when
 from tests.helpers.service import ServiceProcess, run, wait_until
 
 
@@ -101,17 +103,55 @@ def own_service(tmp_path: Path, demo_media: Path):
     service.stop()
 
 
+def _state_events(service: ServiceProcess, rec_id: str) -> list[Event]:
+    """The recording's `recording.state` events from the first to its `completed`."""
+
+    async def go() -> list[Event]:
+        found: list[Event] = []
+        async with RecDeskClient(service.url) as api:
+            async for event in api.events(since=0):
+                if event.type == "recording.state" and event.data.get("recording_id") == rec_id:
+                    found.append(event)
+                    if event.data["state"] == "completed":
+                        return found
+        return found
+
+    return run(asyncio.wait_for(go(), 30))
+
+
 def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
     rec = _start(own_service, mode="mixed")
     assert own_service.process is not None
     workers = _children(own_service.process.pid)
     assert own_service.stop() == 0
     assert _gone(workers), "workers outlived their service"
+    down = datetime.now(UTC)
     own_service.start().wait_rooms("call")
     done = _stop(own_service, rec.id, part=2)
     assert done.state == "completed"
     assert [f.part for f in done.files] == [1, 2]
     assert all(d > 1.0 for d in _playable(own_service, done))
+    # The minutes the service was away are on the record, from the first part's end to the
+    # second's start, and said in its state events from the moment the second part started.
+    [gap] = done.gaps
+    assert gap.reason == "service-restarted"
+    assert done.started is not None
+    assert done.started < gap.from_ <= down < gap.to
+    first, second = sorted(done.files, key=lambda f: f.part)
+    assert gap.from_ == first.end
+    assert gap.to <= second.end
+    states = _state_events(own_service, rec.id)
+    said = [e for e in states if e.data.get("gaps")]
+    assert said, "no recording.state event carries the gap"
+    assert said[0].data["gaps"] == [gap.model_dump(mode="json")]
+    assert said[0].data["state"] == "recording"
+    assert states[-1].data["state"] == "completed"
+    assert states[-1].data["gaps"] == [gap.model_dump(mode="json")]
+    # `recdesk-ctl recording ID` says it too.
+    [said_by_ctl] = [
+        line for line in recording_detail(done).splitlines() if line.startswith("gaps")
+    ]
+    assert said_by_ctl.endswith(f"missing from {when(gap.from_)} (service-restarted)")
 
 
 def test_killed_service_leaves_no_orphans_and_loses_no_file(own_service: ServiceProcess):
@@ -140,6 +180,9 @@ def test_killed_worker_is_restarted_into_the_next_part(own_service: ServiceProce
     first, second = _playable(own_service, done)
     assert first > 1.0
     assert second > 1.0
+    [gap] = done.gaps  # the moments between the dead worker's last frame and the new one's first
+    assert gap.reason == "worker-restarted"
+    assert done.files[0].end == gap.from_ < gap.to <= done.files[1].end
 
 
 def test_no_media_fails_and_nothing_left_stops_as_idle(tmp_path: Path, demo_media: Path):

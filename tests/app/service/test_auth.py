@@ -121,7 +121,9 @@ def test_health_and_the_api_description_stay_open(secured: ServiceProcess) -> No
     assert get(secured, "/v1/health").status_code == 200
     assert get(secured, "/openapi.json").json()["info"]["title"] == "RecDesk recording service"
     assert get(secured, "/docs").status_code == 200
+    assert get(secured, "/redoc").status_code == 200
     assert get(secured, "/docs-assets/swagger-ui.css").status_code == 200
+    assert get(secured, "/docs-assets/redoc.standalone.js").status_code == 200
 
 
 def test_a_request_signed_as_the_spec_says_passes(secured: ServiceProcess) -> None:

@@ -141,3 +141,18 @@ def test_other_hosts_need_credentials(host: str) -> None:
     assert problem is not None
     assert f"--host {host}" in problem
     assert listen_problem(host, AuthConfig(tokens=(TokenCredential("ci", TOKEN),))) is None
+
+
+def test_require_request_signature_is_read_and_needs_an_app(tmp_path: Path) -> None:
+    apps = f'apps = [{{ app_id = "studio", secret = "{SECRET}" }}]'
+    auth = load(tmp_path, f"[auth]\nrequire_request_signature = true\n{apps}\n")
+    assert auth.require_request_signature
+    assert not load(tmp_path, f"[auth]\n{apps}\n").require_request_signature
+    tokens = f'tokens = [{{ name = "ci", token = "{TOKEN}" }}]'
+    for text, words in [
+        (f"[auth]\nrequire_request_signature = true\n{tokens}\n", "nobody could sign"),
+        (f"[auth]\nrequire_request_signature = 1\n{apps}\n", "true or false"),
+    ]:
+        with pytest.raises(ConfigError, match=words) as caught:
+            load(tmp_path, text)
+        assert "auth.require_request_signature" in str(caught.value)

@@ -4,13 +4,14 @@ used once and forgotten after 20 minutes (in a real store), tokens by name."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.service.auth.config import AppCredential, AuthConfig, TokenCredential
-from app.service.auth.verify import NonceBook, Principal, Verifier
+from app.service.auth.verify import NonceBook, Principal, SignedRequest, Verifier
 from app.service.store.store import Store
 
 SECRET = "studio-secret-0123456789"
@@ -155,3 +156,63 @@ def test_without_credentials_configured_nothing_passes(store: Store) -> None:
 def test_a_service_without_its_store_is_unavailable(clock: Clock) -> None:
     verifier = Verifier(AUTH, NonceBook(lambda: None), clock=clock)
     assert refused(verifier, query("s", START)).code is ErrorCode.unavailable
+
+
+# --- signatures that bind the request (X-RecDesk-*) ----------------------------------------------
+
+
+def bound(nonce: str, timestamp: float, body: bytes = b"", secret: str = SECRET) -> SignedRequest:
+    """A POST /v1/recordings?b=2&a=1 signed as the README says (HMAC-SHA256, written out)."""
+    stamp = str(int(timestamp))
+    lines = ["POST", "/v1/recordings", "a=1&b=2", "studio", stamp, nonce]
+    text = "\n".join([*lines, hashlib.sha256(body).hexdigest()])
+    fields = {
+        "X-RecDesk-App": "studio",
+        "X-RecDesk-Timestamp": stamp,
+        "X-RecDesk-Nonce": nonce,
+        "X-RecDesk-Signature": hmac.new(secret.encode(), text.encode(), "sha256").hexdigest(),
+    }
+    return SignedRequest("POST", "/v1/recordings", b"b=2&a=1", fields, body)
+
+
+def test_a_binding_signature_has_the_same_window_and_nonces(verifier: Verifier) -> None:
+    assert verifier.check({}, None, signed=bound("w1", START - 600)).name == "studio"
+    late = refused_bound(verifier, bound("w2", START - 601))
+    assert late.code is ErrorCode.signature_expired
+    assert "X-RecDesk-Timestamp" in late.message
+    # A nonce spent by either scheme is spent for both.
+    verifier.check(query("shared", START), None)
+    assert refused_bound(verifier, bound("shared", START)).code is ErrorCode.nonce_reused
+    verifier.check({}, None, signed=bound("shared2", START))
+    assert refused(verifier, query("shared2", START)).code is ErrorCode.nonce_reused
+
+
+def test_a_binding_signature_covers_the_body_and_says_what_it_computed(
+    verifier: Verifier,
+) -> None:
+    signed = bound("b1", START, b'{"room_id": "a"}')
+    changed = SignedRequest(
+        signed.method, signed.path, signed.query, signed.fields, b'{"room_id": "b"}'
+    )
+    error = refused_bound(verifier, changed)
+    assert "does not match" in error.message
+    assert "a=1&b=2" in error.message  # the canonical request, to compare with the client's
+    assert verifier.check({}, None, signed=signed).kind == "app"  # the nonce was not spent
+    short = {**bound("b2", START).fields, "X-RecDesk-Signature": "ab" * 16}
+    assert "64 hex digits" in refused_bound(verifier, SignedRequest("GET", "/", b"", short)).message
+
+
+def test_seed_signatures_can_be_refused_where_binding_ones_are_required(
+    verifier: Verifier,
+) -> None:
+    with pytest.raises(ApiError) as caught:
+        verifier.check(query("s1", START), None, seed_scheme=False)
+    assert "X-RecDesk-Signature" in caught.value.message
+    assert verifier.check({}, f"Bearer {TOKEN}", seed_scheme=False).kind == "token"
+
+
+def refused_bound(verifier: Verifier, signed: SignedRequest) -> ApiError:
+    with pytest.raises(ApiError) as caught:
+        verifier.check({}, None, signed=signed)
+    assert SECRET not in caught.value.message
+    return caught.value

@@ -9,7 +9,9 @@ with PyAV. Each test publishes under a room name of its own.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import httpx
 
 from app.api.models import Recording
 from app.client.client import RecDeskClient
-from tests.helpers.media import HEIGHT, WIDTH, probe
+from tests.helpers.media import FPS, HEIGHT, WIDTH, ClipSpec, decodes, make_clip, probe
 from tests.helpers.rtmp import NginxRtmp, Publisher, publish_process
 from tests.helpers.service import ServiceProcess, run, wait_until
 
@@ -85,25 +87,80 @@ def test_a_publisher_that_drops_and_comes_back_continues_the_same_recording(
 ) -> None:
     url = rtmp_server.url(f"{room}__bob")
 
+    async def scenario() -> tuple[Recording, float]:
+        first = await asyncio.to_thread(publish_process, h264_aac, url)
+        try:
+            await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
+            async with RecDeskClient(rtmp_service.url) as api:
+                rec = await api.start_recording(
+                    room_id=room, mode="single", folder=f"{room}-back", max_idle_seconds=60
+                )
+                await wait_until(lambda: _state(api, rec.id, "recording"))
+                began = time.monotonic()
+                await asyncio.sleep(2.0)
+                first.kill()
+                first.wait()
+                published = time.monotonic() - began
+                # The room empties and goes; the recording waits for its people to come back.
+                await wait_until(lambda: _streams_are(rtmp_service, room, None))
+                assert (await api.recording(rec.id)).state == "recording"
+                again = await asyncio.to_thread(publish_process, h264_aac, url)
+                began = time.monotonic()
+                try:
+                    await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
+                    await asyncio.sleep(3.0)
+                    done = await api.stop(rec.id)
+                    return done, published + time.monotonic() - began
+                finally:
+                    again.kill()
+                    again.wait()
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+
+    done, published = run(scenario())
+
+    assert (done.state, done.reason) == ("completed", "stopped")
+    # Back within max_idle_seconds with the same streams: the same file goes on, without the gap.
+    [file] = [f for f in done.files if f.stream_id == "bob"]
+    assert file.part in (None, 1), done.files
+    path = rtmp_service.data_dir / file.path
+    got = probe(path)
+    assert got.codecs() == {"video": "h264", "audio": "aac"}
+    # Both publishing periods, less the group of pictures each waited for (a keyframe a second),
+    # plus what FFmpeg read while it probed the stream.
+    assert published - 2.0 < got.media_duration() < published + 2.5, (got, published)
+    # One timeline, without the seconds the publisher was away (its clip's laps are 0.1 s apart).
+    times = sorted(p.pts for p in got.of("video") if p.pts is not None)
+    gaps = [(a, b - a) for a, b in itertools.pairwise(times) if b - a > 2.5 / FPS]
+    assert all(gap < 0.2 for _, gap in gaps), gaps
+    assert decodes(path)["video"] >= len(times) - 2  # every picture decodes, to the end
+
+
+def test_a_publisher_that_comes_back_with_another_size_starts_a_new_part(
+    rtmp_service: ServiceProcess, rtmp_server: NginxRtmp, h264_aac: Path, clips: Path, room: str
+) -> None:
+    larger = make_clip(clips / "h264_aac_352.mp4", ClipSpec(width=352, height=288))
+    url = rtmp_server.url(f"{room}__bob")
+
     async def scenario() -> Recording:
         first = await asyncio.to_thread(publish_process, h264_aac, url)
         try:
             await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
             async with RecDeskClient(rtmp_service.url) as api:
                 rec = await api.start_recording(
-                    room_id=room, folder=f"{room}-back", max_idle_seconds=60
+                    room_id=room, mode="single", folder=f"{room}-size", max_idle_seconds=60
                 )
                 await wait_until(lambda: _state(api, rec.id, "recording"))
-                await asyncio.sleep(2.0)
+                await asyncio.sleep(1.5)
                 first.kill()
                 first.wait()
-                # The room empties and goes; the recording waits for its people to come back.
                 await wait_until(lambda: _streams_are(rtmp_service, room, None))
-                assert (await api.recording(rec.id)).state == "recording"
-                again = await asyncio.to_thread(publish_process, h264_aac, url)
+                again = await asyncio.to_thread(publish_process, larger, url)
                 try:
                     await wait_until(lambda: _streams_are(rtmp_service, room, ["bob"]))
-                    await asyncio.sleep(3.0)
+                    await asyncio.sleep(2.5)
                     return await api.stop(rec.id)
                 finally:
                     again.kill()
@@ -116,14 +173,17 @@ def test_a_publisher_that_drops_and_comes_back_continues_the_same_recording(
     done = run(scenario())
 
     assert (done.state, done.reason) == ("completed", "stopped")
-    files = [f for f in done.files if f.stream_id == "bob"]
-    # The stream that came back is the same stream of the same task: its file goes on in part 2.
+    files = sorted((f for f in done.files if f.stream_id == "bob"), key=lambda f: f.part or 0)
+    # The files hold one size each: the publisher's new size goes on in part 2.
     assert [f.part for f in files] == [1, 2], done.files
     assert files[1].path == files[0].path.replace(".mp4", "-002.mp4")
-    for file in files:
-        got = probe(rtmp_service.data_dir / file.path)
+    for file, size in zip(files, [(WIDTH, HEIGHT), (352, 288)], strict=True):
+        path = rtmp_service.data_dir / file.path
+        got = probe(path)
         assert got.codecs() == {"video": "h264", "audio": "aac"}
+        assert (got.streams[0]["width"], got.streams[0]["height"]) == size
         assert got.media_duration() > 0.5
+        assert decodes(path)["video"] > 0
 
 
 def test_an_auto_record_rule_records_a_room_that_comes_and_goes(

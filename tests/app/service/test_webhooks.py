@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import re
 import secrets
 import shutil
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -136,12 +140,13 @@ def _check_envelopes(messages: list[Received], events: list[Event], rec: Recordi
         assert data["userData"] == rec.user_data
         assert SEED_TIME.match(data["startTime"])
         assert SEED_TIME.match(data["endTime"])
-        assert data["downloadUrl"] is None
-        assert data["recordingId"] == rec.id
+        assert "/v1/files/" in data["downloadUrl"]  # kept here: a signed link (fetched below)
+        assert data["recordingId"] == data["recording_id"] == rec.id
         if body["type"] == "recording.file":
             file = files[data["fileName"]]
             assert (data["type"], data["mediaType"], data["userId"]) == ("1", "audio/video", "")
             assert (data["fileId"], data["fileSize"]) == (file.file_id, file.size)
+            assert data["file_id"] == file.file_id
             assert data["duration"] == round(file.duration)
         else:
             assert (data["type"], data["mediaType"]) == ("3", "image")
@@ -277,24 +282,85 @@ def test_anyrtc_recording_gets_seed_001_flat_callbacks(service: ServiceProcess, 
     kinds = []
     for request in requests:
         body: dict[str, Any] = request.json()
-        assert set(body) == SEED_001_FIELDS, body  # flat: no envelope, nothing else
         assert body["groupId"] == "webinar"
         assert body["userData"] == '{"customerCode":"1002"}'
         assert isinstance(body["fileSize"], int)
         assert isinstance(body["duration"], int)
         kinds.append(body["type"])
+        # No storage: the download URL is a signed link to the bytes on the service, which works
+        # with no other credentials from beyond loopback, and outlives the 24 h of retries.
+        link = _beyond_loopback(body["downloadUrl"])
+        assert link.status_code == 200, link.text
+        expires = int(parse_qs(urlsplit(body["downloadUrl"]).query)["expires"][0])
+        assert expires > time.time() + 24 * 3600
         if body["type"] == "2":
+            assert set(body) == SEED_001_FIELDS | {"fileId"}, body  # flat: no envelope
             file = files[body["fileName"]]
+            assert body["fileId"] == file.file_id
             media = {s.type for s in file.streams}
             expected = "audio/video" if media == {"audio", "video"} else media.pop()
             assert body["mediaType"] == expected
             assert body["userId"] == file.user_id
             assert body["fileSize"] == file.size
+            assert link.content == (service.data_dir / file.path).read_bytes()
         else:
+            assert set(body) == SEED_001_FIELDS, body  # flat: no envelope, nothing else
             assert body["type"] == "3"
             assert body["mediaType"] == "image"
+            assert link.headers["content-type"] == "image/jpeg"
+            assert link.content.startswith(b"\xff\xd8")  # a JPEG, whole
+            assert len(link.content) == body["fileSize"]
     assert set(kinds) == {"2", "3"}
     assert kinds.count("2") == len(rec.files)
+
+    # A link names its file: another file's id in it is refused; so is the path without it.
+    url = next(r.json()["downloadUrl"] for r in requests if r.json()["type"] == "2")
+    file_id = url.split("/v1/files/")[1].split("/")[0]
+    refused = _beyond_loopback(url.replace(file_id, "f_0123456789ab"))
+    assert (refused.status_code, refused.json()["code"]) == (403, 40301)
+    bare = _beyond_loopback(url.split("?")[0])
+    assert (bare.status_code, bare.json()["code"]) == (401, 40101)
+    # `recording_id` names a recording everywhere, its own JSON included.
+    own = httpx.get(f"{service.url}/v1/recordings/{rec.id}", timeout=10).json()
+    assert own["recording_id"] == own["id"] == rec.id
+
+
+def _beyond_loopback(url: str) -> httpx.Response:
+    """GET `url` with no credentials as a client beyond loopback: through a proxy, which the
+    service never counts as loopback."""
+    return httpx.get(url, headers={"X-Forwarded-For": "203.0.113.7"}, timeout=30)
+
+
+def _link(service: ServiceProcess, path: str, expires: int) -> str:
+    """A download link signed as the service documents it, with its own key."""
+    key = bytes.fromhex((service.data_dir / "download-key").read_text())
+    digest = hmac.new(key, f"GET\n{path}\n{expires}".encode(), hashlib.sha256).digest()
+    signature = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return f"{service.url}{path}?expires={expires}&signature={signature}"
+
+
+def test_a_tampered_or_expired_download_link_is_refused(service: ServiceProcess):
+    path = "/v1/files/f_0123456789ab/download"
+    good = _link(service, path, int(time.time()) + 3600)
+    # Signed right: the link is let in, and the file it names is looked for.
+    answer = _beyond_loopback(good)
+    assert (answer.status_code, answer.json()["code"]) == (404, 40404)
+    expires = parse_qs(urlsplit(good).query)["expires"][0]
+    tampered = {
+        "a later expiry": good.replace(f"expires={expires}", f"expires={int(expires) + 1}"),
+        "another signature": good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
+        "another snapshot": _link(service, "/v1/files/snapshots/a.jpg", int(expires)).replace(
+            "a.jpg", "b.jpg"
+        ),
+        "no expiry": good.replace(f"expires={expires}&", ""),
+    }
+    for what, url in tampered.items():
+        for answer in (_beyond_loopback(url), httpx.get(url, timeout=30)):
+            assert (answer.status_code, answer.json()["code"]) == (403, 40301), what
+    expired = _link(service, path, int(time.time()) - 60)
+    for answer in (_beyond_loopback(expired), httpx.get(expired, timeout=30)):
+        assert (answer.status_code, answer.json()["code"]) == (403, 40302)
+        assert answer.json()["name"] == "link_expired"
 
 
 def test_a_stored_file_is_announced_once_uploaded_with_its_download_url(

@@ -109,6 +109,7 @@ COMMANDS: list[Message] = [
     SetLayout(LAYOUT),
     AddStream(ALICE),
     RemoveStream("bob"),
+    RemoveStream("bob", left=True),
 ]
 EVENTS: list[Message] = [
     Ready(),
@@ -151,6 +152,8 @@ def test_the_wire_keeps_its_keys_and_names() -> None:
     assert json.loads(encode(Stop())) == {"cmd": "stop"}
     assert json.loads(encode(TakeSnapshot())) == {"cmd": "snapshot"}
     assert json.loads(encode(RemoveStream("b"))) == {"cmd": "remove", "stream_id": "b"}
+    left = {"cmd": "remove", "stream_id": "b", "left": True}
+    assert json.loads(encode(RemoveStream("b", left=True))) == left
     assert json.loads(encode(Ready())) == {"event": "ready"}
     assert json.loads(encode(Ended("stopped"))) == {
         "event": "ended",
@@ -184,6 +187,7 @@ def test_unknown_keys_are_ignored() -> None:
         ("[1]", 'a command is a JSON object like {"cmd": "stop"}'),
         ('{"cmd": "dance"}', "unknown command 'dance'; use one of pause, resume, stop"),
         ('{"cmd": "remove"}', "remove: give the stream_id of the stream to remove"),
+        ('{"cmd": "remove", "stream_id": "b", "left": 1}', "remove: left must be true or false"),
         ('{"cmd": "layout", "layout": 3}', "layout: must be a JSON object"),
         (
             '{"cmd": "add", "stream": {"stream_id": "a", "kind": "camera", "uri": "/a.mp4"}}',
