@@ -126,7 +126,8 @@ def test_start_pause_resume_stop_a_mixed_recording(
 
         click(qtbot, controls.pause_button)
         await until(lambda: controls.state_label.text() == "Paused")
-        assert controls.resume_button.isEnabled()
+        # The event may come before the pause's own answer, which enables Resume.
+        await until(controls.resume_button.isEnabled, timeout=10)
         assert not controls.pause_button.isEnabled()
         await asyncio.sleep(0.3)
         await operations.settled()  # the service's own count of the time is in
