@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium
+APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl
 PYTEST_ARGS ?=
 
 .PHONY: run test check bench deps venv format clean screenshots
@@ -41,14 +41,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# System packages for tests and benchmarks: nginx with the RTMP module, Xvfb, ffmpeg, and Chromium
-# (it renders the API documentation pages in tests/app/service/test_docs.py).
+# System packages for tests and benchmarks: nginx with the RTMP module, Xvfb, ffmpeg, Chromium
+# (it renders the API documentation pages in tests/app/service/test_docs.py), curl and openssl (the
+# README's request-signing recipe is run in tests/app/service/test_auth_bound.py).
 deps:
 	@missing=""; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
 	command -v Xvfb >/dev/null || missing="$$missing xvfb"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages:$$missing"; \

@@ -77,6 +77,7 @@ from app.api.layouts import INVALID_LAYOUT
 from app.api.models import RecordingCreate, StorageParams
 from app.errors import RecDeskError
 from app.service.auth.config import AuthConfig, read_auth
+from app.service.disk import read_disk
 from app.service.recordings.task import checked_request
 from app.service.rooms.base import RoomState
 from app.service.rooms.demo import DEMO_ROOMS
@@ -187,16 +188,6 @@ _NOT_YET = ("storage", "callback_url")
 _KINDS = ("demo", "rtmp")
 
 
-def parse_size(text: str) -> int:
-    """`1048576`, `1024K`, `1M` or `1G` (powers of 1024) in bytes; ValueError for anything else."""
-    text = text.strip()
-    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
-    size = int(text[:-1] if scale > 1 else text) * scale
-    if size < 0:
-        raise ValueError(text)
-    return size
-
-
 class _Reader:
     """Turns the parsed TOML into a `ServiceConfig`, raising at the first mistake."""
 
@@ -239,24 +230,8 @@ class _Reader:
             auth,
             webhooks=webhooks,
             storage=storage,
-            disk_reserve=self._disk(data.get("disk", {})),
+            disk_reserve=read_disk(data.get("disk", {}), self.error),
         )
-
-    def _disk(self, table: Any) -> int | None:
-        if not isinstance(table, dict):
-            raise self.error("disk", "must be a table ([disk])")
-        self._keys(table, "disk", ("reserve",))
-        if "reserve" not in table:
-            return None
-        value = table["reserve"]
-        try:
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                raise ValueError
-            return parse_size(str(value))
-        except ValueError:
-            raise self.error(
-                "disk.reserve", f"{value!r}: not a size (268435456, 256M, 1G)"
-            ) from None
 
     # --- providers --------------------------------------------------------------------------------
 

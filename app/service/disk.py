@@ -62,6 +62,34 @@ class DiskSpace:
         return f"{size_text(self.free)} free, reserve {size_text(self.reserve)}"
 
 
+def parse_size(text: str) -> int:
+    """`1048576`, `1024K`, `1M` or `1G` (powers of 1024) in bytes; ValueError for anything else."""
+    text = text.strip()
+    scale = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
+    size = int(text[:-1] if scale > 1 else text) * scale
+    if size < 0:
+        raise ValueError(text)
+    return size
+
+
+def read_disk(table: object, error: Callable[[str, str], Exception]) -> int | None:
+    """The config's `[disk]` table: its `reserve` in bytes, or None when it gives none."""
+    if not isinstance(table, dict):
+        raise error("disk", "must be a table ([disk])")
+    unknown = sorted(set(table) - {"reserve"})
+    if unknown:
+        raise error(f"disk.{unknown[0]}", "unknown key; use reserve")
+    if "reserve" not in table:
+        return None
+    value = table["reserve"]
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError
+        return parse_size(str(value))
+    except ValueError:
+        raise error("disk.reserve", f"{value!r}: not a size (268435456, 256M, 1G)") from None
+
+
 def size_text(size: int) -> str:
     """A size in bytes as people read it, in powers of 1024: `512 B`, `3.2 MiB`, `1.5 GiB`."""
     value = float(size)

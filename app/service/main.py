@@ -36,8 +36,9 @@ from app.logs import limit_repeats
 from app.service.app import create_app
 from app.service.auth import redact
 from app.service.auth.config import AuthConfig, listen_problem
-from app.service.config import ConfigError, ServiceConfig, load_config, parse_size
+from app.service.config import ConfigError, ServiceConfig, load_config
 from app.service.connections import ACCEPT_BATCH, ConnectionGuard, raise_open_file_limit
+from app.service.disk import parse_size
 from app.service.settings import Settings
 from app.service.webhooks.delivery import service_secret
 from app.service.webhooks.settings import RetryPolicy, check_url

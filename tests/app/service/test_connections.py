@@ -68,7 +68,9 @@ def sockets() -> Iterator[list[socket.socket]]:
     wanted = FLOOD + 256
     if soft != resource.RLIM_INFINITY and soft < wanted:
         if hard != resource.RLIM_INFINITY and hard < wanted:
-            pytest.skip(f"the open-file limit ({hard}) is below {wanted}")
+            pytest.fail(
+                f"the open-file hard limit ({hard}) is below {wanted}: raise it (ulimit -Hn)"
+            )
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     opened: list[socket.socket] = []
     yield opened
