@@ -24,6 +24,7 @@ import errno
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol, assert_never
 
@@ -51,6 +52,8 @@ from app.worker.wire import (
 
 # How FFmpeg's and the system's messages say that a write found the disk full.
 _NO_SPACE = os.strerror(errno.ENOSPC).lower()
+# How often the worker looks at its disk's free space.
+_DISK_CHECK_SECONDS = 1.0
 
 
 class Recording(Protocol):
@@ -109,6 +112,7 @@ class Recorder:
         self._recording = mode(job, emit, self._done.set)
         self._stop_reason: EndReason | None = None
         self._stop_message: str | None = None
+        self._disk_checked = -_DISK_CHECK_SECONDS  # never yet
 
     def start(self) -> None:
         """Start recording; returns at once."""
@@ -159,7 +163,14 @@ class Recorder:
         return False
 
     def _check_disk(self) -> None:
-        """Stop before the disk is full: a file cut short by a full disk cannot be finished."""
+        """Stop before the disk is full: a file cut short by a full disk cannot be finished.
+
+        Looked at once a second at most: `wait` is called ten times as often.
+        """
+        now = time.monotonic()
+        if now - self._disk_checked < _DISK_CHECK_SECONDS:
+            return
+        self._disk_checked = now
         if self._stop_reason is not None or (free := self._below_reserve()) is None:
             return
         reserve = self._job.disk_reserve
