@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl
+APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus iproute2 nftables
 PYTEST_ARGS ?=
 
 .PHONY: run test check bench deps venv format clean screenshots
@@ -43,7 +43,8 @@ $(STAMP): pyproject.toml
 
 # System packages for tests and benchmarks: nginx with the RTMP module, Xvfb, ffmpeg, Chromium
 # (it renders the API documentation pages in tests/app/service/test_docs.py), curl and openssl (the
-# README's request-signing recipe is run in tests/app/service/test_auth_bound.py).
+# README's request-signing recipe is run in tests/app/service/test_auth_bound.py), Janus with
+# iproute2 and nftables (the Janus tests run it in a network namespace and drop RTP on its way).
 deps:
 	@missing=""; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
@@ -52,6 +53,9 @@ deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v janus >/dev/null || missing="$$missing janus"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	command -v nft >/dev/null || missing="$$missing nftables"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages:$$missing"; \

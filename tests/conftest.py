@@ -12,6 +12,7 @@ import pytest
 from app.service.rooms.demo import DEMO_ROOMS
 from app.service.rooms.demo_media import generate, plan_room
 from tests.helpers.images import Listener
+from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import ClipSpec, make_clip
 from tests.helpers.rtmp import NginxRtmp
 from tests.helpers.service import ServiceProcess
@@ -87,6 +88,27 @@ def rtmp_service(
     config.write_text(
         _RTMP_CONFIG.format(stat_url=rtmp_server.stat_url, rtmp_url=rtmp_server.rtmp_url)
     )
+    running = ServiceProcess(folder / "data", None, "--config", str(config)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def janus_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusLab]:
+    """The real Janus in a network namespace of its own, for the whole session."""
+    lab = JanusLab(tmp_path_factory.mktemp("janus"))
+    yield lab
+    lab.close()
+
+
+@pytest.fixture(scope="session")
+def janus_service(
+    janus_lab: JanusLab, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    """A `recdesk-server --config` whose rooms are the session Janus's."""
+    folder = tmp_path_factory.mktemp("janus-service")
+    config = folder / "recdesk.toml"
+    config.write_text(janus_lab.service_config())
     running = ServiceProcess(folder / "data", None, "--config", str(config)).start()
     yield running
     running.stop()

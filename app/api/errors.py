@@ -48,6 +48,9 @@ class ErrorCode(Enum):
         42208, 422, None, "a layout names an image that is not in the service's images area"
     )
     invalid_image = _Code(42209, 422, None, "the upload is not a PNG or JPEG image")
+    codec_not_in_format = _Code(
+        42210, 422, None, "the format cannot hold a stream's codec as it is (see reencode)"
+    )
     room_not_found = _Code(40401, 404, 30000410, "no room has this id")
     stream_not_found = _Code(40402, 404, 30000411, "the room has no stream with this id")
     recording_not_found = _Code(40403, 404, None, "no recording has this id")

@@ -137,7 +137,11 @@ class RecordingCreate(_Request):
     room_id: str = Field(min_length=1)
     mode: Mode = "single"
     stream_type: StreamType = "av"
-    format: OutputFormat = "mp4"
+    # None: the service picks (the streams' codecs decide: VP8/VP9 → webm, else mp4).
+    format: OutputFormat | None = None
+    # An SFU's stream whose codec `format` cannot hold is refused (42210) unless this is set;
+    # then it is re-encoded.
+    reencode: bool = False
     folder: str = ""
     name_rule: str | None = None
     split_seconds: float | None = Field(default=None, gt=0)
@@ -278,6 +282,7 @@ class Recording(_Response):
     mode: Mode
     stream_type: StreamType
     format: OutputFormat
+    reencode: bool = False
     state: RecordingState
     reason: str | None = None
     folder: str = ""

@@ -146,7 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("room", metavar="ROOM")
     start.add_argument("--mode", choices=get_args(Mode))
     start.add_argument("--stream-type", choices=get_args(StreamType))
-    start.add_argument("--format", choices=get_args(OutputFormat))
+    start.add_argument(
+        "--format",
+        choices=get_args(OutputFormat),
+        help="the container (default: the streams' codecs choose: WebM for VP8/VP9, else MP4)",
+    )
+    start.add_argument(
+        "--reencode",
+        action="store_true",
+        default=None,
+        help="re-encode an SFU's stream the format cannot hold, instead of refusing (42210)",
+    )
     start.add_argument("--layout", metavar="FILE|TEMPLATE", help="mixed mode's layout")
     start.add_argument("--folder", help="folder under the service's data dir")
     start.add_argument("--name-rule", help="how the files are named")
@@ -206,6 +216,7 @@ def recording_request(args: argparse.Namespace) -> RecordingCreate:
         "mode": args.mode,
         "stream_type": args.stream_type,
         "format": args.format,
+        "reencode": args.reencode,
         "folder": args.folder,
         "name_rule": args.name_rule,
         "split_seconds": args.split,

@@ -43,6 +43,7 @@ from app.service.recordings.manager import TaskManager
 from app.service.rooms.base import RoomChange, RoomProvider
 from app.service.rooms.composite import Providers
 from app.service.rooms.demo import DemoRooms
+from app.service.rooms.janus import JanusRooms, JanusSettings
 from app.service.rooms.rtmp import RtmpRooms, RtmpSettings
 from app.service.rooms.static import NoRooms
 from app.service.settings import Settings
@@ -89,6 +90,8 @@ def _build(config: ProviderConfig, settings: Settings) -> RoomProvider:
             return DemoRooms(settings.media_dir, name=config.name, churn=settings.demo_churn)
         case RtmpSettings():
             return RtmpRooms(config)
+        case JanusSettings():
+            return JanusRooms(config)
         case _:
             assert_never(config)
 

@@ -20,6 +20,13 @@ room_prefix = "studio-"            # optional: prepended to the room ids of this
 poll_seconds = 1.0                 # optional: how often the stat page is read
 timeout = 2.0                      # optional: how long one read of it may take
 
+[[providers]]
+kind = "janus"                     # a Janus server's VideoRoom (app.service.rooms.janus.settings)
+api_url = "http://127.0.0.1:8088/janus"
+forward_host = "10.0.0.5"          # this host's address as Janus reaches it (RTP comes here)
+secret = "adminpwd"                # the rooms' secret, which rtp_forward needs
+room_prefix = "sfu-"
+
 [presets.lecture]                  # any field of POST /v1/recordings except room_id
 mode = "mixed"
 stream_type = "av"                 # audio | video | av | separate
@@ -81,6 +88,7 @@ from app.service.disk import read_disk
 from app.service.recordings.task import checked_request
 from app.service.rooms.base import RoomState
 from app.service.rooms.demo import DEMO_ROOMS
+from app.service.rooms.janus.settings import JanusSettings, read_janus
 from app.service.rooms.rtmp import RtmpSettings, RtmpSettingsError
 from app.service.storage.config import read_storage
 from app.service.webhooks.settings import WebhookConfig, read_webhooks
@@ -99,7 +107,7 @@ class DemoSettings:
     name: str = "demo"
 
 
-ProviderConfig = DemoSettings | RtmpSettings
+ProviderConfig = DemoSettings | RtmpSettings | JanusSettings
 """One `[[providers]]` table, validated."""
 
 
@@ -185,7 +193,7 @@ _RTMP_KEYS = (
 _RULE_KEYS = ("rooms", "preset")
 # Fields of the recording API that are coming (issue 10); refused until `RecordingCreate` has them.
 _NOT_YET = ("storage", "callback_url")
-_KINDS = ("demo", "rtmp")
+_KINDS = ("demo", "rtmp", "janus")
 
 
 class _Reader:
@@ -243,6 +251,8 @@ class _Reader:
                 return DemoSettings(name=self._str(table, where, "name", "demo"))
             case "rtmp":
                 return self._rtmp(table, where)
+            case "janus":
+                return read_janus(table, where, self.error)
         raise self.error(f"{where}.kind", f"unknown kind {kind!r}; use one of {', '.join(_KINDS)}")
 
     def _rtmp(self, table: dict[str, Any], where: str) -> RtmpSettings:
@@ -393,7 +403,7 @@ def _check_providers(providers: Sequence[ProviderConfig], label: Callable[[int],
                     f"{label(j)}: the name {provider.name!r} is taken by another provider; "
                     "give each a name of its own"
                 )
-    prefixes = [p.room_prefix if isinstance(p, RtmpSettings) else "" for p in providers]
+    prefixes = ["" if isinstance(p, DemoSettings) else p.room_prefix for p in providers]
     bare = [i for i, prefix in enumerate(prefixes) if not prefix]
     if len(bare) > 1:
         first, second = (providers[i].name for i in bare[:2])

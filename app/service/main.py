@@ -269,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The service's own requests (an SFU polled every second, webhooks) are not its log's news.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     limit_repeats()  # a fault that repeats is counted, not written thousands of times a second
     redact.install()  # no token or signature from a query (the access log's lines) is written
     raise_open_file_limit()

@@ -11,9 +11,10 @@ stream ─open─▶ Remuxer ─▶ its files (parts)      and leave (`remove`) 
   its max duration is reached, or when no stream of the job could be recorded at all; a room whose
   streams all left stays recorded, waiting for `add` or `stop` (the service decides idle stops).
 - **A publisher that drops and comes back** goes on in the same files, as `recdesk-record` does.
-  A live URL that `left` (`remove` with `left`) is kept, its source waiting for the publisher, for
-  up to `max_idle_seconds`; when it joins again from the same URL its source rejoins (the engine's
-  rule: the timeline goes on at the next keyframe, without the gap). New files (the next part)
+  A live URL or an SFU's forwarded stream that `left` (`remove` with `left`) is kept, its source
+  waiting for the publisher, for up to `max_idle_seconds`; when it joins again from the same URL
+  its source rejoins (the engine's rule: the timeline goes on at the next keyframe, without the
+  gap). New files (the next part)
   start instead when it comes back later than that, from another URL, or with other streams (a
   new size or codec: `SourceChangedError`); a stream still wanted then goes on in them at once.
 - **One pause for all.** Pause and resume apply to every stream and are reported once, at the
@@ -38,7 +39,7 @@ from app.media.events import Event, Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.pipeline.ending import Ending
 from app.media.remux import Remuxer, RemuxResult
-from app.media.sources import MediaSource, ReconnectingSource
+from app.media.sources import ForwardedSource, MediaSource, ReconnectingSource
 from app.worker.events import Emit, file_event, stream_ended, tagged, warning
 from app.worker.fields import JobError
 from app.worker.outputs import Outputs, build_outputs
@@ -140,7 +141,7 @@ class SingleRecording:
             run = self._runs.get(stream_id)
             if run is None:
                 self._emit(warning(f"remove {stream_id}: no such stream is being recorded"))
-            elif left and isinstance(run.source, ReconnectingSource):
+            elif left and isinstance(run.source, ReconnectingSource | ForwardedSource):
                 if run.away_since is None:
                     run.away_since = time.monotonic()
             else:

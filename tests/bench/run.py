@@ -2,7 +2,8 @@
 what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
-python -m tests.bench.run [--quick] [--only remux|live|survive|mix|service|desktop|local|soak]
+python -m tests.bench.run [--quick]
+                          [--only remux|live|survive|mix|service|desktop|local|janus|soak]
                           [--ffmpeg PATH] [--minutes N]
                           [--join-window S] [--strict]
 python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
@@ -59,6 +60,15 @@ One says whether a long recording holds its memory (`soak`, a real `recdesk-serv
     opened with PyAV at the end. An hour on its own, so not in the default run: only
     `--only soak` runs it (`--quick`: 6 minutes, measured from the second).
 
+Four say how a Janus room is recorded (`janus`, root: Janus in a network namespace):
+
+18. CPU per recorded publisher-second (single-stream copy) / `janus-pp-rec` + `ffmpeg -c copy` of
+    Janus's own recording of the same publisher (target <= 1.0x);
+19. start → first media byte on disk for a Janus stream, keyframe request included (target
+    <= 1 s);
+20. the A/V offset read from decoded flashes and beeps, single and mixed files (|median| <= 40 ms);
+21. video frames lost at 1 % and 3 % RTP loss.
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -78,6 +88,7 @@ from dataclasses import dataclass
 from tests.bench import (
     concurrency,
     desktop,
+    janus,
     local,
     mix_cpu,
     mix_rooms,
@@ -123,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _desktop(settings)
     if args.only in (None, "local"):
         rows += _local(settings, args.ffmpeg)
+    if args.only in (None, "janus"):
+        rows += _janus(settings)
     if args.only == "soak":  # an hour: only when asked for
         rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
     _print_summary(rows, time.monotonic() - started, quick=args.quick)
@@ -134,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
         "--only",
-        choices=("remux", "live", "survive", "mix", "service", "desktop", "local", "soak"),
+        choices=("remux", "live", "survive", "mix", "service", "desktop", "local", "janus", "soak"),
         help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")
@@ -233,6 +246,43 @@ def _survive(settings: Settings, ffmpeg: str) -> list[Row]:
             result.recover_passed,
         ),
     ]
+
+
+def _janus(settings: Settings) -> list[Row]:
+    print(
+        f"\n[18] a Janus room: CPU per publisher ({settings.janus_seconds:g} s), start → first "
+        f"byte ({settings.janus_repeats} runs), A/V sync ({settings.janus_sync_runs} runs), loss"
+    )
+    result = janus.measure(settings.janus_repeats, settings.janus_seconds, settings.janus_sync_runs)
+    for line in janus.report(result):
+        print(line)
+    start = statistics.median(result.start_to_byte)
+    rows = [
+        Row(
+            "Janus publisher CPU, ours / janus-pp-rec + ffmpeg",
+            f"{result.cpu_ratio:.2f}x ({result.ours_cpu * 1e3:.2f} vs "
+            f"{result.janus_cpu * 1e3:.2f} ms CPU/publisher-s)",
+            f"<= {janus.TARGET_CPU_RATIO}x",
+            result.cpu_ratio <= janus.TARGET_CPU_RATIO,
+        ),
+        Row(
+            "Janus start → first byte",
+            f"{start:.3f} s median",
+            f"<= {janus.TARGET_START:g} s",
+            start <= janus.TARGET_START,
+        ),
+    ]
+    for name, offsets in (("single", result.single_offsets), ("mixed", result.mixed_offsets)):
+        median = statistics.median(offsets)
+        rows.append(
+            Row(
+                f"Janus A/V offset, {name}",
+                f"median {median * 1e3:+.0f} ms, worst {max(offsets, key=abs) * 1e3:+.0f} ms",
+                f"|median| <= {janus.TARGET_SYNC * 1e3:.0f} ms",
+                abs(median) <= janus.TARGET_SYNC,
+            )
+        )
+    return rows
 
 
 def _service(settings: Settings) -> list[Row]:

@@ -92,7 +92,7 @@ async def _measure(service: ServiceProcess, repeats: int, rate: float, seconds: 
             )
             answer.raise_for_status()
             rec_id = answer.json()["id"]
-            result.start_to_byte.append(await _first_byte(folder, began))
+            result.start_to_byte.append(await first_byte(folder, began))
             while (await http.get(f"/v1/recordings/{rec_id}")).json()["state"] != "recording":
                 await asyncio.sleep(0.002)
             result.start_to_recording.append(time.perf_counter() - began)
@@ -110,7 +110,7 @@ async def _measure(service: ServiceProcess, repeats: int, rate: float, seconds: 
     return result
 
 
-async def _first_byte(folder: Path, began: float, timeout: float = 30.0) -> float:
+async def first_byte(folder: Path, began: float, timeout: float = 30.0) -> float:
     while time.perf_counter() - began < timeout:
         if folder.is_dir():
             for path in folder.iterdir():

@@ -38,6 +38,10 @@ class Settings:
     local_seconds: float
     live_clip_seconds: int = 30
     mix_clip_seconds: int = 60
+    # A Janus room: start repeats, seconds of one publisher for CPU and loss, A/V sync runs.
+    janus_repeats: int = 10
+    janus_seconds: float = 30.0
+    janus_sync_runs: int = 5
 
 
 FULL = Settings(
@@ -82,4 +86,7 @@ QUICK = Settings(
     desktop_repeats=2,
     stall_seconds=5.0,
     local_seconds=10.0,
+    janus_repeats=3,
+    janus_seconds=8.0,
+    janus_sync_runs=2,
 )

@@ -5,6 +5,8 @@
               sources and capture devices.
 - `livefile`  a file played in a loop at real-time pace, as if it were live (the demo rooms).
 - `reconnect` a live URL that survives drops: reopened with backoff until it stays away too long.
+- `forwarded` RTP an SFU forwards to this host, with keyframe requests and synthesised Sender
+              Reports; it reconnects like a URL.
 - `devices`   capture device kinds of this platform and the devices they can list.
 
 `open_source(spec)` picks the kind.
@@ -17,6 +19,7 @@ from collections.abc import Callable
 
 from app.media.sources.base import MediaSource, SourceSpec, parse_source
 from app.media.sources.container import ContainerSource
+from app.media.sources.forwarded import ForwardedSource
 from app.media.sources.livefile import LiveFileSource
 from app.media.sources.reconnect import DEFAULT_MAX_IDLE, ReconnectingSource
 
@@ -37,6 +40,8 @@ def open_source(
     """
     if live and spec.kind == "file":
         return LiveFileSource(spec.target, position=position)
+    if spec.kind == "forwarded":
+        return ForwardedSource(spec, max_idle=max_idle)
     if spec.kind == "url":
 
         def target() -> SourceSpec:
@@ -56,6 +61,7 @@ def open_source(
 
 __all__ = [
     "ContainerSource",
+    "ForwardedSource",
     "LiveFileSource",
     "MediaSource",
     "ReconnectingSource",

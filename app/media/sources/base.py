@@ -7,7 +7,9 @@ A source argument is one of:
   `udp://@:5000`, ...);
 - `lavfi:GRAPH`, an FFmpeg test source (`lavfi:testsrc2=size=1280x720:rate=30`);
 - `DEVICE:TARGET`, a capture device (`x11grab::0.0`, `v4l2:/dev/video0`, `alsa:default`,
-  `avfoundation:1:0`, `dshow:video=Camera`, `gdigrab:desktop`).
+  `avfoundation:1:0`, `dshow:video=Camera`, `gdigrab:desktop`);
+- `forwarded:HOST?video=PORT/CODEC/PT&audio=PORT/CODEC/PT&rtcp=PORT`, RTP that an SFU forwards to
+  UDP ports on this host (`app.media.sources.forwarded`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import av.stream
 from app.media.errors import SourceError
 from app.media.events import Event
 
-SourceKind = Literal["file", "url", "lavfi", "device"]
+SourceKind = Literal["file", "url", "lavfi", "device", "forwarded"]
 
 # Capture device prefixes and the FFmpeg input format each one names.
 DEVICE_FORMATS = {
@@ -50,6 +52,8 @@ class SourceSpec:
     def __str__(self) -> str:
         if self.kind in ("lavfi", "device"):
             return f"{self.input_format}:{self.target}"
+        if self.kind == "forwarded":
+            return f"forwarded:{self.target}"
         return self.target
 
     @property
@@ -67,6 +71,8 @@ def parse_source(text: str) -> SourceSpec:
         return SourceSpec("lavfi", rest, "lavfi")
     if sep and prefix in DEVICE_FORMATS:
         return SourceSpec("device", rest, DEVICE_FORMATS[prefix])
+    if sep and prefix == "forwarded":  # checked where it is opened (`ForwardedSpec.parse`)
+        return SourceSpec("forwarded", rest, "sdp")
     path = Path(text)
     if not path.exists():
         raise SourceError(f"cannot open {text}: no such file")

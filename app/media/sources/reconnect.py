@@ -48,7 +48,10 @@ MAX_BACKOFF = 5.0
 JUMP_BACK = 1.0
 JUMP_ON = 5.0
 # Protocols where the end of the stream means the publisher went away, not the end of the media.
-LIVE_PROTOCOLS = frozenset({"rtmp", "rtmps", "rtmpt", "rtsp", "rtsps", "srt", "udp", "rtp", "tcp"})
+# `forwarded` is RTP forwarded by an SFU (`app.media.sources.forwarded`).
+LIVE_PROTOCOLS = frozenset(
+    {"rtmp", "rtmps", "rtmpt", "rtsp", "rtsps", "srt", "udp", "rtp", "tcp", "forwarded"}
+)
 
 Opener = Callable[[float, float], MediaSource]  # (open timeout, read timeout) -> source
 

@@ -10,6 +10,7 @@ Everything here blocks (opening, seeking, decoding): the service calls it in a w
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 
@@ -17,7 +18,13 @@ import av
 import av.stream
 
 from app.media.snapshots import encode_jpeg as _encode_jpeg
-from app.media.sources import ContainerSource, LiveFileSource, MediaSource, parse_source
+from app.media.sources import (
+    ContainerSource,
+    LiveFileSource,
+    MediaSource,
+    open_source,
+    parse_source,
+)
 from app.service.rooms.base import LiveStream
 
 # A live file is decoded from the keyframe before its position to the position: at most a group of
@@ -40,6 +47,17 @@ def current_frame(
             return _frame_at(live, position)
         finally:
             live.close()
+    if stream.forwarding is not None:
+        # An SFU's stream is forwarded to this reader alone, for as long as it looks.
+        owner = "frame-" + secrets.token_hex(4)
+        try:
+            forwarded = open_source(parse_source(stream.source(owner)), max_idle=timeout)
+            try:
+                return _first_frame(forwarded, time.monotonic() + timeout)
+            finally:
+                forwarded.close()
+        finally:
+            stream.forwarding.release(owner)
     source = ContainerSource.open(parse_source(stream.uri), timeout=timeout, read_timeout=timeout)
     try:
         return _first_frame(source, time.monotonic() + timeout)

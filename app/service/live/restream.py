@@ -1,4 +1,4 @@
-"""A live stream re-served over HTTP as MPEG-TS or FLV (`GET .../streams/{stream}/live`).
+"""A live stream re-served over HTTP as MPEG-TS, FLV or Matroska (`GET .../streams/{s}/live`).
 
 ```
 worker thread: open_source ─▶ packets ─▶ mpegts/flv muxer ─▶ chunks ─┐
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator, Sequence
 from typing import Literal
@@ -32,13 +33,31 @@ import av.stream
 from app.media.errors import FormatError, SourceError
 from app.media.fileinfo import codec_name
 from app.media.formats import FORMATS
-from app.media.sources import MediaSource, open_source, parse_source
+from app.media.sources import MediaSource, SourceSpec, open_source, parse_source
 from app.service.rooms.base import LiveStream
 
 log = logging.getLogger(__name__)
 
-RestreamFormat = Literal["ts", "flv"]
-MEDIA_TYPES: dict[RestreamFormat, str] = {"ts": "video/mp2t", "flv": "video/x-flv"}
+RestreamFormat = Literal["ts", "flv", "mkv"]
+MEDIA_TYPES: dict[RestreamFormat, str] = {
+    "ts": "video/mp2t",
+    "flv": "video/x-flv",
+    "mkv": "video/x-matroska",
+}
+# Options of each muxer for an output that cannot seek back (Matroska's cues need it otherwise).
+_LIVE_OPTIONS: dict[RestreamFormat, dict[str, str]] = {"mkv": {"live": "1"}}
+
+
+def live_format(stream: LiveStream) -> RestreamFormat:
+    """MPEG-TS when it holds the stream's codecs as they are (players expect it), else Matroska
+    (an SFU's VP8 and Opus, which neither MPEG-TS nor FLV carry)."""
+    ts = FORMATS["ts"]
+    video, audio = stream.media.codec, stream.media.audio_codec
+    if (video is None or ts.holds("video", video)) and (audio is None or ts.holds("audio", audio)):
+        return "ts"
+    return "mkv"
+
+
 # A chunk is what the muxer wrote for one packet (about 80 a second for a camera with its sound):
 # a few seconds of slack for a client's hiccup before the thread waits for it.
 QUEUE_CHUNKS = 256
@@ -83,6 +102,7 @@ class _Pump:
     ) -> None:
         self._stream = stream
         self._format = FORMATS[fmt]
+        self._options = {"flush_packets": "1", **_LIVE_OPTIONS.get(fmt, {})}
         self._loop = loop
         self.queue: asyncio.Queue[bytes | Exception | None] = asyncio.Queue()
         # The queue's bound, kept by the thread: it may block on a semaphore, not on the loop.
@@ -124,14 +144,21 @@ class _Pump:
             self._hand_last(exc)
 
     def _pump(self) -> None:
-        spec = parse_source(self._stream.uri)
+        owner = "live-" + secrets.token_hex(4)  # an SFU's stream is forwarded to this reader
+        try:
+            self._pump_from(parse_source(self._stream.source(owner)))
+        finally:
+            if self._stream.forwarding is not None:
+                self._stream.forwarding.release(owner)
+
+    def _pump_from(self, spec: SourceSpec) -> None:
         source = open_source(spec, live=self._stream.live_file, position=self._stream.position())
         self._source = source
         try:
             if self._stop.is_set():  # stopped while it opened: `interrupt` came too early
                 raise _Stopped
             with av.open(
-                self, "w", format=self._format.muxer, container_options={"flush_packets": "1"}
+                self, "w", format=self._format.muxer, container_options=self._options
             ) as out:
                 self._copy(source, out)
             self._flush()

@@ -181,6 +181,7 @@ class TaskLife:
             rec.reason = _FINAL_REASONS.get(reason) or task.stop_reason or reason
         self._tasks.pop(task.id, None)
         self._gaps.pop(task.id, None)  # nothing came after it: an end, not a gap
+        task.release()
         try:
             self.set_state(task, state)
             if state == "uploading":

@@ -38,12 +38,13 @@ from app.api.models import Recording, RecordingCreate, StreamsUpdate
 from app.layout.model import Layout
 from app.service.disk import DiskGuard, DiskSpace
 from app.service.images.store import ImageStore
+from app.service.recordings.formats import with_format
 from app.service.recordings.layouts import changed_layout
 from app.service.recordings.life import TaskLife
 from app.service.recordings.records import Records, refused
 from app.service.recordings.runner import TaskRunner
 from app.service.recordings.supervisor import WorkerPool
-from app.service.recordings.task import ActiveTask, checked_request, now_utc
+from app.service.recordings.task import ActiveTask, checked_request, now_utc, wanted
 from app.service.rooms.base import LiveStream, RoomChange, RoomProvider
 from app.service.settings import Settings
 from app.service.storage.uploads import Uploads
@@ -170,6 +171,8 @@ class TaskManager:
         room = self._rooms.room(request.room_id)
         if room is None:
             raise ApiError(ErrorCode.room_not_found, f"no room {request.room_id!r}")
+        streams = [s for s in room.streams.values() if wanted(s, request.include, request.exclude)]
+        request = with_format(request, streams)
         folder, layout = checked_request(
             request, room, self._settings.recordings_dir, ImageStore(self._settings.images_dir)
         )
@@ -309,6 +312,8 @@ class TaskManager:
         if task.streams.pop(stream_id, None) is None:
             return
         self._life.check_idle(task)
+        if not left:
+            task.release(stream_id)
         # One that left may come back: the worker keeps it for max_idle_seconds (single mode).
         await self._runner.send(task, RemoveStream(stream_id, left))
 

@@ -31,7 +31,7 @@ from app.service.recordings.naming import (
     safe_folder,
     unique_stems,
 )
-from app.service.rooms.base import LiveStream, RoomState
+from app.service.rooms.base import Forwarding, LiveStream, RoomState
 from app.worker.protocol import FileWritten, Job, SnapshotTaken, StreamJob
 
 _TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -73,6 +73,8 @@ class ActiveTask:
     timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
     # The service's images area, the only place the worker reads layout images from.
     images_dir: Path | None = None
+    # Where its streams are forwarded from (an SFU's): released when the task ends.
+    forwardings: list[Forwarding] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -125,10 +127,17 @@ class ActiveTask:
 
     def stream_job(self, stream: LiveStream) -> StreamJob:
         """A stream as the worker receives it; in single mode with the stem its files take."""
-        job = stream.to_job()
+        if stream.forwarding is not None and stream.forwarding not in self.forwardings:
+            self.forwardings.append(stream.forwarding)
+        job = stream.to_job(self.id)
         if self.rec.mode == "single":
             job = replace(job, stem=self.stem_for(stream))
         return job
+
+    def release(self, stream_id: str | None = None) -> None:
+        """Its worker reads `stream_id` (None: any stream) no more: forwarders may stop."""
+        for forwarding in self.forwardings:
+            forwarding.release(self.id, stream_id)
 
     def job(self) -> Job:
         """The whole job for a (new) worker, from the task's current state."""
@@ -225,6 +234,9 @@ def checked_request(
     layout's images must be names in `images`; without it (a config preset, read before the
     service runs) they must be well-formed names, and the area is looked at on each start.
     """
+    if request.format is None:  # a preset's: the start request chooses (`formats`)
+        request = request.model_copy(update={"format": "mp4"})
+    assert request.format is not None
     if FORMATS[request.format].audio_only and request.stream_type != "audio":
         raise ApiError(
             ErrorCode.unsupported_output,

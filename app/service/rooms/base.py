@@ -32,9 +32,26 @@ class StreamMedia:
     channels: int | None = None
 
 
+class Forwarding(Protocol):
+    """How a stream that must be asked for is opened: an SFU forwards it to one reader at a time.
+
+    `open` returns the source argument that reader (`owner`: a recording's id, a preview's) opens,
+    the same one for as long as it holds the stream, and keeps the forward going, across the
+    publisher's leaving and coming back, until `release`.
+    """
+
+    def open(self, owner: str, stream: LiveStream) -> str:
+        """The source argument `owner` opens for `stream`."""
+        ...
+
+    def release(self, owner: str, stream_id: str | None = None) -> None:
+        """`owner` no longer reads `stream_id` (None: any of its streams)."""
+        ...
+
+
 @dataclass(frozen=True)
 class LiveStream:
-    """One live stream of a room, and how to open it."""
+    """One live stream of a room, and how to open it: `uri`, or through its `forwarding`."""
 
     stream_id: str
     user_id: str
@@ -44,6 +61,11 @@ class LiveStream:
     live_file: bool = False  # a file played in a loop at real-time pace (demo rooms)
     epoch: float = 0.0  # live_file: the time.time() at which its live position was 0
     media: StreamMedia = field(default_factory=StreamMedia)
+    forwarding: Forwarding | None = field(default=None, compare=False, repr=False)
+
+    def source(self, owner: str) -> str:
+        """The source argument `owner` opens (release it with `forwarding.release` if any)."""
+        return self.uri if self.forwarding is None else self.forwarding.open(owner, self)
 
     def position(self, now: float | None = None) -> float:
         """Where a reader joining now starts in the live timeline of a `live_file` stream."""
@@ -59,13 +81,13 @@ class LiveStream:
             **asdict(self.media),
         )
 
-    def to_job(self) -> StreamJob:
-        """The stream as a recorder worker receives it (`app.worker.protocol`); no file stem."""
+    def to_job(self, owner: str) -> StreamJob:
+        """The stream as `owner`'s recorder worker receives it (`app.worker.protocol`); no stem."""
         return StreamJob(
             stream_id=self.stream_id,
             user_id=self.user_id,
             kind=self.kind,
-            uri=self.uri,
+            uri=self.source(owner),
             live_file=self.live_file,
             epoch=self.epoch,
         )
@@ -118,6 +140,50 @@ class RoomChange:
 
 
 OnChange = Callable[[RoomChange], None]
+
+
+def same_stream(old: LiveStream, new: LiveStream) -> LiveStream:
+    """`keep` for `update_rooms` when a stream's fields say all: the old one while it is equal."""
+    return old if old == new else new
+
+
+def update_rooms(
+    rooms: dict[str, RoomState],
+    found: dict[str, dict[str, LiveStream]],
+    *,
+    name: Callable[[str], str],
+    keep: Callable[[LiveStream, LiveStream], LiveStream] = same_stream,
+) -> list[RoomChange]:
+    """Make `rooms` what a provider `found` (room id → stream id → stream); the changes, in order.
+
+    A new room is `room.updated` then `stream.joined` for each stream; in a known room,
+    `stream.left` for each stream gone, `stream.joined` for each new one, then `room.updated`
+    (also alone when only a stream's fields changed: `keep(old, new)` says which to keep). A room
+    whose last stream left is dropped (its `room.updated` says so). `name(room_id)` names new rooms.
+    """
+    changes: list[RoomChange] = []
+    for room_id in sorted(rooms.keys() - found.keys()):
+        gone = rooms.pop(room_id)
+        changes += [RoomChange("stream.left", room_id, s) for s in gone.streams.values()]
+        changes.append(RoomChange("room.updated", room_id))
+    for room_id, streams in sorted(found.items()):
+        room = rooms.get(room_id)
+        if room is None:
+            rooms[room_id] = RoomState(room_id, name(room_id), streams)
+            changes.append(RoomChange("room.updated", room_id))
+            changes += [RoomChange("stream.joined", room_id, s) for s in streams.values()]
+            continue
+        old = room.streams
+        kept = {sid: keep(old[sid], s) if sid in old else s for sid, s in streams.items()}
+        if list(kept.items()) == list(old.items()):
+            continue
+        left = [s for sid, s in old.items() if sid not in streams]
+        joined = [s for sid, s in kept.items() if sid not in old]
+        room.streams = kept
+        changes += [RoomChange("stream.left", room_id, s) for s in left]
+        changes += [RoomChange("stream.joined", room_id, s) for s in joined]
+        changes.append(RoomChange("room.updated", room_id))
+    return changes
 
 
 @dataclass(frozen=True)

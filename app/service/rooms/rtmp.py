@@ -50,9 +50,9 @@ from app.service.rooms.base import (
     LiveStream,
     OnChange,
     ProviderHealth,
-    RoomChange,
     RoomState,
     StreamMedia,
+    update_rooms,
 )
 from app.service.rooms.rtmp_stat import MAX_BYTES, StatPage, StatPageError, StatStream, parse_stat
 
@@ -291,33 +291,14 @@ class RtmpRooms:
 
     def _update(self, found: dict[str, dict[str, LiveStream]]) -> None:
         """Make the rooms what the page says, then report each change."""
-        changes: list[RoomChange] = []
-        for room_id in sorted(self._rooms.keys() - found.keys()):
-            gone = self._rooms.pop(room_id)
-            changes += [RoomChange("stream.left", room_id, s) for s in gone.streams.values()]
-            changes.append(RoomChange("room.updated", room_id))
-        for room_id, streams in sorted(found.items()):
-            room = self._rooms.get(room_id)
-            if room is None:
-                name = room_id.removeprefix(self.settings.room_prefix)
-                self._rooms[room_id] = RoomState(room_id, name, streams)
-                changes.append(RoomChange("room.updated", room_id))
-                changes += [RoomChange("stream.joined", room_id, s) for s in streams.values()]
-                continue
-            old = room.streams
-            # Two reads of the page may disagree on a stream's start by up to a read's time.
-            slack = timedelta(seconds=1 + self.settings.timeout)
-            kept = {
-                sid: _kept(old[sid], s, slack) if sid in old else s for sid, s in streams.items()
-            }
-            left = [s for sid, s in old.items() if sid not in streams]
-            joined = [s for sid, s in kept.items() if sid not in old]
-            if list(kept.items()) == list(old.items()):
-                continue
-            room.streams = kept
-            changes += [RoomChange("stream.left", room_id, s) for s in left]
-            changes += [RoomChange("stream.joined", room_id, s) for s in joined]
-            changes.append(RoomChange("room.updated", room_id))
+        # Two reads of the page may disagree on a stream's start by up to a read's time.
+        slack = timedelta(seconds=1 + self.settings.timeout)
+        changes = update_rooms(
+            self._rooms,
+            found,
+            name=lambda room_id: room_id.removeprefix(self.settings.room_prefix),
+            keep=lambda old, new: _kept(old, new, slack),
+        )
         for change in changes:
             self._on_change(change)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
@@ -11,13 +11,13 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Room, RoomList
 from app.service.live.frames import current_frame, encode_jpeg
-from app.service.live.restream import restream
+from app.service.live.restream import MEDIA_TYPES, RestreamFormat, live_format, restream
 from app.service.rooms.base import LiveStream, RoomState
 from app.service.routes.deps import ServiceDep, offset_cursor, read_offset
 
 router = APIRouter(prefix="/v1/rooms", tags=["rooms"])
 
-_MEDIA_TYPES = {"ts": "video/mp2t", "flv": "video/x-flv"}
+_MEDIA_TYPES = MEDIA_TYPES
 
 
 @router.get("", response_model=RoomList)
@@ -67,11 +67,13 @@ async def snapshot(
     responses={200: {"content": {t: {} for t in _MEDIA_TYPES.values()}, "description": "live"}},
 )
 async def live(
-    room_id: str, stream_id: str, service: ServiceDep, format: Literal["ts", "flv"] = "ts"
+    room_id: str, stream_id: str, service: ServiceDep, format: RestreamFormat | None = None
 ) -> StreamingResponse:
-    """The stream re-served as it comes (MPEG-TS by default, or FLV), to watch or record."""
+    """The stream re-served as it comes, to watch or record: MPEG-TS when it holds the codecs
+    (the default then), FLV, or Matroska (the default for VP8 and Opus, an SFU's)."""
     stream = _stream(service, room_id, stream_id)
-    return StreamingResponse(restream(stream, format), media_type=_MEDIA_TYPES[format])
+    chosen = format or live_format(stream)
+    return StreamingResponse(restream(stream, chosen), media_type=_MEDIA_TYPES[chosen])
 
 
 def _room(service: ServiceDep, room_id: str) -> RoomState:

@@ -54,6 +54,7 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.limit_exceeded: InvalidRequest,
     ErrorCode.unknown_image: InvalidRequest,
     ErrorCode.invalid_image: InvalidRequest,
+    ErrorCode.codec_not_in_format: InvalidRequest,
     ErrorCode.request_too_large: InvalidRequest,
     ErrorCode.image_too_large: InvalidRequest,
     ErrorCode.room_not_found: RoomNotFound,

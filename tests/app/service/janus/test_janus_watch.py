@@ -1,0 +1,80 @@
+"""Watching a Janus room as the desktop does: a stream's picture now, the stream re-served live
+(Matroska, as neither MPEG-TS nor FLV carries VP8 and Opus), and a pause that the recording comes
+back from with its picture."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import av
+import httpx
+import pytest
+
+from app.api.models import Recording
+from app.client.client import RecDeskClient
+from tests.app.service.janus.conftest import Publish
+from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
+from tests.helpers.janus.lab import JanusLab
+from tests.helpers.media import probe
+from tests.helpers.service import ServiceProcess, run, wait_until
+
+pytestmark = pytest.mark.janus
+
+
+def test_a_janus_stream_has_a_picture_and_plays_live(
+    janus_service: ServiceProcess, janus_lab: JanusLab, janus_room: int, publish: Publish
+) -> None:
+    publish(janus_room, "jill")
+
+    async def scenario() -> tuple[bytes, bytes, str]:
+        await wait_until(lambda: _live(janus_service, janus_room, ["jill"]))
+        base = f"{janus_service.url}/v1/rooms/{janus_room}/streams/jill"
+        async with httpx.AsyncClient(timeout=30) as http:
+            snapshot = await http.get(f"{base}/snapshot")
+            snapshot.raise_for_status()
+            live = bytearray()
+            async with http.stream("GET", f"{base}/live") as answer:
+                answer.raise_for_status()
+                kind = answer.headers["content-type"]
+                async for chunk in answer.aiter_bytes():
+                    live += chunk
+                    if len(live) > 60_000:
+                        break
+        await wait_until(lambda: _no_forwarders(janus_lab, janus_room), timeout=15)
+        return snapshot.content, bytes(live), kind
+
+    jpeg, live, kind = run(scenario())
+    with av.open(io.BytesIO(jpeg)) as picture:
+        frame = next(picture.decode(video=0))
+        assert (frame.width, frame.height) == (320, 240)
+    assert kind == "video/x-matroska"
+    with av.open(io.BytesIO(live)) as played:
+        codecs = {s.type: s.codec_context.name for s in played.streams}
+        assert codecs == {"video": "vp8", "audio": "opus"}
+        assert sum(1 for _ in played.decode(video=0)) >= 5
+
+
+def test_a_paused_janus_recording_resumes_with_its_picture(
+    janus_service: ServiceProcess, janus_room: int, publish: Publish
+) -> None:
+    publish(janus_room, "kim")
+
+    async def scenario() -> Recording:
+        await wait_until(lambda: _live(janus_service, janus_room, ["kim"]))
+        async with RecDeskClient(janus_service.url) as api:
+            rec = await api.start_recording(room_id=str(janus_room), folder="pause")
+            await wait_until(lambda: _state(api, rec.id, "recording"))
+            await asyncio.sleep(2.0)
+            await api.pause(rec.id)
+            await asyncio.sleep(2.5)
+            await api.resume(rec.id)
+            await asyncio.sleep(2.5)
+            return await api.stop(rec.id)
+
+    rec = run(scenario())
+    [file] = rec.files
+    got = probe(janus_service.data_dir / file.path)
+    # Two stretches of about 2 s and 2.5 s on one timeline: the picture came back at once.
+    video = got.end("video") - got.start("video")
+    assert video >= 4.0, video
