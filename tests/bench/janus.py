@@ -130,9 +130,14 @@ async def _record(http: httpx.AsyncClient, folder: str, **fields: object) -> str
     )
     answer.raise_for_status()
     rec_id: str = answer.json()["id"]
-    while (await http.get(f"/v1/recordings/{rec_id}")).json()["state"] != "recording":
+    for _ in range(3000):
+        rec = (await http.get(f"/v1/recordings/{rec_id}")).json()
+        if rec["state"] == "recording":
+            return rec_id
+        if rec["state"] in ("completed", "failed"):
+            break
         await asyncio.sleep(0.01)
-    return rec_id
+    raise RuntimeError(f"recording {rec_id} did not start: {rec['state']}, {rec.get('reason')}")
 
 
 async def _stop(http: httpx.AsyncClient, rec_id: str) -> dict[str, object]:

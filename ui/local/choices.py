@@ -64,8 +64,9 @@ class SourceChoice:
 
 
 def live_url(base_url: str, room_id: str, stream_id: str) -> str:
-    """The service's live re-serve of one stream, as MPEG-TS."""
-    return f"{base_url.rstrip('/')}/v1/rooms/{room_id}/streams/{stream_id}/live?format=ts"
+    """The service's live re-serve of one stream: MPEG-TS, or Matroska for codecs MPEG-TS cannot
+    carry (an SFU's VP8 and Opus); the service chooses."""
+    return f"{base_url.rstrip('/')}/v1/rooms/{room_id}/streams/{stream_id}/live"
 
 
 def room_choices(room: Room, base_url: str) -> list[SourceChoice]:

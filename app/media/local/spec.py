@@ -1,6 +1,6 @@
 """What a local recording records, and how: plain data the desktop builds and the journal keeps.
 
-- `LocalInput`: one source argument (`http://.../live?format=ts`, `x11grab::0.0`, `alsa:default`,
+- `LocalInput`: one source argument (`http://.../live`, `x11grab::0.0`, `alsa:default`,
   `lavfi:...`) with the name it has in a layout and its kind (`camera`, `screen`, `audio`: an
   `audio` input is only heard, even when its source has pictures).
 - `LocalSpec`: the inputs, whether they are mixed (a single input is copied as it comes, never

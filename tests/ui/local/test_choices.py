@@ -48,7 +48,7 @@ def test_a_room_offers_each_participant_its_sound_and_the_whole_room() -> None:
     ]
     cam = choices["participant:ann-cam"]
     assert cam.inputs == (
-        LocalInput("ann-cam", f"{URL}/v1/rooms/meeting/streams/ann-cam/live?format=ts", "camera"),
+        LocalInput("ann-cam", f"{URL}/v1/rooms/meeting/streams/ann-cam/live", "camera"),
     )
     assert not cam.mixed
     assert cam.label == "Team meeting — ann (camera)"
@@ -116,4 +116,4 @@ def test_the_spec_of_a_choice() -> None:
     single = build_spec(choices["participant:ann-cam"], "mp4", layout=layout)
     assert single.layout is None
     assert not single.mixed
-    assert live_url(URL, "r", "s") == f"{URL}/v1/rooms/r/streams/s/live?format=ts"
+    assert live_url(URL, "r", "s") == f"{URL}/v1/rooms/r/streams/s/live"

@@ -73,6 +73,10 @@ def free_port_pair() -> int:
     raise SourceError("no free pair of local UDP ports for FFmpeg")
 
 
+class IncompleteOpen(SourceError):
+    """FFmpeg opened, but a stream's parameters did not come in its analysis (no keyframe yet)."""
+
+
 def open_connection(
     spec: SourceSpec, forwarded: ForwardedSpec, relay: Relay, timeout: float, read_timeout: float
 ) -> Connection:
@@ -99,7 +103,7 @@ def open_connection(
     if missing:
         container.close()
         relay.detach(generation)
-        raise SourceError(f"cannot open {spec}: {missing}")
+        raise IncompleteOpen(f"cannot open {spec}: {missing}")
     return Connection(ContainerSource(container, spec, read_timeout), relay, generation)
 
 

@@ -13,6 +13,7 @@ connection is reopened, with a keyframe request, until nothing has come for `max
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 
 import av
@@ -22,7 +23,7 @@ from app.media.errors import SourceError
 from app.media.events import Event
 from app.media.sources.base import MediaSource, SourceSpec
 from app.media.sources.container import OPEN_TIMEOUT, READ_TIMEOUT
-from app.media.sources.forwarded.connection import open_connection
+from app.media.sources.forwarded.connection import IncompleteOpen, open_connection
 from app.media.sources.forwarded.relay import (
     LOSS_WAIT,
     PLI_INTERVAL,
@@ -70,9 +71,21 @@ class ForwardedSource:
             raise
 
     def _connect(self, timeout: float, read_timeout: float) -> MediaSource:
-        if self._stopped:
-            raise SourceError(f"{self._spec} was stopped")
-        return open_connection(self._spec, self._forwarded, self._relay, timeout, read_timeout)
+        # An SFU may hold a keyframe request back (Janus sends at most one a second to each
+        # publisher, however many forwarders ask), so an open that saw no keyframe in its
+        # analysis is tried again, with a new request, while `timeout` lasts.
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._stopped:
+                raise SourceError(f"{self._spec} was stopped")
+            left = deadline - time.monotonic()
+            try:
+                return open_connection(
+                    self._spec, self._forwarded, self._relay, max(0.5, left), read_timeout
+                )
+            except IncompleteOpen:
+                if deadline - time.monotonic() < 0.5:
+                    raise
 
     @property
     def forwarded(self) -> ForwardedSpec:

@@ -9,8 +9,10 @@ change and every `poll_seconds`, makes Janus's forwarders match what is wanted, 
 - it lists each room's forwarders (`listforwarders`) and takes those that send to `forward_host`
   as ours (so one RecDesk service per `forward_host`);
 - a wanted stream whose publisher is there gets a forwarder (`rtp_forward`) to its ports, with an
-  RTCP port for keyframe requests on video; a publisher who left and came back (a new id) gets one
-  again, to the same ports, so its recording goes on in the same files;
+  RTCP port for keyframe requests on video, once its reader listens on them
+  (`listening_udp_ports`; until then the provider looks again every 50 ms, for up to 10 s); a
+  publisher who left and came back (a new id) gets one again, to the same ports, so its
+  recording goes on in the same files;
 - a reader that opens a stream it had (a recorder started again after a crash) gets its
   forwarders made again: the RTCP port keyframe requests go to is learnt from the packets a new
   forwarder "latches" with, which an existing one sent only to the reader before;
@@ -24,8 +26,9 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.media.sources.forwarded import ForwardedSpec, ForwardedTrack
@@ -36,6 +39,7 @@ from app.service.rooms.janus.settings import JanusSettings
 log = logging.getLogger(__name__)
 
 VIDEO_PT = 96
+PENDING_SECONDS = 10.0
 AUDIO_PT = 111
 
 
@@ -51,6 +55,14 @@ class _Want:
     rtcp: int | None
     argument: str
     codecs: str  # `want_key` of the feed it was made for
+    since: float = field(default_factory=time.monotonic)
+
+    @property
+    def listener(self) -> int:
+        """The port whose socket says the reader listens: where the forwarder latches to."""
+        port = self.rtcp or self.audio
+        assert port is not None
+        return port
 
 
 class Forwards:
@@ -63,6 +75,7 @@ class Forwards:
         self._wants: dict[tuple[str, int, str], _Want] = {}
         self._relatch: set[tuple[str, int, str]] = set()  # wants whose forwarders are made again
         self._warned: set[str] = set()
+        self.pending = False  # a reader is about to listen: reconcile again soon
         self.created = 0  # forwarders made and stopped so far (tests and the benchmark read them)
         self.stopped = 0
 
@@ -78,6 +91,7 @@ class Forwards:
                 # A new reader of the same ports (a worker started again): it learns where
                 # keyframe requests go from the packets a new forwarder latches with.
                 self._relatch.add(key)
+                want = self._wants[key] = replace(want, since=time.monotonic())
         self._kick()
         return want.argument
 
@@ -108,8 +122,16 @@ class Forwards:
         """Make the forwarders of `rooms` what is wanted; `feeds` by `room/stream id`."""
         with self._lock:
             wants = list(self._wants.values())
-            relatch = {self._wants[key].argument for key in self._relatch}
-            self._relatch.clear()
+            bound = listening_udp_ports()
+            ready = {w.argument for w in wants if bound is None or w.listener in bound}
+            # A reader made again gets new forwarders once it listens; until then, the old ones.
+            relatch = {self._wants[k].argument for k in self._relatch} & ready
+            self._relatch = {k for k in self._relatch if self._wants[k].argument not in ready}
+            # Readers about to listen are looked at again soon; one that never does, not forever.
+            now = time.monotonic()
+            self.pending = any(
+                w.argument not in ready and now - w.since < PENDING_SECONDS for w in wants
+            )
         for room in sorted(set(rooms) | {w.room for w in wants}):
             mine = [w for w in wants if w.room == room]
             try:
@@ -134,7 +156,11 @@ class Forwards:
                     await self._stop(session, handle, room, publisher, forwarder)
                 else:
                     have.add((publisher, port))
-            todo = {id(w): (w, f) for key, (w, f) in desired.items() if key not in have}
+            todo = {
+                id(w): (w, f)
+                for key, (w, f) in desired.items()
+                if key not in have and w.argument in ready
+            }
             for want, feed in todo.values():
                 await self._forward(session, handle, want, feed, have)
 
@@ -238,6 +264,26 @@ class Forwards:
             if port not in taken:
                 taken.add(port)
                 return port
+
+
+def listening_udp_ports() -> set[int] | None:
+    """The local UDP ports a socket is bound to now (Linux: /proc/net/udp); None: cannot tell.
+
+    A forwarder is made only once its reader listens: Janus sends the packets that tell the
+    reader where keyframe requests go just once, as the forwarder starts. Read, not probed by
+    binding, which would take the port from a reader binding it at that moment.
+    """
+    ports: set[int] = set()
+    try:
+        for table in ("/proc/net/udp", "/proc/net/udp6"):
+            with open(table) as lines:
+                next(lines, None)
+                for line in lines:
+                    local = line.split()[1]
+                    ports.add(int(local.rsplit(":", 1)[1], 16))
+    except (OSError, ValueError, IndexError):
+        return None
+    return ports
 
 
 def _stream(track: Track, port: int, pt: int, *, rtcp: int | None = None) -> dict[str, Any]:

@@ -170,8 +170,9 @@ class JanusRooms:
                 await self.poll()
             except Exception:
                 log.exception("%s: a poll of Janus failed", self.settings.name)
+            wait = 0.05 if self.forwards.pending else self.settings.poll_seconds
             try:
-                async with asyncio.timeout(self.settings.poll_seconds):
+                async with asyncio.timeout(wait):
                     await self._kicked.wait()
             except TimeoutError:
                 pass

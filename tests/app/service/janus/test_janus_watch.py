@@ -1,11 +1,13 @@
 """Watching a Janus room as the desktop does: a stream's picture now, the stream re-served live
-(Matroska, as neither MPEG-TS nor FLV carries VP8 and Opus), and a pause that the recording comes
-back from with its picture."""
+(Matroska, as neither MPEG-TS nor FLV carries VP8 and Opus) and recorded by the desktop's local
+recorder, and a pause that the recording comes back from with its picture."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import time
+from pathlib import Path
 
 import av
 import httpx
@@ -13,11 +15,13 @@ import pytest
 
 from app.api.models import Recording
 from app.client.client import RecDeskClient
+from app.media.local import LocalInput, LocalRecorder, LocalSpec
 from tests.app.service.janus.conftest import Publish
 from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
 from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import probe
 from tests.helpers.service import ServiceProcess, run, wait_until
+from ui.local.choices import live_url
 
 pytestmark = pytest.mark.janus
 
@@ -78,3 +82,26 @@ def test_a_paused_janus_recording_resumes_with_its_picture(
     # Two stretches of about 2 s and 2.5 s on one timeline: the picture came back at once.
     video = got.end("video") - got.start("video")
     assert video >= 4.0, video
+
+
+def test_the_desktop_records_a_janus_participant(
+    janus_service: ServiceProcess, janus_room: int, publish: Publish, tmp_path: Path
+) -> None:
+    publish(janus_room, "lena")
+    run(wait_until(lambda: _live(janus_service, janus_room, ["lena"])))
+    url = live_url(janus_service.url, str(janus_room), "lena")
+    spec = LocalSpec("lena", (LocalInput("lena", url, "camera"),), format="webm")
+    recorder = LocalRecorder(spec, tmp_path, name="lena")
+    recorder.start()
+    deadline = time.monotonic() + 30
+    while recorder.stats().elapsed < 3.0:
+        assert time.monotonic() < deadline, "the local recorder wrote nothing"
+        time.sleep(0.1)
+    recorder.stop()
+    ended = recorder.wait(30)
+    assert ended is not None
+    [info] = ended.files
+    got = probe(info.path)
+    # Copied as it comes: WebM holds VP8 and Opus.
+    assert got.codecs() == {"video": "vp8", "audio": "opus"}
+    assert got.media_duration() >= 2.5
