@@ -19,6 +19,7 @@ from app.api.errors import ApiError, ErrorCode
 from app.api.models import ACTIVE_STATES, EventType, Recording, RecordingCreate, RecordingState
 from app.service.config import AutoRule, Preset
 from app.service.recordings.autorecord import AutoRecorder, auto_tag
+from app.service.recordings.formats import with_format
 from app.service.rooms.base import LiveStream, RoomChange, RoomState
 from tests.helpers.service import run
 
@@ -52,7 +53,7 @@ class Tasks:
             id="r_" + secrets.token_hex(4),
             state="recording",
             created=datetime.now(UTC),
-            **request.model_dump(exclude={"layout"}),
+            **with_format(request, []).model_dump(exclude={"layout"}),
         )
         self.recs[rec.id] = rec
         self._ended[rec.id] = asyncio.Event()

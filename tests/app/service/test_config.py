@@ -156,7 +156,7 @@ MISTAKES = {
     "kind missing": ("[[providers]]\nname = 'x'", "providers[0].kind: missing"),
     "unknown kind": (
         '[[providers]]\nkind = "sfu"',
-        "providers[0].kind: unknown kind 'sfu'; use one of demo, rtmp",
+        "providers[0].kind: unknown kind 'sfu'; use one of demo, rtmp, janus",
     ),
     "stat_url missing": (
         '[[providers]]\nkind = "demo"\n[[providers]]\nkind = "rtmp"\nroom_prefix = "s-"\n'
@@ -222,7 +222,8 @@ MISTAKES = {
     ),
     "unknown preset key": (
         '[presets.lecture]\ncolour = "red"',
-        "presets.lecture.colour: unknown key; a preset takes mode, stream_type, format, folder, "
+        "presets.lecture.colour: unknown key; a preset takes mode, stream_type, format, reencode, "
+        "folder, "
         "name_rule, split_seconds, max_idle_seconds, max_duration_seconds, layout, include, "
         "exclude, snapshot_seconds, user_data, tags, storage, callback_url",
     ),

@@ -16,6 +16,7 @@ from app.layout.model import Canvas, Layout
 from app.layout.templates import StreamRef, arrange
 from app.media.fileinfo import Reencoded, StreamInfo
 from app.media.formats import FORMATS
+from app.service.recordings.formats import with_format
 from app.service.recordings.task import ActiveTask, checked_request, now_utc
 from app.service.rooms.base import LiveStream, RoomState
 from app.worker.fields import JobError
@@ -236,6 +237,7 @@ def test_a_job_made_by_the_service_records_with_a_real_worker(
     request = RecordingCreate.model_validate(
         {"room_id": "demo", "mode": mode, "max_duration_seconds": 2.0, "folder": "demo"}
     )
+    request = with_format(request, room.streams.values())
     folder, layout = checked_request(request, room, tmp_path)
     rec = Recording(
         id="r_protocol",

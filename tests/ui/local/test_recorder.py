@@ -177,9 +177,7 @@ def test_record_a_participant_of_the_demo_room(
         await record(qtbot, local_panel, key, 2.0)
         assert local_panel.recorder is not None
         [source] = local_panel.recorder.spec.inputs
-        assert source.source.endswith(
-            f"/v1/rooms/meeting/streams/{camera.stream_id}/live"
-        )
+        assert source.source.endswith(f"/v1/rooms/meeting/streams/{camera.stream_id}/live")
         return await stop_and_save(qtbot, local_panel), camera
 
     path, camera = aloop.run_until_complete(scenario())

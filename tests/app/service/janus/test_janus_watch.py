@@ -30,13 +30,26 @@ def test_a_janus_stream_has_a_picture_and_plays_live(
     janus_service: ServiceProcess, janus_lab: JanusLab, janus_room: int, publish: Publish
 ) -> None:
     publish(janus_room, "jill")
+    publish(janus_room, "joe", "--screen")
 
     async def scenario() -> tuple[bytes, bytes, str]:
-        await wait_until(lambda: _live(janus_service, janus_room, ["jill"]))
+        await wait_until(lambda: _live(janus_service, janus_room, ["jill", "joe-screen"]))
         base = f"{janus_service.url}/v1/rooms/{janus_room}/streams/jill"
         async with httpx.AsyncClient(timeout=30) as http:
             snapshot = await http.get(f"{base}/snapshot")
             snapshot.raise_for_status()
+            # The layout editor's exact preview: both pictures, side by side.
+            preview = await http.post(
+                f"{janus_service.url}/v1/layouts/preview",
+                json={"room_id": str(janus_room), "layout": "grid"},
+            )
+            preview.raise_for_status()
+            with av.open(io.BytesIO(preview.content)) as picture:
+                grid = next(picture.decode(video=0)).to_ndarray(format="gray")
+            width = grid.shape[1]
+            halves = grid[:, : width // 2], grid[:, width // 2 :]
+            # The camera is dark grey, the screen light grey: each half shows its own picture.
+            assert halves[0].mean() < halves[1].mean() - 40, [h.mean() for h in halves]
             live = bytearray()
             async with http.stream("GET", f"{base}/live") as answer:
                 answer.raise_for_status()
