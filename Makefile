@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus iproute2 nftables
+APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus janus-tools iproute2 nftables
 PYTEST_ARGS ?=
 
 .PHONY: run test check bench deps venv format clean screenshots
@@ -44,7 +44,8 @@ $(STAMP): pyproject.toml
 # System packages for tests and benchmarks: nginx with the RTMP module, Xvfb, ffmpeg, Chromium
 # (it renders the API documentation pages in tests/app/service/test_docs.py), curl and openssl (the
 # README's request-signing recipe is run in tests/app/service/test_auth_bound.py), Janus with
-# iproute2 and nftables (the Janus tests run it in a network namespace and drop RTP on its way).
+# iproute2 and nftables (the Janus tests run it in a network namespace and drop RTP on its way),
+# janus-tools (janus-pp-rec: the benchmark post-processes Janus's own recording to compare).
 deps:
 	@missing=""; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
@@ -54,6 +55,7 @@ deps:
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v janus >/dev/null || missing="$$missing janus"; \
+	command -v janus-pp-rec >/dev/null || missing="$$missing janus-tools"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v nft >/dev/null || missing="$$missing nftables"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
