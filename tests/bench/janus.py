@@ -36,7 +36,7 @@ from tests.bench.service import first_byte
 from tests.helpers.janus.lab import SECRET, JanusLab, Publisher
 from tests.helpers.janus.sync import measure as measure_sync
 from tests.helpers.media import decodes, probe
-from tests.helpers.service import ServiceProcess
+from tests.helpers.service import ServiceProcess, children, cpu_seconds
 
 TARGET_CPU_RATIO = 1.0
 TARGET_START = 1.0
@@ -161,33 +161,14 @@ async def _start(service: ServiceProcess, http: httpx.AsyncClient, folder: str) 
     return took
 
 
-def _cpu_of(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, in clock ticks
-
-
-def _workers(service: ServiceProcess) -> list[int]:
-    assert service.process is not None
-    parent = service.process.pid
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-                found.append(int(entry.name))
-    return found
-
-
 async def _our_cpu(service: ServiceProcess, http: httpx.AsyncClient, seconds: float) -> float:
     """The CPU seconds of the workers while one publisher is recorded for `seconds`."""
     rec_id = await _record(http, "cpu")
-    workers = _workers(service)
-    before = {pid: _cpu_of(pid) for pid in workers}
+    assert service.process is not None
+    workers = children(service.process.pid)
+    before = {pid: cpu_seconds(pid) for pid in workers}
     await asyncio.sleep(seconds)
-    after = {pid: _cpu_of(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
+    after = {pid: cpu_seconds(pid) for pid in workers if Path(f"/proc/{pid}").exists()}
     await _stop(http, rec_id)
     return sum(after[pid] - before[pid] for pid in after)
 
@@ -198,13 +179,13 @@ async def _janus_cpu(lab: JanusLab, rec_dir: Path, seconds: float) -> tuple[floa
     assert lab.process is not None
     janus = lab.process.pid  # `ip netns exec` runs janus in its own process
     body = {"request": "enable_recording", "room": ROOM, "secret": SECRET}
-    idle = _cpu_of(janus)
+    idle = cpu_seconds(janus)
     await asyncio.sleep(seconds)
-    idle = _cpu_of(janus) - idle
+    idle = cpu_seconds(janus) - idle
     await asyncio.to_thread(lab.request, {**body, "record": True})
-    busy = _cpu_of(janus)
+    busy = cpu_seconds(janus)
     await asyncio.sleep(seconds)
-    busy = _cpu_of(janus) - busy
+    busy = cpu_seconds(janus) - busy
     await asyncio.to_thread(lab.request, {**body, "record": False})
     await asyncio.sleep(0.5)
     video = next(rec_dir.glob("*-video-*.mjr"))

@@ -46,7 +46,7 @@ import av
 import httpx
 
 from tests.bench.media import CACHE
-from tests.helpers.service import ServiceProcess
+from tests.helpers.service import ServiceProcess, children
 
 TARGET_GROWTH = 5.0  # % from the warm-up sample to the last
 WARMUP_MINUTES = 5.0
@@ -226,28 +226,13 @@ def _wait_state(http: httpx.Client, rec_id: str, state: str, timeout: float = 12
 def _workers(service: int, folders: Sequence[Path]) -> list[int | None]:
     """The worker recording into each folder: a child of the service holding a file open there."""
     found: list[int | None] = [None] * len(folders)
-    for pid in _children(service):
+    for pid in children(service):
         opened = _open_paths(pid)
         for i, folder in enumerate(folders):
             prefix = str(folder) + os.sep
             if found[i] is None and any(path.startswith(prefix) for path in opened):
                 found[i] = pid
     return found
-
-
-def _children(parent: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # it ended meanwhile
-            continue
-        # The name in parentheses may hold spaces: the fields after its closing one are fixed.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-            children.append(int(entry.name))
-    return children
 
 
 def _open_paths(pid: int) -> list[str]:

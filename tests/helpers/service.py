@@ -105,3 +105,35 @@ async def wait_until(
             return value
         assert time.monotonic() < deadline, "timed out waiting"
         await asyncio.sleep(every)
+
+
+def children(parent: int) -> list[int]:
+    """The pids of a process's children now (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        # The name in parentheses may hold spaces: the fields after its closing one are fixed.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def writing(pid: int, folder: Path) -> bool:
+    """Whether a process has a file under `folder` open."""
+    try:
+        return any(
+            os.readlink(fd).startswith(str(folder)) for fd in Path(f"/proc/{pid}/fd").iterdir()
+        )
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU a process has used so far, user and system (Linux: read from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

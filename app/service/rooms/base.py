@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
+import httpx
+
 from app.api.models import Room, Stream, StreamKind
 from app.worker.protocol import StreamJob
 
@@ -221,3 +223,13 @@ class RoomProvider(Protocol):
     def health(self) -> list[ProviderHealth]:
         """How it is doing now: one entry per provider (several for a composite); never raises."""
         ...
+
+
+def describe_http_error(exc: httpx.HTTPError) -> str:
+    """One line for a failed request to a provider's server: what went wrong, no traceback."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({text})"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    return text

@@ -52,6 +52,7 @@ from app.service.rooms.base import (
     ProviderHealth,
     RoomState,
     StreamMedia,
+    describe_http_error,
     update_rooms,
 )
 from app.service.rooms.rtmp_stat import MAX_BYTES, StatPage, StatPageError, StatStream, parse_stat
@@ -229,7 +230,7 @@ class RtmpRooms:
         except httpx.HTTPStatusError as exc:
             reason = f"HTTP {exc.response.status_code} {exc.response.reason_phrase}".rstrip()
         except httpx.HTTPError as exc:
-            reason = _describe(exc)
+            reason = describe_http_error(exc)
         except StatPageError as exc:
             reason = str(exc)
         raise StatPageError(f"stat page {self._url}: {reason}")
@@ -331,13 +332,3 @@ def _media(stat: StatStream) -> StreamMedia:
 
 def _stream_order(stream: LiveStream) -> tuple[str, int]:
     return stream.user_id, _KIND_ORDER[stream.kind]
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    """One line for an httpx failure: what went wrong, without its traceback."""
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect ({text})"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    return text

@@ -15,30 +15,7 @@ import pytest
 from app.api.models import Event, Recording
 from app.client.client import RecDeskClient
 from app.client.tables import recording_detail, when
-from tests.helpers.service import ServiceProcess, run, wait_until
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def _writing(pid: int, folder: Path) -> bool:
-    try:
-        return any(
-            os.readlink(fd).startswith(str(folder)) for fd in Path(f"/proc/{pid}/fd").iterdir()
-        )
-    except OSError:
-        return False
+from tests.helpers.service import ServiceProcess, children, run, wait_until, writing
 
 
 def _gone(pids: list[int], timeout: float = 30.0) -> bool:
@@ -122,7 +99,7 @@ def _state_events(service: ServiceProcess, rec_id: str) -> list[Event]:
 def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
     rec = _start(own_service, mode="mixed")
     assert own_service.process is not None
-    workers = _children(own_service.process.pid)
+    workers = children(own_service.process.pid)
     assert own_service.stop() == 0
     assert _gone(workers), "workers outlived their service"
     down = datetime.now(UTC)
@@ -157,7 +134,7 @@ def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
 def test_killed_service_leaves_no_orphans_and_loses_no_file(own_service: ServiceProcess):
     rec = _start(own_service, mode="single", stream_type="video", format="mkv")
     assert own_service.process is not None
-    workers = _children(own_service.process.pid)
+    workers = children(own_service.process.pid)
     own_service.kill()
     assert _gone(workers), "workers outlived their killed service"
     own_service.start().wait_rooms("call")
@@ -172,7 +149,7 @@ def test_killed_worker_is_restarted_into_the_next_part(own_service: ServiceProce
     rec = _start(own_service, mode="mixed", format="mp4")
     assert own_service.process is not None
     folder = own_service.data_dir / "recordings"
-    [worker] = [p for p in _children(own_service.process.pid) if _writing(p, folder)]
+    [worker] = [p for p in children(own_service.process.pid) if writing(p, folder)]
     os.kill(worker, 9)
     done = _stop(own_service, rec.id, part=2)
     assert done.state == "completed"

@@ -1,6 +1,8 @@
 """An aiortc publisher in a Janus VideoRoom: a picture that flashes white and a tone that beeps,
 both at the start of every wall-clock second, so a recording's A/V offset can be read from what
-it decodes (`tests.helpers.janus.sync`).
+it decodes (`tests.helpers.janus.sync`). Pictures and sound are made on one grid of wall-clock
+time (a frame and a sample exactly at each whole second), so the flash and the beep are taken at
+the same moment, and what a recording shows apart is the recording's doing.
 
 `python -m tests.helpers.janus.publisher API ROOM DISPLAY [--video vp8|h264|none] [--audio
 opus|none] [--screen] [--simulcast]` joins `ROOM` as `DISPLAY`, publishes, prints `published ID`
@@ -33,13 +35,13 @@ from av import AudioFrame, VideoFrame
 
 WIDTH, HEIGHT, FPS = 320, 240, 15
 RATE, PTIME = 48000, 0.02
-FLASH = 1 / FPS  # the flash lasts one frame
 BEEP = 0.1  # seconds of tone at the start of each second
 TONE = 1000.0
 
 
 class Flashes(MediaStreamTrack):
-    """Grey frames with a moving bar; white for the frame that holds each second's start."""
+    """Grey frames with a moving bar, taken on a grid of wall-clock time that has a frame at the
+    start of each second: that frame is white."""
 
     kind = "video"
 
@@ -51,18 +53,17 @@ class Flashes(MediaStreamTrack):
 
     async def recv(self) -> VideoFrame:
         if self._start is None:
-            self._start = time.time()
+            self._start = float(math.ceil(time.time()))  # the grid starts on a whole second
         due = self._start + self._count / FPS
         await asyncio.sleep(max(0.0, due - time.time()))
-        now = time.time()
-        self._count += 1
         picture = np.full((HEIGHT, WIDTH, 3), self._shade, dtype=np.uint8)
-        if now % 1.0 < FLASH:
+        if self._count % FPS == 0:
             picture[:] = 255
         x = self._count * 4 % WIDTH
         picture[:, x : x + 8] = (0, 200, 0)
         frame = VideoFrame.from_ndarray(picture, format="rgb24")
-        frame.pts = round((now - self._start) * 90000)
+        frame.pts = round((due - self._start) * 90000)
+        self._count += 1
         frame.time_base = fractions.Fraction(1, 90000)
         return frame
 
@@ -80,11 +81,10 @@ class Beeps(MediaStreamTrack):
     async def recv(self) -> AudioFrame:
         count = round(RATE * PTIME)
         if self._start is None:
-            self._start = time.time()
+            self._start = float(math.ceil(time.time()))  # samples on the video's time grid
         due = self._start + self._samples / RATE
         await asyncio.sleep(max(0.0, due - time.time()))
-        now = time.time()
-        t = now + np.arange(count) / RATE
+        t = due + np.arange(count) / RATE
         tone = np.where(t % 1.0 < BEEP, 0.5 * np.sin(2 * math.pi * TONE * t), 0.0)
         data = (tone * 32767).astype(np.int16).reshape(1, -1)
         frame = AudioFrame.from_ndarray(data, format="s16", layout="mono")

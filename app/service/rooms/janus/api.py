@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from app.errors import RecDeskError
+from app.service.rooms.base import describe_http_error
 
 PLUGIN = "janus.plugin.videoroom"
 # Janus answers a long poll after 30 s at most (with a keepalive) when nothing happened.
@@ -87,7 +88,7 @@ class JanusSession:
                 self._session_url, params={"maxev": max_events}, timeout=LONG_POLL
             )
         except httpx.HTTPError as exc:
-            raise JanusError(f"{self._url}: {_describe(exc)}") from exc
+            raise JanusError(f"{self._url}: {describe_http_error(exc)}") from exc
         data = _json(reply, self._url)
         every = data if isinstance(data, list) else [data]
         for event in every:
@@ -105,7 +106,7 @@ class JanusSession:
         try:
             reply = await self._client.post(url, json=body, timeout=self._timeout)
         except httpx.HTTPError as exc:
-            raise JanusError(f"{self._url}: {_describe(exc)}") from exc
+            raise JanusError(f"{self._url}: {describe_http_error(exc)}") from exc
         data = _json(reply, self._url)
         if not isinstance(data, dict):
             raise JanusError(f"{self._url}: an answer that is not a JSON object")
@@ -136,12 +137,3 @@ def _raise_plugin_error(data: dict[str, Any], what: str) -> None:
     if "error" in data:
         code = data.get("error_code")
         raise JanusError(f"videoroom {what}: {data['error']} ({code})", code=code)
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect ({text})"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    return text

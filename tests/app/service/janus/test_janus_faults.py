@@ -15,10 +15,9 @@ from app.api.models import Recording
 from app.client.client import RecDeskClient
 from tests.app.service.janus.conftest import Publish
 from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
-from tests.app.service.test_api_restart import _children, _writing
 from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import decodes, probe
-from tests.helpers.service import ServiceProcess, run, wait_until
+from tests.helpers.service import ServiceProcess, children, run, wait_until, writing
 
 pytestmark = pytest.mark.janus
 
@@ -84,7 +83,7 @@ def test_killed_worker_and_service_leave_no_forwarder_behind(
             await asyncio.sleep(2.0)
             assert own_service.process is not None
             folder = own_service.data_dir / "recordings"
-            [worker] = [p for p in _children(own_service.process.pid) if _writing(p, folder)]
+            [worker] = [p for p in children(own_service.process.pid) if writing(p, folder)]
             os.kill(worker, 9)
             await wait_until(lambda: recording_part(api, rec.id, 2))
             await asyncio.sleep(2.0)

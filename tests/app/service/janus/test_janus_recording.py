@@ -144,3 +144,6 @@ def test_a_publisher_who_comes_back_goes_on_in_the_same_file(
     assert got.codecs() == {"video": "vp8", "audio": "opus"}
     assert got.media_duration() >= 4.0
     assert decodes(path)["video"] >= 15 * 4.0
+    sync = measure(path)  # before and after the return alike
+    assert len(sync.offsets) >= 3, sync
+    assert max(abs(offset) for offset in sync.offsets) <= 0.1, sync

@@ -19,6 +19,7 @@ from app.media.local import LocalInput, LocalRecorder, LocalSpec
 from tests.app.service.janus.conftest import Publish
 from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
 from tests.helpers.janus.lab import JanusLab
+from tests.helpers.janus.sync import measure
 from tests.helpers.media import probe
 from tests.helpers.service import ServiceProcess, run, wait_until
 from ui.local.choices import live_url
@@ -92,9 +93,13 @@ def test_a_paused_janus_recording_resumes_with_its_picture(
     rec = run(scenario())
     [file] = rec.files
     got = probe(janus_service.data_dir / file.path)
-    # Two stretches of about 2 s and 2.5 s on one timeline: the picture came back at once.
+    # Two stretches of about 2 s and 2.5 s on one timeline: the picture came back at once, in
+    # step with the sound.
     video = got.end("video") - got.start("video")
     assert video >= 4.0, video
+    sync = measure(janus_service.data_dir / file.path)
+    assert len(sync.offsets) >= 3, sync
+    assert abs(sync.median) <= 0.1, sync
 
 
 def test_the_desktop_records_a_janus_participant(
