@@ -102,7 +102,7 @@ class JanusLab:
         self.ns = f"rdj{tag}"
         self.veth_host = f"rdjh{tag}"
         self.veth_ns = f"rdjn{tag}"
-        net = subnet if subnet is not None else 16 + os.getpid() % 200
+        net = subnet if subnet is not None else _free_subnet(16 + os.getpid() % 200)
         self.host_ip = f"10.{net}.77.1"
         self.ns_ip = f"10.{net}.77.2"
         # A second address on this side: a second service (each takes forwarders to its own).
@@ -335,6 +335,16 @@ def _call(url: str, body: dict[str, Any]) -> dict[str, Any]:
     if answer.get("janus") == "error":
         raise RuntimeError(f"janus: {answer['error']}")
     return answer
+
+
+def _free_subnet(first: int) -> int:
+    """A second octet for 10.N.77.0/24 that no interface here has (two labs at once)."""
+    taken = subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, check=True).stdout
+    for step in range(200):
+        net = 16 + (first - 16 + step) % 200
+        if f" 10.{net}.77." not in taken:
+            return net
+    raise RuntimeError("no free 10.N.77.0/24 subnet for the Janus lab")
 
 
 def _ip(*args: str) -> None:
