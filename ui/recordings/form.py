@@ -28,6 +28,7 @@ from app.layout.model import TEMPLATES
 from ui.common.templates import template_name
 from ui.recordings.options import (
     AUDIO_FORMATS,
+    AUTO_FORMAT,
     DEFAULT_NAME_RULES,
     FORMATS,
     MODES,
@@ -69,8 +70,12 @@ class RecordForm(QWidget):
         for value, name in STREAM_TYPES:
             self.stream_type.addItem(tr(name), value)
         self.format = QComboBox()
+        self.format.addItem(tr("Automatic"), AUTO_FORMAT)
         for value in FORMATS:
             self.format.addItem(value, value)
+        self.format.setToolTip(
+            tr("Automatic: the streams' codecs choose (WebM for a WebRTC room's VP8, else MP4).")
+        )
         self.layout_template = QComboBox()
         for value in TEMPLATES:
             self.layout_template.addItem(template_name(value), value)
@@ -219,10 +224,11 @@ class RecordForm(QWidget):
             "room_id": room_id,
             "mode": mode,
             "stream_type": self.stream_type.currentData(),
-            "format": self.format.currentData(),
             "folder": self.folder.text().strip(),
             "max_idle_seconds": float(self.max_idle.value()),
         }
+        if (chosen := self.format.currentData()) != AUTO_FORMAT:
+            fields["format"] = chosen
         if mode == "mixed":
             fields["layout"] = self.layout_template.currentData()
         # An empty field or a 0 leaves the option out, so the service's default applies.
@@ -355,4 +361,4 @@ class RecordForm(QWidget):
 
     def _stream_type_changed(self) -> None:
         if self.stream_type.currentData() != "audio" and self.format.currentData() in AUDIO_FORMATS:
-            self.format.setCurrentIndex(self.format.findData("mp4"))
+            self.format.setCurrentIndex(self.format.findData(AUTO_FORMAT))

@@ -40,6 +40,9 @@ STREAM_KINDS = {
 }
 # File formats are shown by their names (mp4, mkv...), which no language translates.
 FORMATS = ("mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg")
+# The format choice that names none: the service picks by the streams' codecs (WebM for an SFU's
+# VP8, MP4 otherwise).
+AUTO_FORMAT = "auto"
 AUDIO_FORMATS = frozenset({"m4a", "ogg"})
 # The service's defaults (app.service.recordings.naming.default_name_rule), shown as placeholders;
 # the ui may not import the service, and an empty field still sends no rule, so the service decides.
@@ -52,6 +55,7 @@ DEFAULT_NAME_RULES = {
 _FIELD_OF_CODE = {
     ErrorCode.invalid_name_rule: "name_rule",
     ErrorCode.unsupported_output: "format",
+    ErrorCode.codec_not_in_format: "format",
     ErrorCode.invalid_layout: "layout",
     ErrorCode.stream_not_found: "streams",
 }

@@ -332,7 +332,9 @@ def test_the_form_builds_the_request(
     choose(form.format, "m4a")
     assert form.stream_type.currentData() == "audio"
     choose(form.stream_type, "separate")
-    assert form.format.currentData() == "mp4"
+    # Automatic: the request names no format, and the service picks by the streams' codecs.
+    assert form.format.currentData() == "auto"
+    assert form.request("call").format is None
 
     # The layout and the placeholder follow the mode.
     choose(form.mode, "single")
