@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import av
 
@@ -84,21 +83,15 @@ def preview_jpeg(
     """One frame of `layout` made from each region's stream as it is now (blocking); its images
     from the images area (an image removed since it was checked: 422 `unknown_image`).
 
-    Once `cancel` is set it stops at its next step (the stream reads, the composing, the JPEG) with
+    Once `cancel` is set it stops at its next step (a stream read, the composing, the JPEG) with
     `PreviewCancelled`: a preview nobody waits for gives its thread back.
     """
-    wanted = list(
-        dict.fromkeys(  # each stream read once
-            r.stream_id
-            for r in layout.regions
-            if r.stream_id is not None and r.stream_id in streams
-        )
-    )
-    _go_on(cancel)
-    # Read side by side: an SFU's stream waits for a keyframe it asked for, each on its own.
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(wanted)))) as pool:
-        read = pool.map(lambda sid: current_frame(streams[sid]), wanted)
-        frames: dict[str, av.VideoFrame | None] = dict(zip(wanted, read, strict=True))
+    frames: dict[str, av.VideoFrame | None] = {}
+    for region in layout.regions:
+        sid = region.stream_id
+        if sid is not None and sid in streams and sid not in frames:  # each stream read once
+            _go_on(cancel)
+            frames[sid] = current_frame(streams[sid])
     _go_on(cancel)
     try:
         picture = render_preview(layout, frames, images=images.files)

@@ -76,8 +76,6 @@ class Forwards:
         self._relatch: set[tuple[str, int, str]] = set()  # wants whose forwarders are made again
         self._warned: set[str] = set()
         self.pending = False  # a reader is about to listen: reconcile again soon
-        self.created = 0  # forwarders made and stopped so far (tests and the benchmark read them)
-        self.stopped = 0
 
     def open(self, owner: str, feed: Feed) -> str:
         """The source argument `owner` opens for `feed`; the same until released."""
@@ -110,11 +108,6 @@ class Forwards:
         with self._lock:
             self._wants.clear()
             self._relatch.clear()
-
-    def wanted(self) -> int:
-        """How many streams are wanted now."""
-        with self._lock:
-            return len(self._wants)
 
     async def reconcile(
         self, session: JanusSession, handle: int, rooms: Iterable[int], feeds: dict[str, Feed]
@@ -196,8 +189,6 @@ class Forwards:
             await session.request(handle, {**body, **self._auth(room)})
         except JanusError as exc:  # gone with its publisher meanwhile: nothing left to stop
             log.info("%s: room %s: %s", self._settings.name, room, exc)
-            return
-        self.stopped += 1
 
     async def _forward(
         self,
@@ -227,7 +218,6 @@ class Forwards:
             # The publisher may have left between the two requests; the next reconcile sees.
             self._warn(f"room {want.room}: cannot forward {want.stream_id}: {exc}")
             return
-        self.created += len(streams)
         for port in (want.video, want.audio):
             if port is not None:
                 have.add((feed.publisher, port))

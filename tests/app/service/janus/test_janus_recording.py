@@ -34,8 +34,12 @@ async def _state(api: RecDeskClient, rec_id: str, state: str) -> Recording | Non
     return rec if rec.state == state else None
 
 
+async def _forwarders(lab: JanusLab, room: int, count: int) -> bool | None:
+    return len(await asyncio.to_thread(lab.forwarders, room)) == count or None
+
+
 async def _no_forwarders(lab: JanusLab, room: int) -> bool | None:
-    return not await asyncio.to_thread(lab.forwarders, room) or None
+    return await _forwarders(lab, room, 0)
 
 
 def _lasts_about(duration: float, elapsed: float) -> bool:
@@ -57,11 +61,10 @@ def test_a_janus_room_is_recorded_single_and_mixed_in_sync(
             )
             for rec in (single, mixed):
                 await wait_until(lambda rec=rec: _state(api, rec.id, "recording"))
-            forwarders = await asyncio.to_thread(janus_lab.forwarders, janus_room)
+            # Two recordings of two publishers, each with its sound and picture.
+            await wait_until(lambda: _forwarders(janus_lab, janus_room, 8), timeout=15)
             await asyncio.sleep(4.0)
             single, mixed = await api.stop(single.id), await api.stop(mixed.id)
-        # Two recordings of two publishers, each with its sound and picture.
-        assert len(forwarders) == 8
         await wait_until(lambda: _no_forwarders(janus_lab, janus_room), timeout=15)
         return single, mixed
 
