@@ -14,7 +14,12 @@ import pytest
 from app.api.models import Recording
 from app.client.client import RecDeskClient
 from tests.app.service.janus.conftest import Publish
-from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
+from tests.app.service.janus.test_janus_recording import (
+    _forwarders,
+    _live,
+    _no_forwarders,
+    _state,
+)
 from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import decodes, probe
 from tests.helpers.service import ServiceProcess, children, run, wait_until, writing
@@ -111,3 +116,35 @@ def test_killed_worker_and_service_leave_no_forwarder_behind(
         path = own_service.data_dir / file.path
         assert probe(path).codecs() == {"video": "vp8", "audio": "opus"}
         assert decodes(path)["video"] >= 15
+
+
+def test_a_service_that_stops_stops_its_forwarders_and_takes_them_up_again(
+    own_service: ServiceProcess, janus_lab: JanusLab, janus_room: int, publish: Publish
+) -> None:
+    publish(janus_room, "jo")
+
+    async def started() -> str:
+        await wait_until(lambda: _live(own_service, janus_room, ["jo"]))
+        async with RecDeskClient(own_service.url) as api:
+            rec = await api.start_recording(room_id=str(janus_room), folder="again")
+            await wait_until(lambda: _state(api, rec.id, "recording"))
+        return rec.id
+
+    rec_id = run(started())
+    assert janus_lab.forwarders(janus_room)
+    assert own_service.stop() == 0
+    # Stopped with the service: nothing is sent to a port nobody reads.
+    assert janus_lab.forwarders(janus_room) == []
+    own_service.start()
+
+    async def finished() -> Recording:
+        async with RecDeskClient(own_service.url) as api:
+            await wait_until(lambda: _state(api, rec_id, "recording"))
+            await wait_until(lambda: _forwarders(janus_lab, janus_room, 2))
+            await asyncio.sleep(1.5)
+            rec = await api.stop(rec_id)
+        await wait_until(lambda: _no_forwarders(janus_lab, janus_room), timeout=15)
+        return rec
+
+    rec = run(finished())
+    assert sorted(f.part for f in rec.files) == [1, 2]
