@@ -33,6 +33,8 @@ from typing import Any
 import httpx
 
 from tests.bench.service import first_byte
+from tests.bench.settings import Settings
+from tests.bench.summary import Row
 from tests.helpers.janus.lab import SECRET, JanusLab, Publisher
 from tests.helpers.janus.sync import measure as measure_sync
 from tests.helpers.media import decodes, probe
@@ -272,3 +274,41 @@ def report(result: Result) -> list[str]:
             f"picture ({max(0, expected - frames)} lost), recording {elapsed:.2f} s"
         )
     return lines
+
+
+def rows(settings: Settings) -> list[Row]:
+    """Run the group with `settings`, print its figures, and return its summary rows."""
+    print(
+        f"\n[18] a Janus room: CPU per publisher ({settings.janus_seconds:g} s), start → first "
+        f"byte ({settings.janus_repeats} runs), A/V sync ({settings.janus_sync_runs} runs), loss"
+    )
+    result = measure(settings.janus_repeats, settings.janus_seconds, settings.janus_sync_runs)
+    for line in report(result):
+        print(line)
+    start = statistics.median(result.start_to_byte)
+    found = [
+        Row(
+            "Janus publisher CPU, ours / janus-pp-rec + ffmpeg",
+            f"{result.cpu_ratio:.2f}x ({result.ours_cpu * 1e3:.2f} vs "
+            f"{result.janus_cpu * 1e3:.2f} ms CPU/publisher-s)",
+            f"<= {TARGET_CPU_RATIO}x",
+            result.cpu_ratio <= TARGET_CPU_RATIO,
+        ),
+        Row(
+            "Janus start → first byte",
+            f"{start:.3f} s median",
+            f"<= {TARGET_START:g} s",
+            start <= TARGET_START,
+        ),
+    ]
+    for name, offsets in (("single", result.single_offsets), ("mixed", result.mixed_offsets)):
+        median = statistics.median(offsets)
+        found.append(
+            Row(
+                f"Janus A/V offset, {name}",
+                f"median {median * 1e3:+.0f} ms, worst {max(offsets, key=abs) * 1e3:+.0f} ms",
+                f"|median| <= {TARGET_SYNC * 1e3:.0f} ms",
+                abs(median) <= TARGET_SYNC,
+            )
+        )
+    return found

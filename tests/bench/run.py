@@ -83,7 +83,6 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tests.bench import (
     concurrency,
@@ -100,16 +99,7 @@ from tests.bench import (
 )
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut
 from tests.bench.settings import FULL, QUICK, Settings
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the summary table; `passed` is None for a figure without a target."""
-
-    benchmark: str
-    figure: str
-    target: str
-    passed: bool | None
+from tests.bench.summary import Row, print_summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,10 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "local"):
         rows += _local(settings, args.ffmpeg)
     if args.only in (None, "janus"):
-        rows += _janus(settings)
+        rows += janus.rows(settings)
     if args.only == "soak":  # an hour: only when asked for
         rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
-    _print_summary(rows, time.monotonic() - started, quick=args.quick)
+    print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
 
 
@@ -246,43 +236,6 @@ def _survive(settings: Settings, ffmpeg: str) -> list[Row]:
             result.recover_passed,
         ),
     ]
-
-
-def _janus(settings: Settings) -> list[Row]:
-    print(
-        f"\n[18] a Janus room: CPU per publisher ({settings.janus_seconds:g} s), start → first "
-        f"byte ({settings.janus_repeats} runs), A/V sync ({settings.janus_sync_runs} runs), loss"
-    )
-    result = janus.measure(settings.janus_repeats, settings.janus_seconds, settings.janus_sync_runs)
-    for line in janus.report(result):
-        print(line)
-    start = statistics.median(result.start_to_byte)
-    rows = [
-        Row(
-            "Janus publisher CPU, ours / janus-pp-rec + ffmpeg",
-            f"{result.cpu_ratio:.2f}x ({result.ours_cpu * 1e3:.2f} vs "
-            f"{result.janus_cpu * 1e3:.2f} ms CPU/publisher-s)",
-            f"<= {janus.TARGET_CPU_RATIO}x",
-            result.cpu_ratio <= janus.TARGET_CPU_RATIO,
-        ),
-        Row(
-            "Janus start → first byte",
-            f"{start:.3f} s median",
-            f"<= {janus.TARGET_START:g} s",
-            start <= janus.TARGET_START,
-        ),
-    ]
-    for name, offsets in (("single", result.single_offsets), ("mixed", result.mixed_offsets)):
-        median = statistics.median(offsets)
-        rows.append(
-            Row(
-                f"Janus A/V offset, {name}",
-                f"median {median * 1e3:+.0f} ms, worst {max(offsets, key=abs) * 1e3:+.0f} ms",
-                f"|median| <= {janus.TARGET_SYNC * 1e3:.0f} ms",
-                abs(median) <= janus.TARGET_SYNC,
-            )
-        )
-    return rows
 
 
 def _service(settings: Settings) -> list[Row]:
@@ -445,22 +398,6 @@ def _soak(minutes: float) -> list[Row]:
         rows.append(Row(f"soak: {series.name} memory", figure, target, result.passed(series)))
     whole = f"{len(result.files)} files, {len(result.problems)} problems"
     return [*rows, Row("soak: files open and decode", whole, "all", not result.problems)]
-
-
-def _print_summary(rows: Sequence[Row], seconds: float, *, quick: bool) -> None:
-    print(f"\nSummary{' (--quick: smoke test, figures not representative)' if quick else ''}")
-    table = [("benchmark", "figure", "target", "result")]
-    table += [(r.benchmark, r.figure, r.target, _verdict(r.passed)) for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(4)]
-    for i, line in enumerate(table):
-        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
-        if i == 0:
-            print("  " + "  ".join("-" * width for width in widths))
-    print(f"  ({seconds:.0f} s in all)")
-
-
-def _verdict(passed: bool | None) -> str:
-    return "-" if passed is None else "PASS" if passed else "MISS"
 
 
 if __name__ == "__main__":
