@@ -10,7 +10,6 @@ Everything here blocks (opening, seeking, decoding): the service calls it in a w
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Iterator
 
@@ -47,22 +46,17 @@ def current_frame(
             return _frame_at(live, position)
         finally:
             live.close()
-    if stream.forwarding is not None:
-        # An SFU's stream is forwarded to this reader alone, for as long as it looks.
-        owner = "frame-" + secrets.token_hex(4)
+    with stream.reading("frame") as argument:
+        spec = parse_source(argument)
+        source = (
+            open_source(spec, max_idle=timeout)  # an SFU's RTP, with its keyframe requests
+            if spec.kind == "forwarded"
+            else ContainerSource.open(spec, timeout=timeout, read_timeout=timeout)
+        )
         try:
-            forwarded = open_source(parse_source(stream.source(owner)), max_idle=timeout)
-            try:
-                return _first_frame(forwarded, time.monotonic() + timeout)
-            finally:
-                forwarded.close()
+            return _first_frame(source, time.monotonic() + timeout)
         finally:
-            stream.forwarding.release(owner)
-    source = ContainerSource.open(parse_source(stream.uri), timeout=timeout, read_timeout=timeout)
-    try:
-        return _first_frame(source, time.monotonic() + timeout)
-    finally:
-        source.close()
+            source.close()
 
 
 def encode_jpeg(frame: av.VideoFrame, *, max_width: int | None = None) -> bytes:

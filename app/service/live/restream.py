@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import threading
 from collections.abc import AsyncIterator, Sequence
 from typing import Literal
@@ -144,12 +143,8 @@ class _Pump:
             self._hand_last(exc)
 
     def _pump(self) -> None:
-        owner = "live-" + secrets.token_hex(4)  # an SFU's stream is forwarded to this reader
-        try:
-            self._pump_from(parse_source(self._stream.source(owner)))
-        finally:
-            if self._stream.forwarding is not None:
-                self._stream.forwarding.release(owner)
+        with self._stream.reading("live") as argument:
+            self._pump_from(parse_source(argument))
 
     def _pump_from(self, spec: SourceSpec) -> None:
         source = open_source(spec, live=self._stream.live_file, position=self._stream.position())

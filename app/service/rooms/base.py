@@ -9,8 +9,10 @@ position). Each provider also says how it is doing (`ProviderHealth`), which `GE
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -68,6 +70,17 @@ class LiveStream:
     def source(self, owner: str) -> str:
         """The source argument `owner` opens (release it with `forwarding.release` if any)."""
         return self.uri if self.forwarding is None else self.forwarding.open(owner, self)
+
+    @contextlib.contextmanager
+    def reading(self, reader: str) -> Iterator[str]:
+        """The source argument a passing reader (`frame`, `live`) opens; an SFU forwards the
+        stream to it alone, until the block ends."""
+        owner = f"{reader}-{secrets.token_hex(4)}"
+        try:
+            yield self.source(owner)
+        finally:
+            if self.forwarding is not None:
+                self.forwarding.release(owner)
 
     def position(self, now: float | None = None) -> float:
         """Where a reader joining now starts in the live timeline of a `live_file` stream."""

@@ -6,8 +6,9 @@ gets the source argument its media engine opens (`forwarded:HOST?video=…&audio
 until `release`. Nothing is asked of Janus there: `reconcile`, which the provider runs after every
 change and every `poll_seconds`, makes Janus's forwarders match what is wanted, statelessly:
 
-- it lists each room's forwarders (`listforwarders`) and takes those that send to `forward_host`
-  as ours (so one RecDesk service per `forward_host`);
+- it lists a room's forwarders (`listforwarders`) while something of it is wanted, once more
+  after, and once per Janus session for every room; those that send to `forward_host` are ours
+  (so one RecDesk service per `forward_host`);
 - a wanted stream whose publisher is there gets a forwarder (`rtp_forward`) to its ports, with an
   RTCP port for keyframe requests on video, once its reader listens on them
   (`listening_udp_ports`; until then the provider looks again every 50 ms, for up to 10 s); a
@@ -76,6 +77,9 @@ class Forwards:
         self._relatch: set[tuple[str, int, str]] = set()  # wants whose forwarders are made again
         self._warned: set[str] = set()
         self.pending = False  # a reader is about to listen: reconcile again soon
+        self._session: int | None = None  # the Janus session `_swept` belongs to
+        self._swept: set[int] = set()  # rooms whose forwarders were looked at in this session
+        self._again: set[int] = set()  # rooms with wants at the last reconcile
 
     def open(self, owner: str, feed: Feed) -> str:
         """The source argument `owner` opens for `feed`; the same until released."""
@@ -112,10 +116,14 @@ class Forwards:
     async def reconcile(
         self, session: JanusSession, handle: int, rooms: Iterable[int], feeds: dict[str, Feed]
     ) -> None:
-        """Make the forwarders of `rooms` what is wanted; `feeds` by `room/stream id`."""
+        """Make the forwarders of `rooms` what is wanted; `feeds` by `room/stream id`.
+
+        A room is looked at while something of it is wanted, once more after that (to stop what
+        is no longer), and once per session for any other (what a killed service left).
+        """
+        bound = listening_udp_ports()
         with self._lock:
             wants = list(self._wants.values())
-            bound = listening_udp_ports()
             ready = {w.argument for w in wants if bound is None or w.listener in bound}
             # A reader made again gets new forwarders once it listens; until then, the old ones.
             relatch = {self._wants[k].argument for k in self._relatch} & ready
@@ -125,7 +133,13 @@ class Forwards:
             self.pending = any(
                 w.argument not in ready and now - w.since < PENDING_SECONDS for w in wants
             )
-        for room in sorted(set(rooms) | {w.room for w in wants}):
+        if session.id != self._session:
+            self._session, self._swept = session.id, set()
+        busy = {w.room for w in wants}
+        visit = busy | self._again | (set(rooms) - self._swept)
+        self._again = busy
+        for room in sorted(visit):
+            self._swept.add(room)
             mine = [w for w in wants if w.room == room]
             try:
                 existing = await self._ours(session, handle, room)
