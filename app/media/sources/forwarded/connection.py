@@ -74,7 +74,8 @@ def free_port_pair() -> int:
 
 
 class IncompleteOpen(SourceError):
-    """FFmpeg opened, but a stream's parameters did not come in its analysis (no keyframe yet)."""
+    """An open to try again: FFmpeg's ports were taken meanwhile, or a stream's parameters did not
+    come in its analysis (no keyframe yet)."""
 
 
 def open_connection(
@@ -93,6 +94,13 @@ def open_connection(
             options=dict(_OPTIONS),
             timeout=(timeout, read_timeout),
         )
+    except av.error.InvalidDataError as exc:
+        # The SDP is ours and well-formed: FFmpeg says this when it could not bind a port, which
+        # something else took between `free_port_pair` and now. New ports are tried.
+        relay.detach(generation)
+        raise IncompleteOpen(
+            f"cannot open {spec}: FFmpeg could not listen ({reason(exc)})"
+        ) from exc
     except av.FFmpegError as exc:
         relay.detach(generation)
         raise SourceError(f"cannot open {spec}: {reason(exc)}") from exc

@@ -73,7 +73,8 @@ class ForwardedSource:
     def _connect(self, timeout: float, read_timeout: float) -> MediaSource:
         # An SFU may hold a keyframe request back (Janus sends at most one a second to each
         # publisher, however many forwarders ask), so an open that saw no keyframe in its
-        # analysis is tried again, with a new request, while `timeout` lasts.
+        # analysis is tried again, with a new request, while `timeout` lasts; so is one whose
+        # ports something else took.
         deadline = time.monotonic() + timeout
         while True:
             if self._stopped:
