@@ -65,6 +65,11 @@ def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop._timer.loop = loop
     asyncio.set_event_loop(loop)
     yield loop
+    # Windows a test left shown still have timers (a room view's thumbnails): hidden first, they
+    # stop them, so none fires into a loop that is gone while Qt's last events are delivered.
+    # (Hidden, not closed: closing may ask about a recording, and nobody is there to answer.)
+    for widget in qapp.topLevelWidgets():
+        widget.hide()
     loop.run_until_complete(asyncio.sleep(0))
     loop.close()
     asyncio.set_event_loop(None)

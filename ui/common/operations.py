@@ -29,7 +29,6 @@ class Operations(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._running: set[asyncio.Task[Any]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None  # the loop work last ran on
 
     def run(
         self,
@@ -38,15 +37,7 @@ class Operations(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> asyncio.Task[T]:
         """Start `work`; `on_done(result)` on success, else `on_error` and `failed`."""
-        try:
-            self._loop = asyncio.get_event_loop()
-        except RuntimeError:
-            # Qt called in with no loop set as current (code that ran `asyncio.run` meanwhile
-            # leaves none): the app's loop is still the one it has always run on.
-            if self._loop is None or self._loop.is_closed():
-                work.close()
-                raise
-        task = asyncio.ensure_future(work, loop=self._loop)
+        task = asyncio.ensure_future(work)
         self._running.add(task)
         self.busy.emit(len(self._running))
 
