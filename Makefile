@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus janus-tools iproute2 nftables
+APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus janus-tools iproute2 nftables pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber libasound2-plugins dbus libpulse0
 PYTEST_ARGS ?=
 
 .PHONY: run test check bench deps venv format clean screenshots
@@ -46,6 +46,9 @@ $(STAMP): pyproject.toml
 # README's request-signing recipe is run in tests/app/service/test_auth_bound.py), Janus with
 # iproute2 and nftables (the Janus tests run it in a network namespace and drop RTP on its way),
 # janus-tools (janus-pp-rec: the benchmark post-processes Janus's own recording to compare).
+# PulseAudio (with pactl), PipeWire with pipewire-pulse, WirePlumber and dbus: the sound tests run
+# a private server of each kind; libpulse0 is what soundcard loads; libasound2-plugins is on every
+# desktop, and the ALSA tests must pass with it installed.
 deps:
 	@missing=""; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
@@ -58,6 +61,14 @@ deps:
 	command -v janus-pp-rec >/dev/null || missing="$$missing janus-tools"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v nft >/dev/null || missing="$$missing nftables"; \
+	command -v pulseaudio >/dev/null || missing="$$missing pulseaudio"; \
+	command -v pactl >/dev/null && command -v parec >/dev/null || missing="$$missing pulseaudio-utils"; \
+	command -v pipewire >/dev/null || missing="$$missing pipewire"; \
+	command -v pipewire-pulse >/dev/null || missing="$$missing pipewire-pulse"; \
+	command -v wireplumber >/dev/null || missing="$$missing wireplumber"; \
+	command -v dbus-daemon >/dev/null || missing="$$missing dbus"; \
+	dpkg -s libasound2-plugins >/dev/null 2>&1 || missing="$$missing libasound2-plugins"; \
+	dpkg -s libpulse0 >/dev/null 2>&1 || missing="$$missing libpulse0"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages:$$missing"; \

@@ -4,6 +4,7 @@ whose rooms come from the nginx-rtmp server."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,23 @@ from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import ClipSpec, make_clip
 from tests.helpers.rtmp import NginxRtmp
 from tests.helpers.service import ServiceProcess
+from tests.helpers.sound import SoundServer
 from tests.helpers.xvfb import Xvfb
+
+# Tests marked for another system are deselected (not skipped): a skip fails CI, and nothing that
+# runs on this system is ever left out.
+_SYSTEM_MARKERS = {"windows": "win32", "macos": "darwin"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests of another operating system."""
+    other = {m for m, platform in _SYSTEM_MARKERS.items() if not sys.platform.startswith(platform)}
+    kept, dropped = [], []
+    for item in items:
+        (dropped if other & {m.name for m in item.iter_markers()} else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +164,22 @@ def listener() -> Iterator[Listener]:
     running = Listener()
     yield running
     running.close()
+
+
+@pytest.fixture(scope="session")
+def sound_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundServer]:
+    """A private PulseAudio for the session (see `SoundServer`): the server of this process and
+    its children, whose `soundcard` connects to it when first imported."""
+    server = SoundServer(tmp_path_factory.mktemp("pulseaudio"), "pulseaudio")
+    server.export()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pipewire_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundServer]:
+    """A private PipeWire (with WirePlumber and its Pulse server) for the session, reached from
+    child processes given its `env` (this process's `soundcard` talks to `sound_server`)."""
+    server = SoundServer(tmp_path_factory.mktemp("pipewire"), "pipewire")
+    yield server
+    server.stop()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 import threading
@@ -46,7 +47,13 @@ from app.media.plan import STREAM_TYPES
 from app.media.remux import Remuxer
 from app.media.sinks.container import DEFAULT_SEGMENT_LENGTH
 from app.media.sources import MediaSource, open_source, parse_source
-from app.media.sources.devices import device_kinds, list_devices
+from app.media.sources.devices import (
+    GROUPS,
+    WAYLAND_MESSAGE,
+    device_kinds,
+    device_report,
+    wayland_session,
+)
 from app.media.sources.reconnect import DEFAULT_MAX_IDLE
 
 PROG = "recdesk-record"
@@ -66,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Record live or file sources to files, copying packets without re-encoding.",
     )
     parser.add_argument(
-        "sources", nargs="*", metavar="SOURCE", help="file, URL, lavfi:GRAPH or DEVICE:TARGET"
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="file, URL, lavfi:GRAPH, DEVICE:TARGET, window:TITLE, loopback:NAME or mic:NAME "
+        "(--list-devices lists this computer's)",
     )
     parser.add_argument(
         "-o", "--output", type=Path, help="output file; its extension picks the format"
@@ -150,7 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--list-protocols", action="store_true", help="list the input protocols and exit"
     )
-    parser.add_argument("--list-devices", action="store_true", help="list capture devices and exit")
+    parser.add_argument(
+        "--list-devices",
+        action="store_true",
+        help="list screens, windows, cameras, microphones and system sound, and exit",
+    )
     return parser
 
 
@@ -290,10 +305,19 @@ def _print_event(event: Event) -> None:
 
 
 def _print_devices() -> None:
+    """The devices by group, each as the argument that records it (quoted for a shell)."""
     kinds = device_kinds()
     print("device kinds: " + (", ".join(kinds) if kinds else "none"))
-    for device in list_devices():
-        print(f"{device.media:5}  {device.source:28}  {device.description}")
+    report = device_report()
+    width = min(40, max((len(shlex.quote(d.source)) for d in report.devices), default=0))
+    for group in GROUPS:
+        print(f"{group.capitalize()}:")
+        for device in report.group(group):
+            print(f"  {shlex.quote(device.source):{width}}  {device.description}")
+        if group in report.unavailable:
+            print(f"  none: {report.unavailable[group]}")
+    if wayland_session():
+        print(WAYLAND_MESSAGE)
 
 
 class _UsageError(RecDeskError):

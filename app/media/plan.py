@@ -2,10 +2,14 @@
 
 The stream types are those of the cloud-recording seed (StreamType 1-4):
 
-- `audio`     one file with the audio stream;
+- `audio`     one file with the audio stream(s);
 - `video`     one file with the video stream;
 - `av`        one file with both;
 - `separate`  `STEM.video.EXT` with the video and `STEM.audio.m4a|ogg` with the audio.
+
+A source with several audio streams (a call's microphone and system sound, kept apart) has every
+one of them in each file that takes audio, in the source's order; the first video stream is the
+video.
 
 Validated before anything is opened for writing, so a bad combination costs nothing.
 """
@@ -49,42 +53,43 @@ def plan_outputs(
     if fmt.audio_only and stream_type != "audio":
         raise FormatError(f"{fmt.name} files hold audio only; record with --stream-type audio")
     video = next((s for s in streams if s.type == "video"), None)
-    audio = next((s for s in streams if s.type == "audio"), None)
+    audio = tuple(s for s in streams if s.type == "audio")
 
-    def need(stream: av.stream.Stream | None, kind: str, instead: str) -> av.stream.Stream:
-        if stream is None:
-            raise NoStreamError(
-                f"{label} has no {kind} stream; record it with --stream-type {instead}"
-            )
-        return stream
-
-    def audio_file(stream: av.stream.Stream, path_stem: Path, asked: ContainerFormat) -> OutputPlan:
-        container = audio_file_format(stream.codec_context.name, asked)
-        return OutputPlan(with_extension(path_stem, container.extension), container, (stream,))
+    def audio_file(
+        tracks: tuple[av.stream.Stream, ...], path_stem: Path, asked: ContainerFormat
+    ) -> OutputPlan:
+        container = audio_file_format(tracks[0].codec_context.name, asked)
+        return OutputPlan(with_extension(path_stem, container.extension), container, tracks)
 
     match stream_type:
         case "audio":
-            stream = need(audio, "audio", "video")
+            if not audio:
+                raise NoStreamError(
+                    f"{label} has no audio stream; record it with --stream-type video"
+                )
             if fmt.audio_only:
-                return [audio_file(stream, stem, fmt)]
-            return [OutputPlan(with_extension(stem, fmt.extension), fmt, (stream,))]
+                return [audio_file(audio, stem, fmt)]
+            return [OutputPlan(with_extension(stem, fmt.extension), fmt, audio)]
         case "video":
-            stream = need(video, "video", "audio")
-            return [OutputPlan(with_extension(stem, fmt.extension), fmt, (stream,))]
+            if video is None:
+                raise NoStreamError(
+                    f"{label} has no video stream; record it with --stream-type audio"
+                )
+            return [OutputPlan(with_extension(stem, fmt.extension), fmt, (video,))]
         case "av":
-            chosen = tuple(s for s in (video, audio) if s is not None)
+            chosen = (video, *audio) if video is not None else audio
             if not chosen:
                 raise NoStreamError(f"{label} has no audio or video stream")
             return [OutputPlan(with_extension(stem, fmt.extension), fmt, chosen)]
         case "separate":
-            if video is None and audio is None:
+            if video is None and not audio:
                 raise NoStreamError(f"{label} has no audio or video stream")
             plans = []
             if video is not None:
                 plans.append(
                     OutputPlan(with_extension(stem, ".video" + fmt.extension), fmt, (video,))
                 )
-            if audio is not None:
+            if audio:
                 asked = FORMATS["ogg"] if fmt.name in ("webm", "ogg") else FORMATS["m4a"]
                 plans.append(audio_file(audio, with_extension(stem, ".audio"), asked))
             return plans

@@ -11,7 +11,7 @@ publish 320x240 15 fps VP8 with Opus into it, and a real `recdesk-server --confi
    favours it); it is printed beside it (Janus's CPU while recording, less its CPU as long before);
 2. start → first media byte on disk for a Janus stream, keyframe request included (median of
    `repeats`; target <= 1 s);
-3. A/V offset read from decoded flashes and beeps (`tests.helpers.janus.sync`) in single and mixed
+3. A/V offset read from decoded flashes and beeps (`tests.helpers.sync`) in single and mixed
    files over `sync_runs` runs: median and worst (target: |median| <= 40 ms);
 4. video frames lost when 1 % and 3 % of the forwarded RTP is dropped (nftables in the namespace):
    frames decoded against 15 per second of picture, and how long the picture lasts against the
@@ -36,9 +36,9 @@ from tests.bench.service import first_byte
 from tests.bench.settings import Settings
 from tests.bench.summary import Row
 from tests.helpers.janus.lab import SECRET, JanusLab, Publisher
-from tests.helpers.janus.sync import measure as measure_sync
 from tests.helpers.media import decodes, probe
 from tests.helpers.service import ServiceProcess, children, cpu_seconds
+from tests.helpers.sync import measure as measure_sync
 
 TARGET_CPU_RATIO = 1.0
 TARGET_START = 1.0

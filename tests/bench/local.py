@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.media.local import LocalInput
 
@@ -66,13 +67,14 @@ def measure(seconds: float, ffmpeg: str) -> Result:
     return result
 
 
-def _in_app(root: Path, seconds: float, result: Result) -> None:
+def desktop_app(root: Path) -> tuple[Any, Any]:
+    """The desktop app as users run it (offscreen Qt, its embedded demo service), with settings
+    of its own under `root` that save recordings straight into `root/saved`: (loop, app)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from tests.bench.stall import StallMeter
     from ui.app import DesktopApp
 
     qapp = QApplication.instance() or QApplication([])
@@ -90,6 +92,13 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
         data_dir=root / "app",
         service_args=("--demo-media-dir", str(MEDIA.resolve()), "--no-churn"),
     )
+    return loop, desktop
+
+
+def _in_app(root: Path, seconds: float, result: Result) -> None:
+    from tests.bench.stall import StallMeter
+
+    loop, desktop = desktop_app(root)
 
     async def run() -> None:
         window = await desktop.start()

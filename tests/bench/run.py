@@ -3,7 +3,7 @@ what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
 python -m tests.bench.run [--quick]
-                          [--only remux|live|survive|mix|service|desktop|local|janus|soak]
+                          [--only remux|live|survive|mix|service|desktop|local|janus|call|soak]
                           [--ffmpeg PATH] [--minutes N]
                           [--join-window S] [--strict]
 python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
@@ -69,6 +69,13 @@ Four say how a Janus room is recorded (`janus`, root: Janus in a network namespa
 20. the A/V offset read from decoded flashes and beeps, single and mixed files (|median| <= 40 ms);
 21. video frames lost at 1 % and 3 % RTP loss.
 
+One records a call on this computer (`call`, root: a private PulseAudio, a 1080p Xvfb screen):
+
+22. 60 s of the 1080p30 screen, the microphone and the speakers in the app: dropped frames and
+    holes in the sound (targets 0), CPU over the ffmpeg CLI's x11grab + pulse recording, the
+    longest event-loop stall (<= 50 ms), the A/V offset (|median| <= 40 ms), and the app's
+    memory and threads before, during and 10 s after (target: back within 10 %).
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -85,6 +92,7 @@ import time
 from collections.abc import Sequence
 
 from tests.bench import (
+    call,
     concurrency,
     desktop,
     janus,
@@ -126,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _local(settings, args.ffmpeg)
     if args.only in (None, "janus"):
         rows += janus.rows(settings)
+    if args.only in (None, "call"):
+        rows += call.rows(settings.local_seconds, args.ffmpeg)
     if args.only == "soak":  # an hour: only when asked for
         rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
     print_summary(rows, time.monotonic() - started, quick=args.quick)
@@ -137,7 +147,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="short inputs and runs: a smoke test")
     parser.add_argument(
         "--only",
-        choices=("remux", "live", "survive", "mix", "service", "desktop", "local", "janus", "soak"),
+        choices=(
+            "remux",
+            "live",
+            "survive",
+            "mix",
+            "service",
+            "desktop",
+            "local",
+            "janus",
+            "call",
+            "soak",
+        ),
         help="run one benchmark only",
     )
     parser.add_argument("--ffmpeg", default=FFMPEG, help="ffmpeg CLI to compare and encode with")

@@ -4,8 +4,11 @@
   service's live re-serve URL), the room's sound mixed (the streams that carry sound), and the
   whole room mixed (every stream with its kind: cameras and screens seen, all heard).
 - `device_choices(devices)`: each capture device of this computer by name, then screen +
-  microphone, screen + microphone + camera and camera + microphone where those exist.
-- `build_spec(choice, format, quality, split, layout)`: the `LocalSpec` that records a choice.
+  microphone, screen + microphone + camera and camera + microphone where those exist, and a
+  **call** where the system sound can be recorded: a picture (the screen, or one per window),
+  the microphone and the speakers, mixed.
+- `build_spec(choice, format, quality, split, layout, separate_tracks, muted)`: the `LocalSpec`
+  that records a choice.
 - `room_change(room, event, base_url)`: what a `stream.joined` or `stream.left` event of the
   service changes in a recording of the room's sound or of the whole room (`Joined`, `Left`), so
   that it follows who is in the room; a participant's own recording follows nothing.
@@ -56,11 +59,26 @@ class SourceChoice:
     mixed: bool = True
     whole_room: bool = False  # mixed with the room's current layout, when the editor has one
     room: RoomOf | None = None  # None: this computer's devices
+    # What a device choice is (a `Role`, "combo" or "call") and of what (a device's name, a
+    # call's window title, "" for a call of the screen): the picker names it from these.
+    role: str = ""
+    subject: str = ""
 
     @property
     def audio_only(self) -> bool:
         """Whether only sound is recorded (M4A suits it)."""
         return all(i.audio_only for i in self.inputs)
+
+    @property
+    def voices(self) -> tuple[LocalInput, ...]:
+        """The inputs recorded for their sound only: each gets a meter and a mute button."""
+        return tuple(i for i in self.inputs if i.audio_only)
+
+    @property
+    def separable(self) -> bool:
+        """Whether its voices can be kept apart, each on a track of its own: a mix of this
+        computer's sound sources (a room's mix follows who joins, one track for all)."""
+        return self.mixed and self.room is None and len(self.voices) >= 2
 
 
 def live_url(base_url: str, room_id: str, stream_id: str) -> str:
@@ -166,23 +184,34 @@ def room_change(room: RoomOf | None, event: Event, base_url: str) -> Joined | Le
 
 
 def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:
-    """Each device by name, then screen + microphone (+ camera) and camera + microphone."""
-    inputs: list[tuple[LocalInput, str]] = []
+    """Each device by name, then screen + microphone (+ camera), camera + microphone, and a
+    call (one per window and one for the screen) where the system sound can be recorded."""
+    inputs: list[tuple[LocalInput, Device]] = []
     taken: set[str] = set()
     for device in devices:
-        kind = _kind(device)
-        stem = {"screen": "screen", "camera": "camera", "audio": "mic"}[kind]
-        stream_id, n = stem, 1
+        role = _role(device)
+        stream_id: str = role
+        n = 1
         while stream_id in taken:
             n += 1
-            stream_id = f"{stem}-{n}"
+            stream_id = f"{role}-{n}"
         taken.add(stream_id)
-        inputs.append((LocalInput(stream_id, device.source, kind), device.description))
+        # A choice holds one input of each role at most: the role names it (a window, its title).
+        label = device.description if role == "window" else _INPUT_LABELS[role]
+        inputs.append((LocalInput(stream_id, device.source, _KIND[role], label=label), device))
     choices = [
-        SourceChoice(f"device:{i.source}", _device_label(i.kind, name), (i,)) for i, name in inputs
+        SourceChoice(
+            f"device:{i.source}",
+            _choice_label(_role(d), d.description),
+            (i,),
+            role=_role(d),
+            subject=d.description,
+        )
+        for i, d in inputs
     ]
-    first = {kind: next((i for i, _ in inputs if i.kind == kind), None) for kind in _KINDS}
-    screen, camera, mic = first["screen"], first["camera"], first["audio"]
+    screen = next((i for i, d in inputs if _role(d) == "screen"), None)
+    camera = next((i for i, d in inputs if _role(d) == "camera"), None)
+    mic = _microphone(inputs)
     combos = (
         ("Screen + microphone", (screen, mic)),
         ("Screen + microphone + camera", (screen, mic, camera)),
@@ -192,22 +221,75 @@ def device_choices(devices: Sequence[Device]) -> list[SourceChoice]:
         present = tuple(p for p in parts if p is not None)
         if len(present) == len(parts):
             key = "combo:" + "+".join(p.stream_id for p in present)
-            choices.append(SourceChoice(key, label, present))
+            choices.append(SourceChoice(key, label, present, role="combo"))
+    speakers = next((i for i, d in inputs if _role(d) == "speakers"), None)
+    if mic is not None and speakers is not None:
+        pictures = [(i, "") for i in (screen,) if i is not None]
+        pictures += [(i, d.description) for i, d in inputs if _role(d) == "window"]
+        choices.extend(_call(picture, title, mic, speakers) for picture, title in pictures)
     return choices
 
 
-_KINDS: tuple[StreamKind, ...] = ("screen", "camera", "audio")
+Role = Literal["screen", "window", "camera", "mic", "speakers"]
+# How each role is recorded, named in a choice's label, and named as an input (its meter).
+_KIND: dict[Role, StreamKind] = {
+    "screen": "screen",
+    "window": "screen",
+    "camera": "camera",
+    "mic": "audio",
+    "speakers": "audio",
+}
+_ROLE_NAMES: dict[Role, str] = {
+    "screen": "Screen",
+    "window": "Window",
+    "camera": "Camera",
+    "mic": "Microphone",
+    "speakers": "System sound",
+}
+_INPUT_LABELS: dict[Role, str] = {
+    "screen": "Screen",
+    "window": "Window",
+    "camera": "Camera",
+    "mic": "Microphone",
+    "speakers": "Speakers",
+}
 
 
-def _kind(device: Device) -> StreamKind:
+def _role(device: Device) -> Role:
+    if device.kind == "window":
+        return "window"
+    if device.kind == "loopback":
+        return "speakers"
     if device.kind in ("x11grab", "gdigrab") or "screen" in device.description.lower():
         return "screen"
-    return "audio" if device.media == "audio" else "camera"
+    return "mic" if device.media == "audio" else "camera"
 
 
-def _device_label(kind: str, description: str) -> str:
-    what = {"screen": "Screen", "camera": "Camera", "audio": "Microphone"}[kind]
-    return f"{what}: {description}"
+def _choice_label(role: Role, description: str) -> str:
+    """`Camera: USB Camera`; a screen the system already calls one keeps its own name."""
+    if role == "screen" and description.lower().startswith("screen"):
+        return description
+    return f"{_ROLE_NAMES[role]}: {description}"
+
+
+def _microphone(inputs: Sequence[tuple[LocalInput, Device]]) -> LocalInput | None:
+    """The first microphone, one through the sound server before a raw ALSA one: with the
+    sound server running, ALSA's own devices are often busy or unreadable."""
+    mics = [(i, d) for i, d in inputs if _role(d) == "mic"]
+    served = next((i for i, d in mics if d.kind == "mic"), None)
+    return served or next((i for i, _ in mics), None)
+
+
+def _call(picture: LocalInput, title: str, mic: LocalInput, speakers: LocalInput) -> SourceChoice:
+    """A call: the picture (a window, or the screen when `title` is empty), both voices."""
+    what = title or "screen"
+    return SourceChoice(
+        f"call:{picture.source}",
+        f"Call — {what} + microphone + speakers",
+        (picture, mic, speakers),
+        role="call",
+        subject=title,
+    )
 
 
 def build_spec(
@@ -216,8 +298,14 @@ def build_spec(
     quality: QualityName = DEFAULT_QUALITY,
     split: float | None = None,
     layout: Layout | None = None,
+    *,
+    separate_tracks: bool = False,
+    muted: Sequence[str] = (),
 ) -> LocalSpec:
-    """The spec that records `choice`; `layout` is used for the whole room only."""
+    """The spec that records `choice`; `layout` is used for the whole room only,
+    `separate_tracks` for a choice whose voices can be kept apart; `muted` names the voices
+    that start muted."""
+    voices = {i.stream_id for i in choice.voices}
     return LocalSpec(
         label=choice.label,
         inputs=choice.inputs,
@@ -226,4 +314,6 @@ def build_spec(
         quality=quality,
         layout=layout if choice.whole_room else None,
         split=split,
+        separate_tracks=separate_tracks and choice.separable,
+        muted=tuple(m for m in muted if m in voices),
     )

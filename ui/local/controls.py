@@ -45,7 +45,9 @@ class LocalControls(QWidget):
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet(
-            "background: #fff4e5; border: 1px solid #f0c36d; border-radius: 3px; padding: 3px;"
+            # Dark text on the light box, whichever palette the rest of the window has.
+            "background: #fff4e5; color: #5f3b00; border: 1px solid #f0c36d;"
+            " border-radius: 3px; padding: 3px;"
         )
         self.warning_label.hide()
 

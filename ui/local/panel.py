@@ -6,6 +6,8 @@ Format [MP4 ▾]   Quality [Standard · 720p30 ▾]   Split [No split]
 ┌── preview 320x180 ──┐  0:01:12   48.3 MB      (LocalFigures)
 │                     │  5.21 Mbit/s  0 dropped
 └─────────────────────┘  [level ██████▌   |   ]
+Microphone [██████▌     |   ] 🔊                   (SourceVoices: each sound source, with mute)
+Speakers   [            |   ] 🔇
 [● Start]        [❚❚ Pause | ● Resume]        [■ Stop]
 Recording                                      (the status line)
 ⚠ Disk space is low: 850 MB left.              (only when the engine warns)
@@ -51,27 +53,29 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Event, Room
 from app.layout.model import Layout
+from app.media.allocator import release_memory
 from app.media.events import Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
-from app.media.local import DiskLow, Ended, LocalRecorder, RecorderStats, mark_saved, media_files
+from app.media.local import DiskLow, Ended, LocalRecorder, RecorderStats
 from app.media.local.members import JoinFailed
 from ui.common.formats import format_size
 from ui.connection.connection import Connection
-from ui.local.choices import Joined, Left, RoomOf, room_change
+from ui.local.choices import Joined, Left, RoomOf, SourceChoice, room_change
 from ui.local.controls import LocalControls
+from ui.local.endings import FAILURES, remove_empty, why_ended, written
 from ui.local.figures import LocalFigures
 from ui.local.images import fetched_layout, service_images
 from ui.local.save_flow import SaveFlow, SaveOutcome
 from ui.local.settings import disk_reserve
 from ui.local.sources import LocalSourcePicker
+from ui.local.voices import SourceVoices
 
 log = logging.getLogger(__name__)
 
 PanelState = Literal["idle", "starting", "recording", "paused", "stopping", "saving"]
 STATS_EVERY_MS = 250
 NOTE_MS = 4000  # how long the status line says who joined or left
-# Ends the status line shows in red; a source that ended, or a stop, is no failure.
-_FAILURES = ("error", "disk-full", "idle")
+RELEASE_AFTER_MS = 1000  # after a recording ends: collect and return its memory
 
 
 RecorderFactory = Callable[..., LocalRecorder]
@@ -116,6 +120,7 @@ class LocalRecorderPanel(QWidget):
 
         self.picker = LocalSourcePicker(settings)
         self.figures = LocalFigures()
+        self.voices = SourceVoices()
         self.controls = LocalControls()
         # The controls' widgets, reachable from here too.
         self.start_button = self.controls.start_button
@@ -138,7 +143,8 @@ class LocalRecorderPanel(QWidget):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.resume_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
-        self.picker.choice_changed.connect(lambda _choice: self._refresh())
+        self.picker.choice_changed.connect(self._picked)
+        self.voices.mute_toggled.connect(self._mute)
         self.picker.refresh_devices()
         self._set_state("idle", self.tr("Not recording"))
 
@@ -146,6 +152,7 @@ class LocalRecorderPanel(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(self.picker)
         column.addWidget(self.figures)
+        column.addWidget(self.voices)
         column.addWidget(self.controls)
         if history is not None:
             toggle = QToolButton()
@@ -173,6 +180,11 @@ class LocalRecorderPanel(QWidget):
     def set_room(self, room: Room | None) -> None:
         """Offer `room`'s participants and mixes (None: no room selected)."""
         self.picker.set_room(room, self._connection.url)
+
+    def _picked(self, choice: SourceChoice | None) -> None:
+        if self.state == "idle":  # the rows of a running recording stay what it records
+            self.voices.show_choice(choice)
+        self._refresh()
 
     # --- the operator's actions ---------------------------------------------------------------
 
@@ -214,7 +226,7 @@ class LocalRecorderPanel(QWidget):
     def _start_with(self, layout: Layout | None) -> None:
         choice = self.picker.current()
         room = choice.room if choice is not None else None
-        spec = self.picker.spec(layout)
+        spec = self.picker.spec(layout, muted=self.voices.muted())
         if spec is None:
             self._set_state("idle", self.tr("Pick something to record first."), failed=True)
             return
@@ -241,9 +253,23 @@ class LocalRecorderPanel(QWidget):
         self._room = room
         self._names.clear()
         self.controls.warn(None)
+        self.voices.reset()
         self.figures.reset(self.tr("Opening the source…"))
         self._timer.start()
         self._set_state("starting", self.tr("Starting…"))
+
+    def _mute(self, stream_id: str, muted: bool) -> None:
+        """A mute button was clicked: a running recording takes it now (else the spec will)."""
+        recorder = self.recorder
+        if recorder is None or recorder.set_muted(stream_id, muted) or self.state == "starting":
+            return  # a recording still opening takes it once it started
+        self.voices.set_muted(stream_id, not muted)  # not a source of this recording
+
+    def _apply_mutes(self) -> None:
+        """Mute what was toggled while the recording opened (its spec had the earlier marks)."""
+        if self.recorder is not None:
+            for stream_id in self.voices.rows:
+                self.recorder.set_muted(stream_id, stream_id in self.voices.muted())
 
     def toggle_pause(self) -> None:
         """Pause a running recording, or resume a paused one."""
@@ -289,6 +315,7 @@ class LocalRecorderPanel(QWidget):
             return  # asked to stop before it got there: it is finishing, whatever it reports
         match event:
             case Started():
+                self._apply_mutes()
                 self._set_state("recording", self.tr("Recording"))
             case Paused():
                 self._set_state("paused", self.tr("Paused"))
@@ -344,11 +371,13 @@ class LocalRecorderPanel(QWidget):
         self._stop_figures()
         self.recorder = None
         self.ended = ended
-        why = self._why(ended)
+        # The recording's threads end within moments of `Ended`; then what they held goes back.
+        QTimer.singleShot(RELEASE_AFTER_MS, release_memory)
+        why = why_ended(ended, self._disk)
         if self._disk is not None and self._disk.stopping:
             self.controls.warn(None)  # the status line says it now
         # A file the recorder could not finish still holds media: it is saved with the rest.
-        files = [Path(f.path) for f in ended.files] or list(_written(ended.folder))
+        files = [Path(f.path) for f in ended.files] or list(written(ended.folder))
         if files:
             self._set_state("saving", (why + " " if why else "") + self.tr("Saving…"))
             self.save_flow.finish(
@@ -360,38 +389,19 @@ class LocalRecorderPanel(QWidget):
                 started=self._started,
             )
         else:
-            _remove(ended.folder)  # nothing to save: no journal left for the next start to offer
+            remove_empty(
+                ended.folder
+            )  # nothing to save: no journal left for the next start to offer
             text = why or self.tr("Stopped before anything was recorded.")
-            self._set_state("idle", text, failed=ended.reason in _FAILURES)
-
-    def _why(self, ended: Ended) -> str:
-        """Why the recording stopped, if the operator did not ask for it."""
-        match ended.reason:
-            case "stopped":
-                return ""
-            case "disk-full":
-                free = self._disk.free if self._disk is not None else None
-                return (
-                    self.tr("Stopped: disk almost full ({0} left).").format(format_size(free))
-                    if free is not None
-                    else self.tr("Stopped: disk almost full.")
-                )
-            case "source-ended":
-                return self.tr("Stopped: the source ended.")
-            case "idle":
-                return self.tr("Stopped: the source sent nothing for a while.")
-            case "error":
-                return self.tr("Failed: {0}").format(ended.message or self.tr("no reason given"))
-            case other:
-                return self.tr("Stopped ({0}).").format(ended.message or other)
+            self._set_state("idle", text, failed=ended.reason in FAILURES)
 
     def _saved(self, outcome: SaveOutcome) -> None:
         mine = self.ended is not None and outcome.folder in (None, self.ended.folder)
         if self.state != "saving" or not mine:
             return  # a recording found after a crash, saved through the same flow
         self.outcome = outcome
-        why = self._why(self.ended) if self.ended is not None else ""
-        failed = self.ended is not None and self.ended.reason in _FAILURES
+        why = why_ended(self.ended, self._disk) if self.ended is not None else ""
+        failed = self.ended is not None and self.ended.reason in FAILURES
         done = outcome.message or {
             "saved": self.tr("Saved."),
             "kept": self.tr("Kept in the recordings folder."),
@@ -401,6 +411,7 @@ class LocalRecorderPanel(QWidget):
 
     def _stop_figures(self) -> None:
         self._timer.stop()
+        self.voices.reset()
 
     def _refresh_figures(self) -> None:
         recorder = self.recorder
@@ -408,6 +419,7 @@ class LocalRecorderPanel(QWidget):
             return
         self.stats = recorder.stats()
         self.figures.show_stats(self.stats)
+        self.voices.show_levels(self.stats.sources)
         if self.figures.isVisible():  # a hidden panel lets the recorder stop decoding pictures
             self.figures.show_preview(recorder.preview())
 
@@ -425,17 +437,3 @@ class LocalRecorderPanel(QWidget):
         can_start = self.picker.current() is not None
         self.controls.show_state(self.state, self._text, can_start=can_start, failed=self._failed)
         self.picker.setEnabled(self.state == "idle")
-
-
-def _written(folder: Path) -> tuple[Path, ...]:
-    try:
-        return media_files(folder)
-    except OSError:
-        return ()
-
-
-def _remove(folder: Path) -> None:
-    try:
-        mark_saved(folder)
-    except OSError as exc:
-        log.warning("cannot remove the empty recording folder %s: %s", folder, exc)

@@ -9,8 +9,10 @@ Source   [▾                                  ] ⟳
                Whole room, mixed (current layout)
            This computer
                Screen: X11 screen :0 · Microphone: ... · Screen + microphone · ...
+               Call — screen + microphone + speakers · Call — <window> + microphone + speakers
 Format   [MP4 ▾]   Quality [Standard · 720p30 ▾]
 Split    [No split]
+Voices   [One mixed track ▾]      (a mix of two sound sources or more: or separate tracks)
 ```
 
 The choices themselves are `ui.local.choices`; the room's are set with `set_room`, the
@@ -18,11 +20,12 @@ computer's are listed off the GUI thread (FFmpeg's listing can take a moment on 
 when the picker is made and when ⟳ is clicked. `add_device` offers any source arguments (a
 `lavfi:` test source, a device that is not listed). A choice of sound only switches the format to
 M4A, and back to the last picture format after. The options are remembered in `QSettings` (keys
-`local/...`) when a recording starts.
+`local/...`, `local/separate_tracks` for Voices) when a recording starts.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 
@@ -42,13 +45,16 @@ from PySide6.QtWidgets import (
 from app.api.models import Room
 from app.layout.model import Layout
 from app.media.local import DEFAULT_QUALITY, LOCAL_FORMATS, QUALITIES, LocalInput, LocalSpec
-from app.media.sources.devices import Device, list_devices
+from app.media.sources.devices import DeviceReport, device_report
 from ui.local.choices import (
     SourceChoice,
     build_spec,
     device_choices,
     room_choices,
 )
+from ui.local.device_notes import DeviceNotes
+
+log = logging.getLogger(__name__)
 
 _FORMAT_NAMES = {"mp4": "MP4", "mkv": "MKV", "webm": "WebM", "m4a": "M4A (sound only)"}
 _KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -75,7 +81,7 @@ class LocalSourcePicker(QWidget):
     """The source list (grouped: participants, this room, this computer) and the file options."""
 
     choice_changed = Signal(object)  # the SourceChoice picked, or None
-    _devices_listed = Signal(object)  # list[Device], from the listing thread
+    _devices_listed = Signal(object)  # DeviceReport, from the listing thread
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +90,7 @@ class LocalSourcePicker(QWidget):
         self._base_url = ""
         self._room_choices: list[SourceChoice] = []
         self._device_choices: list[SourceChoice] = []
+        self._unavailable: list[str] = []  # greyed lines: device groups found missing, and why
         self._added: list[SourceChoice] = []
         self._choices: dict[str, SourceChoice] = {}
         self._wanted = str(settings.value("local/source", "")) if settings is not None else ""
@@ -120,6 +127,18 @@ class LocalSourcePicker(QWidget):
         self.split.setSuffix(self.tr(" min"))
         self.split.setSpecialValueText(self.tr("No split"))
         self.split.setToolTip(self.tr("Start a new file every so many minutes."))
+        self.voices = QComboBox()
+        self.voices.addItem(self.tr("One mixed track"), False)
+        self.voices.addItem(self.tr("Separate tracks (microphone and speakers apart)"), True)
+        self.voices.setToolTip(
+            self.tr(
+                "Mix every sound source into one track, or keep each on a track of its own"
+                " (to edit or balance them later)."
+            )
+        )
+        self.voices_label = QLabel(self.tr("Voices"))
+        self.notes = DeviceNotes()
+        self.notes.show_report(DeviceReport([], {}), calls=1)  # Wayland's note, before a listing
         self._video_format: str = "mp4"
         self._restore()
 
@@ -134,6 +153,9 @@ class LocalSourcePicker(QWidget):
         grid.addWidget(self.quality, 1, 3, 1, 3)
         grid.addWidget(QLabel(self.tr("Split")), 2, 0)
         grid.addWidget(self.split, 2, 1)
+        grid.addWidget(self.voices_label, 3, 0)
+        grid.addWidget(self.voices, 3, 1, 1, 5)
+        grid.addWidget(self.notes, 4, 0, 1, 6)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 2)
 
@@ -141,7 +163,9 @@ class LocalSourcePicker(QWidget):
         self.source.activated.connect(self._chosen)
         self.format.currentIndexChanged.connect(self._format_picked)
         self.rescan.clicked.connect(self.refresh_devices)
-        self._devices_listed.connect(self._show_devices, Qt.ConnectionType.QueuedConnection)
+        self._devices_listed.connect(self.show_devices, Qt.ConnectionType.QueuedConnection)
+        self.voices.hide()  # until a choice with two sound sources or more is picked
+        self.voices_label.hide()
         self._fill()
 
     # --- the choices --------------------------------------------------------------------------
@@ -162,16 +186,21 @@ class LocalSourcePicker(QWidget):
 
         def work() -> None:
             try:
-                found = list_devices()
-            except Exception:  # a device kind that cannot list must not hide the others
-                found = []
-            self._devices_listed.emit(found)
+                report = device_report()
+            except Exception as exc:  # say it, and offer what else there is (added sources)
+                log.exception("listing this computer's devices failed")
+                report = DeviceReport([], {"screens": str(exc)})
+            self._devices_listed.emit(report)
 
         threading.Thread(target=work, name="list-devices", daemon=True).start()
 
-    def _show_devices(self, devices: list[Device]) -> None:
+    def show_devices(self, report: DeviceReport) -> None:
+        """Offer the devices of `report` (what `refresh_devices` lists), and say what is missing."""
         self.rescan.setEnabled(True)
-        self._device_choices = device_choices(devices)
+        self._device_choices = device_choices(report.devices)
+        self._unavailable = self.notes.unavailable_lines(report)
+        calls = sum(c.role == "call" for c in self._device_choices)
+        self.notes.show_report(report, calls)
         self._fill()
 
     def add_device(self, label: str, inputs: Sequence[LocalInput]) -> SourceChoice:
@@ -222,7 +251,14 @@ class LocalSourcePicker(QWidget):
                     "room-mix": self.tr("Whole room, mixed (current layout)"),
                 },
             )
-        self._group(model, self.tr("This computer"), self._device_choices + self._added)
+        computer = self._device_choices + self._added
+        self._group(
+            model,
+            self.tr("This computer"),
+            computer,
+            names=self._device_names(computer),
+            notes=self._unavailable,
+        )
         row = -1 if self._default else self._row(wanted)
         if row < 0:
             row = self._row("room-mix")
@@ -239,6 +275,7 @@ class LocalSourcePicker(QWidget):
         title: str,
         choices: Sequence[SourceChoice],
         names: dict[str, str] | None = None,
+        notes: Sequence[str] = (),
     ) -> None:
         header = QStandardItem(title)
         header.setEnabled(False)
@@ -246,7 +283,7 @@ class LocalSourcePicker(QWidget):
         font.setBold(True)
         header.setFont(font)
         model.appendRow(header)
-        if not choices:
+        if not choices and not notes:
             empty = QStandardItem(self.tr("(none)"))
             empty.setEnabled(False)
             model.appendRow(empty)
@@ -259,6 +296,38 @@ class LocalSourcePicker(QWidget):
             item.setToolTip("\n".join(i.source for i in choice.inputs))
             model.appendRow(item)
             self._choices[choice.key] = choice
+        for note in notes:  # greyed, not a choice: why a kind of device is missing
+            line = QStandardItem(note)
+            line.setEnabled(False)
+            line.setToolTip(note)
+            model.appendRow(line)
+
+    def _device_names(self, choices: Sequence[SourceChoice]) -> dict[str, str]:
+        """This computer's choices as the list shows them."""
+        roles = {
+            "screen": self.tr("Screen: {0}"),
+            "window": self.tr("Window: {0}"),
+            "camera": self.tr("Camera: {0}"),
+            "mic": self.tr("Microphone: {0}"),
+            "speakers": self.tr("System sound: {0}"),
+        }
+        combos = {
+            "Screen + microphone": self.tr("Screen + microphone"),
+            "Screen + microphone + camera": self.tr("Screen + microphone + camera"),
+            "Camera + microphone": self.tr("Camera + microphone"),
+        }
+        names: dict[str, str] = {}
+        for choice in choices:
+            if choice.role == "call":
+                what = choice.subject or self.tr("screen")
+                names[choice.key] = self.tr("Call — {0} + microphone + speakers").format(what)
+            elif choice.role == "screen" and choice.label == choice.subject:
+                names[choice.key] = choice.subject  # the system's own name: "Screen :0 (…)"
+            elif choice.role in roles:
+                names[choice.key] = roles[choice.role].format(choice.subject)
+            elif choice.role == "combo":
+                names[choice.key] = combos.get(choice.label, choice.label)
+        return names
 
     def _row(self, key: str) -> int:
         return self.source.findData(key, _KEY_ROLE) if key else -1
@@ -273,6 +342,9 @@ class LocalSourcePicker(QWidget):
             self.format.blockSignals(True)
             self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
             self.format.blockSignals(False)
+        separable = choice is not None and choice.separable
+        self.voices.setVisible(separable)
+        self.voices_label.setVisible(separable)
         self.choice_changed.emit(choice)
 
     def _format_picked(self, *_: object) -> None:
@@ -281,8 +353,9 @@ class LocalSourcePicker(QWidget):
         if fmt != "m4a" and (choice is None or not choice.audio_only):
             self._video_format = fmt
 
-    def spec(self, layout: Layout | None = None) -> LocalSpec | None:
-        """What Start records: the choice with the options (None: nothing is picked)."""
+    def spec(self, layout: Layout | None = None, muted: Sequence[str] = ()) -> LocalSpec | None:
+        """What Start records: the choice with the options (None: nothing is picked); `muted`
+        names the voices that start muted."""
         choice = self.current()
         if choice is None:
             return None
@@ -293,6 +366,8 @@ class LocalSourcePicker(QWidget):
             self.quality.currentData(),
             split=minutes * 60.0 if minutes else None,
             layout=layout,
+            separate_tracks=bool(self.voices.currentData()),
+            muted=muted,
         )
         return spec
 
@@ -305,6 +380,7 @@ class LocalSourcePicker(QWidget):
         self._settings.setValue("local/format", self._video_format)
         self._settings.setValue("local/quality", self.quality.currentData())
         self._settings.setValue("local/split", self.split.value())
+        self._settings.setValue("local/separate_tracks", bool(self.voices.currentData()))
 
     def _restore(self) -> None:
         s = self._settings
@@ -320,3 +396,5 @@ class LocalSourcePicker(QWidget):
             self.split.setValue(int(str(s.value("local/split", 0))))
         except ValueError:
             self.split.setValue(0)
+        separate = str(s.value("local/separate_tracks", "false")).lower() == "true"
+        self.voices.setCurrentIndex(self.voices.findData(separate))

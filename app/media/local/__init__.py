@@ -24,7 +24,14 @@ from app.media.local.journal import (
 )
 from app.media.local.members import JoinFailed
 from app.media.local.monitor import Preview
-from app.media.local.recorder import DiskLow, Ended, LocalRecorder, RecorderStats
+from app.media.local.recorder import (
+    SILENCE_WARNING,
+    DiskLow,
+    Ended,
+    LocalRecorder,
+    RecorderStats,
+    SourceLevel,
+)
 from app.media.local.spec import (
     DEFAULT_QUALITY,
     LOCAL_FORMATS,
@@ -38,6 +45,7 @@ __all__ = [
     "DEFAULT_QUALITY",
     "LOCAL_FORMATS",
     "QUALITIES",
+    "SILENCE_WARNING",
     "DiskLow",
     "Ended",
     "JoinFailed",
@@ -47,6 +55,7 @@ __all__ = [
     "Preview",
     "Quality",
     "RecorderStats",
+    "SourceLevel",
     "Unfinished",
     "discard_unfinished",
     "find_unfinished",

@@ -10,7 +10,9 @@
   participant of a `MixSource`, composed on the quality's canvas by the spec's layout, or by one
   arranged for the inputs (`floating` with the screen as the main picture when there is a screen,
   else `grid`); a spec of sound only mixes sound only. Participants who join or leave later are
-  opened with `mix_input` (`app.media.local.members`).
+  opened with `mix_input` (`app.media.local.members`). With `separate_tracks`, each input that
+  has sound is an audio track of its own, in input order, titled by its label (a call: the
+  microphone and what the computer plays); the inputs in `muted` start muted.
 
 Every input is live: a file is played in real time (the tests' stand-in for a camera).
 """
@@ -82,7 +84,7 @@ def open_recording(
 def _mixed(spec: LocalSpec) -> bool:
     """Mixed, or a device: raw pictures are encoded by the mix, at the quality's size and rate."""
     return spec.mixed or any(
-        parse_source(i.source).kind in ("device", "lavfi") for i in spec.inputs
+        parse_source(i.source).kind in ("device", "lavfi", "sound", "window") for i in spec.inputs
     )
 
 
@@ -101,11 +103,43 @@ def _open_mix(
     def layout(inputs: Sequence[MixInput]) -> Layout:
         return spec.layout or _arranged(spec, inputs)
 
-    # The user's own files, as the layout names them; never a URL.
-    mix = start_mix(
-        inputs, layout, fmt, live=True, video=not spec.audio_only, images=LocalImageFiles()
-    )
-    return mix, any(i.has_audio for i in inputs)
+    heard = [i for i in inputs if i.has_audio]
+    if spec.separate_tracks and heard:
+        labels = {i.stream_id: i.label for i in spec.inputs}
+        mix = _tracked_mix(spec, inputs, fmt, heard, labels)
+    else:
+        # The user's own files, as the layout names them; never a URL.
+        mix = start_mix(
+            inputs, layout, fmt, live=True, video=not spec.audio_only, images=LocalImageFiles()
+        )
+    for stream_id in spec.muted:
+        mix.set_muted(stream_id, True)
+    return mix, bool(heard)
+
+
+def _tracked_mix(
+    spec: LocalSpec,
+    inputs: Sequence[MixInput],
+    fmt: ContainerFormat,
+    heard: Sequence[MixInput],
+    labels: dict[str, str],
+) -> MixSource:
+    """The mix with one audio track per input in `heard`; the inputs are closed if it fails."""
+    try:
+        return MixSource(
+            inputs,
+            spec.layout or _arranged(spec, inputs),
+            fmt,
+            live=True,
+            video=not spec.audio_only,
+            images=LocalImageFiles(),
+            tracks=[[i.stream_id] for i in heard],
+            track_titles=[labels.get(i.stream_id) or i.stream_id for i in heard],
+        )
+    except BaseException:
+        for item in inputs:
+            item.close()
+        raise
 
 
 def mix_input(item: LocalInput, authorize: Authorize | None) -> MixInput:

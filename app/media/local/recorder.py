@@ -6,6 +6,7 @@ start() ─▶ [recording thread] open_recording ─▶ Remuxer(source, [Monitor
 stats(), preview()  ◀── any thread, cheap (figures kept up to date by the threads above)
 pause(), resume(), stop()  ── any thread, idempotent
 add_input(), remove_input()  ── any thread, idempotent: a mixed recording follows who is in the room
+set_muted()  ── any thread: an input of a mix heard or not, from the next chunk of sound
 ```
 
 - **Files** go into a working folder of the recording's own (`folder`, under `workdir`), named
@@ -19,7 +20,9 @@ add_input(), remove_input()  ── any thread, idempotent: a mixed recording fo
   reserve, 256 MiB unless the user sets another, as the service's `--disk-reserve`), the recording
   stops cleanly (every file finished) and ends with reason `disk-full`.
 - **Figures** (`RecorderStats`): elapsed output time (pauses excluded), bytes on disk, bitrate over
-  the last few seconds, dropped frames, sound level, free space.
+  the last few seconds, dropped frames, sound level, free space; in a mix, each input's level,
+  mute, and seconds since it was last heard (`SourceLevel`: past `SILENCE_WARNING`, a panel says
+  that nothing is heard from it).
 - **Joins and leaves** (a mixed recording only; ignored, with a log line, otherwise and once it is
   ending): a newcomer is opened on a thread of its own and shown from the mix's next frame, one
   who leaves is taken out (`app.media.local.members`). The mix arranges a template layout again
@@ -32,6 +35,7 @@ add_input(), remove_input()  ── any thread, idempotent: a mixed recording fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -61,6 +65,8 @@ log = logging.getLogger(__name__)
 WARN_BELOW = 5_000_000_000
 STOP_BELOW = 256 * 1024 * 1024  # the reserve, as the service's default
 _BITRATE_WINDOW = 3.0
+# Seconds without sound from an input of a mix after which the desktop says nothing is heard.
+SILENCE_WARNING = 10.0
 
 State = Literal["starting", "recording", "paused", "stopping", "ended"]
 
@@ -98,6 +104,17 @@ class Ended:
 
 
 @dataclass(frozen=True)
+class SourceLevel:
+    """One input of a mix: its recent peak in dBFS (before mute), seconds since it was last
+    heard, and whether it is muted."""
+
+    stream_id: str
+    level: float
+    silent_for: float
+    muted: bool
+
+
+@dataclass(frozen=True)
 class RecorderStats:
     """What the recorder shows while it runs."""
 
@@ -110,6 +127,7 @@ class RecorderStats:
     has_audio: bool = False
     has_video: bool = False
     free: int | None = None
+    sources: tuple[SourceLevel, ...] = ()  # each input of a mix that has sound
 
 
 @dataclass
@@ -147,6 +165,8 @@ class LocalRecorder:
         self._state: State = "starting"
         self._remuxer: Remuxer | None = None
         self._monitor: Monitor | None = None
+        self._mix: MixSource | None = None  # while a mix records
+        self._final: RecorderStats | None = None  # the figures at the end
         self._want_paused = False
         self._stop_requested = False
         self._disk_full = False
@@ -209,6 +229,12 @@ class LocalRecorder:
             return self._members.remove(stream_id) == "done"
         return False
 
+    def set_muted(self, stream_id: str, muted: bool) -> bool:
+        """Drop (or hear again) an input's sound in a recording mix (`spec.muted` mutes from the
+        start); False when no mix records (yet) or it has no such input."""
+        mix = self._mix
+        return mix is not None and mix.set_muted(stream_id, muted)
+
     def mixed_streams(self) -> frozenset[str]:
         """The stream ids mixed now: newcomers once they opened (empty when not mixed)."""
         return self._members.in_mix() if self._members is not None else frozenset()
@@ -233,6 +259,8 @@ class LocalRecorder:
         """The figures as of now (cheap; any thread)."""
         monitor, figures = self._monitor, self._figures
         if monitor is None:
+            if self._final is not None:
+                return self._final
             return RecorderStats(self._state, size=figures.size, free=figures.free)
         return RecorderStats(
             state=self._state,
@@ -244,6 +272,7 @@ class LocalRecorder:
             has_audio=monitor.has_audio,
             has_video=monitor.has_video,
             free=figures.free,
+            sources=_levels(self._mix),
         )
 
     def preview(self) -> Preview | None:
@@ -253,6 +282,15 @@ class LocalRecorder:
     # --- threads ------------------------------------------------------------------------------
 
     def _run(self) -> None:
+        # The pipeline lives in `_record`'s frame: gone (but for its own reference cycles, which
+        # `app.media.allocator.release_memory` collects) by the time `Ended` is announced.
+        outcome: tuple[EndReason, str | None, list[FileInfo]] = ("error", None, [])
+        try:
+            outcome = self._record()
+        finally:  # `Ended`, always, exactly once
+            self._finish(*outcome)
+
+    def _record(self) -> tuple[EndReason, str | None, list[FileInfo]]:
         reason: EndReason = "error"
         message: str | None = None
         files: list[FileInfo] = []
@@ -268,6 +306,7 @@ class LocalRecorder:
                 self._monitor = Monitor(routed, rates)
                 if isinstance(source, MixSource):
                     source.on_picture = self._monitor.show  # a preview without decoding
+                    self._mix = source
                 remuxer = Remuxer(source, [self._monitor, *opened.sinks], on_event=self._event)
                 with self._lock:
                     self._remuxer = remuxer
@@ -279,6 +318,7 @@ class LocalRecorder:
             finally:
                 if self._members is not None:
                     self._members.detach()  # before the mix closes: nobody joins a closed mix
+                self._mix = None  # its levels go with it
                 opened.source.close()
             files = result.files
             reason = "disk-full" if self._disk_full else result.reason
@@ -291,15 +331,19 @@ class LocalRecorder:
         except Exception as exc:  # the caller must hear of the end whatever it was
             log.exception("local recording failed")
             message = f"the recording failed: {exc}"
-        finally:
-            self._finish(reason, message, files)
+        return reason, message, files
 
     def _finish(self, reason: EndReason, message: str | None, files: list[FileInfo]) -> None:
         if self._members is not None:
             self._members.detach()
         self._update_size()
+        final = self.stats()
         with self._lock:
             self._state = "ended"
+            # The pipeline is over: what it holds (encoders, decoders and their threads, hundreds
+            # of MB at 1080p) must go with it, not live on for as long as this object is kept.
+            self._final = dataclasses.replace(final, state="ended", sources=())
+            self._remuxer, self._monitor = None, None
         try:
             self._journal("finished")
         except OSError as exc:
@@ -361,6 +405,15 @@ class LocalRecorder:
                 "state": state,
             },
         )
+
+
+def _levels(mix: MixSource | None) -> tuple[SourceLevel, ...]:
+    if mix is None:
+        return ()
+    return tuple(
+        SourceLevel(stream_id, level.level, level.silent_for, level.muted)
+        for stream_id, level in mix.input_levels().items()
+    )
 
 
 def _bitrate(samples: deque[tuple[float, int]]) -> float:

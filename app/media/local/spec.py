@@ -1,12 +1,14 @@
 """What a local recording records, and how: plain data the desktop builds and the journal keeps.
 
 - `LocalInput`: one source argument (`http://.../live`, `x11grab::0.0`, `alsa:default`,
-  `lavfi:...`) with the name it has in a layout and its kind (`camera`, `screen`, `audio`: an
-  `audio` input is only heard, even when its source has pictures).
+  `loopback:default`, `lavfi:...`) with the name it has in a layout, its kind (`camera`, `screen`,
+  `audio`: an `audio` input is only heard, even when its source has pictures) and the label a
+  person knows it by ("Microphone"), which names its audio track when tracks are kept apart.
 - `LocalSpec`: the inputs, whether they are mixed (a single input is copied as it comes, never
   re-encoded, unless the container cannot hold it), the container (`mp4` hybrid-fragmented by
   default, `mkv`, `webm`, `m4a`), a quality preset for what is encoded, an optional layout for a
-  mix (else one is arranged), an optional split interval.
+  mix (else one is arranged), an optional split interval; for a mix, whether each input's sound
+  is a track of its own (`separate_tracks`, a call's two voices) and which inputs start muted.
 - `QUALITIES`: the presets, as canvas size (or the main picture's own), frame rate and bitrates.
 
 `LocalSpec.as_json()` / `LocalSpec.from_json()` round-trip through the journal, so a recording
@@ -76,11 +78,12 @@ DEFAULT_QUALITY: QualityName = "standard"
 
 @dataclass(frozen=True)
 class LocalInput:
-    """One thing to record: a source argument, its name in a layout, and its kind."""
+    """One thing to record: a source argument, its name in a layout, its kind and its label."""
 
     stream_id: str
     source: str
     kind: StreamKind = "camera"
+    label: str = ""
 
     @property
     def audio_only(self) -> bool:
@@ -99,6 +102,8 @@ class LocalSpec:
     quality: QualityName = DEFAULT_QUALITY
     layout: Layout | None = None
     split: float | None = None
+    separate_tracks: bool = False  # mixed: one audio track per input with sound, in input order
+    muted: tuple[str, ...] = ()  # stream ids whose sound is dropped from the start (mixed)
 
     @property
     def audio_only(self) -> bool:
@@ -110,13 +115,16 @@ class LocalSpec:
         return {
             "label": self.label,
             "inputs": [
-                {"stream_id": i.stream_id, "source": i.source, "kind": i.kind} for i in self.inputs
+                {"stream_id": i.stream_id, "source": i.source, "kind": i.kind, "label": i.label}
+                for i in self.inputs
             ],
             "mixed": self.mixed,
             "format": self.format,
             "quality": self.quality,
             "layout": self.layout.to_json() if self.layout is not None else None,
             "split": self.split,
+            "separate_tracks": self.separate_tracks,
+            "muted": list(self.muted),
         }
 
     @classmethod
@@ -126,7 +134,12 @@ class LocalSpec:
         return cls(
             label=str(data["label"]),
             inputs=tuple(
-                LocalInput(str(i["stream_id"]), str(i["source"]), i.get("kind", "camera"))
+                LocalInput(
+                    str(i["stream_id"]),
+                    str(i["source"]),
+                    i.get("kind", "camera"),
+                    str(i.get("label", "")),
+                )
                 for i in data["inputs"]
             ),
             mixed=bool(data.get("mixed", False)),
@@ -134,4 +147,6 @@ class LocalSpec:
             quality=data.get("quality", DEFAULT_QUALITY),
             layout=Layout.from_json(layout) if layout else None,
             split=data.get("split"),
+            separate_tracks=bool(data.get("separate_tracks", False)),
+            muted=tuple(str(m) for m in data.get("muted", ())),
         )

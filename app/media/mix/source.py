@@ -18,6 +18,14 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
   time has passed and counts them in `dropped_frames`; the sound goes on without a break.
 - **Sound only** (`video=False`): no picture is composed or encoded; the one stream is the mix's
   sound (the room's audio recorded on the desktop).
+- **Tracks.** By default all the sound is one track. `tracks` (groups of stream ids) makes each
+  group a track of its own, in that order, mixed from those inputs only and titled by
+  `track_titles` (a call: the microphone's track and the system sound's); an input in no group
+  is not heard in any.
+- **Mute and levels.** `set_muted` (any thread) drops an input's sound from the next chunk on: it
+  is taken all the same, so its track holds silence. `input_levels()` (any thread) gives each
+  input's recent peak, measured before mute, and how long nothing has been heard from it
+  (`app.media.mix.levels`).
 - **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
   on, so there is no break in the timeline. The new layout's images are read by the caller's
   thread: one that cannot be read is refused there (`ImageError`), and the mix goes on as it was.
@@ -45,6 +53,7 @@ from app.media.formats import ContainerFormat
 from app.media.mix.graph import VideoGraph
 from app.media.mix.images import NO_IMAGES, ImageSource
 from app.media.mix.inputs import LAYOUT, SAMPLE_FORMAT, SAMPLE_RATE, MixInput
+from app.media.mix.levels import InputLevel, LevelMeter
 from app.media.mix.speakers import SpeakerTracker
 
 AUDIO_CHUNK = 1024
@@ -69,6 +78,8 @@ class MixSource:
         images: ImageSource = NO_IMAGES,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        tracks: Sequence[Sequence[str]] | None = None,
+        track_titles: Sequence[str] = (),
     ) -> None:
         self._inputs = list(inputs)
         self._graph = VideoGraph(layout, images)
@@ -95,24 +106,32 @@ class MixSource:
             picture.codec_context.gop_size = canvas.fps * KEYFRAME_SECONDS
             picture.options = _video_options(picture.codec_context.name)
             self._video = picture
-        audio = self._templates.add_stream(fmt.audio_encoder or "aac", rate=SAMPLE_RATE)
-        audio.layout = LAYOUT
-        audio.bit_rate = canvas.audio_bitrate
+        # None: one track of everyone; else the stream ids heard in each track.
+        self._groups = None if tracks is None else [frozenset(group) for group in tracks]
+        self._audio: list[av.stream.Stream] = []
+        for at in range(1 if tracks is None else len(tracks)):
+            audio = self._templates.add_stream(fmt.audio_encoder or "aac", rate=SAMPLE_RATE)
+            audio.layout = LAYOUT
+            audio.bit_rate = canvas.audio_bitrate
+            if tracks is not None:  # players and ffprobe name the track by its title
+                title = track_titles[at] if at < len(track_titles) else ", ".join(tracks[at])
+                audio.metadata["title"] = title
+            self._audio.append(audio)
         self._templates.start_encoding()
-        self._audio = audio
         self._changes = threading.Lock()
         self._joining: list[MixInput] = []
         self._leaving: set[str] = set()
         self._speakers = SpeakerTracker()
         self._keyframe = False
-        self._mixer: av.filter.Graph | None = None
-        self._mixer_inputs = -1
-        self._silence = _silence(AUDIO_CHUNK)
+        self._mixers: dict[int, tuple[int, av.filter.Graph]] = {}  # track → (inputs, graph)
+        # Replaced whole, never changed in place: the mix's thread reads it without the lock.
+        self._muted: frozenset[str] = frozenset()
+        self._levels = LevelMeter()
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:
-        """The encoded mix: one video (unless sound only) and one audio stream."""
-        return [self._audio] if self._video is None else [self._video, self._audio]
+        """The encoded mix: one video (unless sound only), then one audio stream per track."""
+        return self._audio if self._video is None else [self._video, *self._audio]
 
     @property
     def live(self) -> bool:
@@ -143,6 +162,19 @@ class MixSource:
         with self._changes:
             self._leaving.add(stream_id)
 
+    def set_muted(self, stream_id: str, muted: bool) -> bool:
+        """Drop (or hear again) `stream_id`'s sound from the next chunk on; any thread. False
+        when no such input is in the mix or joining it (the choice is kept all the same)."""
+        with self._changes:
+            self._muted = self._muted | {stream_id} if muted else self._muted - {stream_id}
+            ids = [i.stream_id for i in (*self._inputs, *self._joining)]
+        return stream_id in ids
+
+    def input_levels(self) -> dict[str, InputLevel]:
+        """Each input's sound as of the latest chunk mixed: recent peak, silence, mute; any
+        thread, cheap. Only inputs that have sound, in the order the mix first heard them."""
+        return self._levels.levels(self._muted)
+
     def _apply_changes(self, now: Callable[[], float]) -> None:
         with self._changes:
             joining, self._joining = self._joining, []
@@ -155,6 +187,7 @@ class MixSource:
                 item.join = now()
         for item in [i for i in self._inputs if i.stream_id in leaving]:
             self._inputs.remove(item)
+            self._levels.forget(item.stream_id)
             item.close()
         self._reflow()
 
@@ -223,13 +256,16 @@ class MixSource:
             frame_index += 1
             # Sound up to the end of this frame.
             while audio_index * AUDIO_CHUNK < float((t + base) * SAMPLE_RATE):
-                chunk = self._mix(audio_index * AUDIO_CHUNK / SAMPLE_RATE)
-                chunk.pts, chunk.time_base = audio_index * AUDIO_CHUNK, Fraction(1, SAMPLE_RATE)
-                yield from self._encoded(self._audio, chunk)
+                chunks = self._mix(audio_index * AUDIO_CHUNK / SAMPLE_RATE)
+                for stream, chunk in zip(self._audio, chunks, strict=True):
+                    chunk.pts = audio_index * AUDIO_CHUNK
+                    chunk.time_base = Fraction(1, SAMPLE_RATE)
+                    yield from self._encoded(stream, chunk)
                 audio_index += 1
         if self._video is not None:
             yield from self._encoded(self._video, None)
-        yield from self._encoded(self._audio, None)
+        for stream in self._audio:
+            yield from self._encoded(stream, None)
 
     def _picture(self, index: int, t: float) -> av.VideoFrame:
         frames = {i.stream_id: i.frame_at(t) for i in self._inputs}
@@ -258,27 +294,40 @@ class MixSource:
                 packet.duration = round(1 / (self._fps * base))
             yield packet
 
-    def _mix(self, t: float) -> av.AudioFrame:
-        muted = {r.stream_id for r in self._graph.layout.regions if not r.audio}
+    def _mix(self, t: float) -> list[av.AudioFrame]:
+        """One chunk of sound per track, from mix time `t`."""
+        muted = {r.stream_id for r in self._graph.layout.regions if not r.audio} | self._muted
         # A muted participant's sound is taken all the same, and dropped: sound nobody takes piles
         # up in its input, 384 kB a second for as long as the recording lasts.
         taken = [(i.stream_id, i.audio(t, AUDIO_CHUNK)) for i in self._inputs if i.has_audio]
+        for stream_id, chunk in taken:
+            # Before mute: a person sees that their muted microphone is live.
+            self._levels.hear(stream_id, t, t + AUDIO_CHUNK / SAMPLE_RATE, chunk)
         heard = [(stream_id, chunk) for stream_id, chunk in taken if stream_id not in muted]
-        present = [c for _, c in heard if c is not None]
         if self._graph.layout.template == "speaker" and self._speakers.hear(
             t, {stream_id: chunk for stream_id, chunk in heard if chunk is not None}
         ):
             self._reflow()
+        if self._groups is None:
+            return [self._summed(0, [c for _, c in heard if c is not None])]
+        return [
+            self._summed(at, [c for stream_id, c in heard if c is not None and stream_id in group])
+            for at, group in enumerate(self._groups)
+        ]
+
+    def _summed(self, track: int, present: list[av.AudioFrame]) -> av.AudioFrame:
         if not present:
             return _silence(AUDIO_CHUNK)
         if len(present) == 1:
             return present[0]
-        if self._mixer is None or self._mixer_inputs != len(present):
-            self._mixer, self._mixer_inputs = _mixer(len(present)), len(present)
+        inputs, mixer = self._mixers.get(track, (0, None))
+        if mixer is None or inputs != len(present):
+            mixer = _mixer(len(present))
+            self._mixers[track] = (len(present), mixer)
         for at, chunk in enumerate(present):
             chunk.pts, chunk.time_base = 0, Fraction(1, SAMPLE_RATE)
-            self._mixer.push(chunk, at=at)
-        out = self._mixer.pull()
+            mixer.push(chunk, at=at)
+        out = mixer.pull()
         assert isinstance(out, av.AudioFrame)
         return out
 

@@ -117,10 +117,19 @@ class ContainerSink:
         if media not in ("audio", "video"):
             raise OutputError(f"cannot record a {media} stream")
         if self._format.holds(media, codec_name(template)):  # `h264`, also from `libx264`
-            return _Route(self._container.add_stream_from_template(template), None, item.frame_rate)
-        encoder = self._format.encoder_for(media)
-        transcoder = StreamTranscoder(self._container, template, encoder, item.frame_rate)
-        return _Route(transcoder.stream, transcoder, item.frame_rate)
+            stream = self._container.add_stream_from_template(template)
+            route = _Route(stream, None, item.frame_rate)
+        else:
+            encoder = self._format.encoder_for(media)
+            transcoder = StreamTranscoder(self._container, template, encoder, item.frame_rate)
+            route = _Route(transcoder.stream, transcoder, item.frame_rate)
+        if title := template.metadata.get("title"):
+            # A track's name ("Microphone", "Speakers"): Matroska and Ogg keep `title`; MP4 keeps
+            # only the handler's name, which players and ffprobe show instead.
+            route.stream.metadata["title"] = title
+            if self._format.muxer in ("mp4", "mov", "ipod"):
+                route.stream.metadata["handler_name"] = title
+        return route
 
     @property
     def path(self) -> Path:

@@ -7,6 +7,8 @@
 - `reconnect` a live URL that survives drops: reopened with backoff until it stays away too long.
 - `forwarded` RTP an SFU forwards to this host, with keyframe requests and synthesised Sender
               Reports; it reconnects like a URL.
+- `sound`     what an output plays (loopback) and microphones, through the sound server.
+- `window`    one X11 window by its title.
 - `devices`   capture device kinds of this platform and the devices they can list.
 
 `open_source(spec)` picks the kind.
@@ -22,6 +24,8 @@ from app.media.sources.container import ContainerSource
 from app.media.sources.forwarded import ForwardedSource
 from app.media.sources.livefile import LiveFileSource
 from app.media.sources.reconnect import DEFAULT_MAX_IDLE, ReconnectingSource
+from app.media.sources.sound import open_sound
+from app.media.sources.window import open_window
 
 
 def open_source(
@@ -42,6 +46,10 @@ def open_source(
         return LiveFileSource(spec.target, position=position)
     if spec.kind == "forwarded":
         return ForwardedSource(spec, max_idle=max_idle)
+    if spec.kind == "sound":
+        return open_sound(spec)
+    if spec.kind == "window":
+        return open_window(spec)
     if spec.kind == "url":
 
         def target() -> SourceSpec:

@@ -8,6 +8,10 @@ A source argument is one of:
 - `lavfi:GRAPH`, an FFmpeg test source (`lavfi:testsrc2=size=1280x720:rate=30`);
 - `DEVICE:TARGET`, a capture device (`x11grab::0.0`, `v4l2:/dev/video0`, `alsa:default`,
   `avfoundation:1:0`, `dshow:video=Camera`, `gdigrab:desktop`);
+- `loopback:NAME`, what a sound output plays (`loopback:default`, the default output), and
+  `mic:NAME`, a microphone (`mic:default`), both through the sound server
+  (`app.media.sources.sound`);
+- `window:TITLE`, one X11 window by its title (`app.media.sources.window`);
 - `forwarded:HOST?video=PORT/CODEC/PT&audio=PORT/CODEC/PT&rtcp=PORT`, RTP that an SFU forwards to
   UDP ports on this host (`app.media.sources.forwarded`).
 """
@@ -26,7 +30,7 @@ import av.stream
 from app.media.errors import SourceError
 from app.media.events import Event
 
-SourceKind = Literal["file", "url", "lavfi", "device", "forwarded"]
+SourceKind = Literal["file", "url", "lavfi", "device", "forwarded", "sound", "window"]
 
 # Capture device prefixes and the FFmpeg input format each one names.
 DEVICE_FORMATS = {
@@ -37,6 +41,9 @@ DEVICE_FORMATS = {
     "dshow": "dshow",
     "gdigrab": "gdigrab",
 }
+
+# Sources this project captures itself: the prefix and the "input format" it is kept under.
+SOUND_KINDS = ("loopback", "mic")
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -50,8 +57,10 @@ class SourceSpec:
     input_format: str | None = None
 
     def __str__(self) -> str:
-        if self.kind in ("lavfi", "device"):
+        if self.kind in ("lavfi", "device", "sound"):
             return f"{self.input_format}:{self.target}"
+        if self.kind == "window":
+            return f"window:{self.target}"
         if self.kind == "forwarded":
             return f"forwarded:{self.target}"
         return self.target
@@ -71,6 +80,10 @@ def parse_source(text: str) -> SourceSpec:
         return SourceSpec("lavfi", rest, "lavfi")
     if sep and prefix in DEVICE_FORMATS:
         return SourceSpec("device", rest, DEVICE_FORMATS[prefix])
+    if sep and prefix in SOUND_KINDS:
+        return SourceSpec("sound", rest or "default", prefix)
+    if sep and prefix == "window":
+        return SourceSpec("window", rest, "x11grab")
     if sep and prefix == "forwarded":  # checked where it is opened (`ForwardedSpec.parse`)
         return SourceSpec("forwarded", rest, "sdp")
     path = Path(text)

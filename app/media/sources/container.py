@@ -6,7 +6,8 @@ blocking a recording thread for ever.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import av
 import av.container
@@ -20,6 +21,10 @@ from app.media.sources.devices import prepare_alsa
 
 OPEN_TIMEOUT = 10.0
 READ_TIMEOUT = 10.0
+STALE = 0.02
+_MOST_STALE = 60
+# Grabbers whose timestamps are the wall clock's (FFmpeg's `av_gettime`).
+_WALL_CLOCK_GRABBERS = frozenset({"x11grab", "gdigrab"})
 
 # Options per URL scheme: RTSP over TCP survives NAT and loss. An RTMP server sends the codecs'
 # headers first, so half a second of probing finds both streams; FFmpeg's default reads well over
@@ -47,20 +52,28 @@ class ContainerSource:
 
     @classmethod
     def open(
-        cls, spec: SourceSpec, *, timeout: float = OPEN_TIMEOUT, read_timeout: float = READ_TIMEOUT
+        cls,
+        spec: SourceSpec,
+        *,
+        timeout: float = OPEN_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        target: str | None = None,
+        options: Mapping[str, str] | None = None,
     ) -> ContainerSource:
         """Open the source, or raise `SourceError` with the reason FFmpeg gave.
 
-        A URL gets `timeout` seconds to open and `read_timeout` seconds per read.
+        A URL gets `timeout` seconds to open and `read_timeout` seconds per read. `target` and
+        `options` are what FFmpeg opens, where they are not the spec's own (a window is opened
+        as its display, with the window's id as an option).
         """
-        options = dict(_SCHEME_OPTIONS.get(spec.scheme or "", {}))
+        av_options = {**_SCHEME_OPTIONS.get(spec.scheme or "", {}), **(options or {})}
         if spec.input_format == "alsa":
             prepare_alsa()
         try:
             container = av.open(
-                spec.target,
+                target or spec.target,
                 format=spec.input_format,
-                options=options,
+                options=av_options,
                 timeout=(timeout, read_timeout) if spec.kind == "url" else None,
             )
         except av.FFmpegError as exc:
@@ -89,11 +102,28 @@ class ContainerSource:
         return str(self._spec)
 
     def packets(self) -> Iterator[av.Packet]:
-        """Demuxed packets, without FFmpeg's empty end-of-stream markers."""
+        """Demuxed packets, without FFmpeg's empty end-of-stream markers.
+
+        A screen grabbed with x11grab starts with what it grabbed as it opened (FFmpeg reads a
+        few pictures to learn their format) and keeps until it is read, maybe seconds later: those
+        are stale, and a consumer that times a live source by its first packet (a live mix's input)
+        would show the whole screen that late. Its timestamps are the wall clock's, so pictures
+        grabbed more than `STALE` before they are read are skipped, until the first fresh one (a
+        picture is grabbed when it is read, once the ones kept are gone).
+        """
+        # How many pictures may be skipped: a machine too busy to read any picture fresh must
+        # still record.
+        skip = _MOST_STALE if self._spec.input_format in _WALL_CLOCK_GRABBERS else 0
         try:
             for packet in self._container.demux():
-                if packet.size:
-                    yield packet
+                if not packet.size:
+                    continue
+                if skip and packet.pts is not None and packet.time_base is not None:
+                    stale = time.time() - float(packet.pts * packet.time_base) > STALE
+                    skip = skip - 1 if stale else 0
+                    if stale:
+                        continue
+                yield packet
         except av.error.EOFError:
             return
         except av.error.ExitError as exc:  # the read timeout's interrupt

@@ -1,6 +1,6 @@
 """An aiortc publisher in a Janus VideoRoom: a picture that flashes white and a tone that beeps,
 both at the start of every wall-clock second, so a recording's A/V offset can be read from what
-it decodes (`tests.helpers.janus.sync`). Pictures and sound are made on one grid of wall-clock
+it decodes (`tests.helpers.sync`). Pictures and sound are made on one grid of wall-clock
 time (a frame and a sample exactly at each whole second), so the flash and the beep are taken at
 the same moment, and what a recording shows apart is the recording's doing.
 

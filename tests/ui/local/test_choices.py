@@ -93,9 +93,9 @@ def test_devices_by_name_and_their_combinations() -> None:
     ]
     assert [i.stream_id for i in choices[2].inputs] == ["camera-2"]
     assert choices[5].inputs == (
-        LocalInput("screen", "x11grab::0.0", "screen"),
-        LocalInput("mic", "alsa:default", "audio"),
-        LocalInput("camera", "v4l2:/dev/video0", "camera"),
+        LocalInput("screen", "x11grab::0.0", "screen", label="Screen"),
+        LocalInput("mic", "alsa:default", "audio", label="Microphone"),
+        LocalInput("camera", "v4l2:/dev/video0", "camera", label="Camera"),
     )
     assert all(c.mixed for c in choices)
     # Without a microphone there are no combinations.
@@ -103,6 +103,73 @@ def test_devices_by_name_and_their_combinations() -> None:
         "Screen: X11 screen :0.0",
         "Camera: Integrated Camera",
     ]
+
+    assert not any(c.key.startswith("call:") for c in choices)  # no system sound: no call
+
+
+CALL_DEVICES = [
+    Device("x11grab", "x11grab::0.0", "video", "X11 screen :0.0"),
+    Device("window", "window:Meeting — Firefox", "video", "Meeting — Firefox"),
+    Device("window", "window:Terminal", "video", "Terminal"),
+    Device("alsa", "alsa:default", "audio", "default capture device"),
+    Device("mic", "mic:virtmic", "audio", "Virtual microphone"),
+    Device("loopback", "loopback:speakers", "audio", "Speakers — what this computer plays"),
+]
+
+
+def test_a_call_per_window_and_one_for_the_screen() -> None:
+    choices = {c.key: c for c in device_choices(CALL_DEVICES)}
+    assert [c.label for c in choices.values()] == [
+        "Screen: X11 screen :0.0",
+        "Window: Meeting — Firefox",
+        "Window: Terminal",
+        "Microphone: default capture device",
+        "Microphone: Virtual microphone",
+        "System sound: Speakers — what this computer plays",
+        "Screen + microphone",
+        "Call — screen + microphone + speakers",
+        "Call — Meeting — Firefox + microphone + speakers",
+        "Call — Terminal + microphone + speakers",
+    ]
+    # The sound server's microphone comes before a raw ALSA device, in the call as elsewhere.
+    mic = LocalInput("mic-2", "mic:virtmic", "audio", label="Microphone")
+    speakers = LocalInput("speakers", "loopback:speakers", "audio", label="Speakers")
+    assert choices["combo:screen+mic-2"].inputs[1] == mic
+    call = choices["call:window:Meeting — Firefox"]
+    assert call.inputs == (
+        LocalInput("window", "window:Meeting — Firefox", "screen", label="Meeting — Firefox"),
+        mic,
+        speakers,
+    )
+    assert call.mixed
+    assert (call.role, call.subject) == ("call", "Meeting — Firefox")
+    assert call.voices == (mic, speakers)
+    assert call.separable
+    assert choices["call:x11grab::0.0"].inputs[0] == LocalInput(
+        "screen", "x11grab::0.0", "screen", label="Screen"
+    )
+    # The system sound alone is a choice of its own, and sound only.
+    alone = choices["device:loopback:speakers"]
+    assert alone.inputs == (speakers,)
+    assert alone.audio_only
+    assert not alone.separable  # one voice: nothing to keep apart
+
+
+def test_a_call_keeps_its_voices_apart_when_asked() -> None:
+    call = {c.key: c for c in device_choices(CALL_DEVICES)}["call:x11grab::0.0"]
+    spec = build_spec(call, "mkv", separate_tracks=True, muted=("speakers", "screen", "nobody"))
+    assert spec.mixed
+    assert spec.separate_tracks
+    assert spec.muted == ("speakers",)  # only voices can be muted
+    assert [(i.stream_id, i.kind, i.label) for i in spec.inputs] == [
+        ("screen", "screen", "Screen"),
+        ("mic-2", "audio", "Microphone"),
+        ("speakers", "audio", "Speakers"),
+    ]
+    assert not build_spec(call, "mkv").separate_tracks
+    # A room's mix follows who joins: one track for all, whatever is asked.
+    room_mix = {c.key: c for c in room_choices(ROOM, URL)}["room-audio"]
+    assert not build_spec(room_mix, "m4a", separate_tracks=True).separate_tracks
 
 
 def test_the_spec_of_a_choice() -> None:

@@ -12,9 +12,9 @@ from app.api.models import Recording
 from app.client.client import RecDeskClient
 from tests.app.service.janus.conftest import Publish
 from tests.helpers.janus.lab import JanusLab
-from tests.helpers.janus.sync import measure
 from tests.helpers.media import decodes, probe
 from tests.helpers.service import ServiceProcess, run, wait_until
+from tests.helpers.sync import measure
 
 pytestmark = pytest.mark.janus
 

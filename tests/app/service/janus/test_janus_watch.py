@@ -19,9 +19,9 @@ from app.media.local import LocalInput, LocalRecorder, LocalSpec
 from tests.app.service.janus.conftest import Publish
 from tests.app.service.janus.test_janus_recording import _live, _no_forwarders, _state
 from tests.helpers.janus.lab import JanusLab
-from tests.helpers.janus.sync import measure
 from tests.helpers.media import probe
 from tests.helpers.service import ServiceProcess, run, wait_until
+from tests.helpers.sync import measure
 from ui.local.choices import live_url
 
 pytestmark = pytest.mark.janus

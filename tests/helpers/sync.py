@@ -1,7 +1,8 @@
-"""A/V offsets read from what a recording decodes: the publishers' flashes against their beeps.
+"""A/V offsets read from what a recording decodes: a test source's flashes against its beeps.
 
-The lab's publishers (`tests.helpers.janus.publisher`) flash the picture white for one frame and
-start a tone at the start of each wall-clock second. In a recording, a flash is a frame much
+A test source (a Janus publisher, `tests.helpers.janus.publisher`; a window on this computer,
+`tests.helpers.flasher`) flashes its picture white and starts a tone at the start of each
+wall-clock second. In a recording, a flash is a frame much
 brighter than most, and a beep's onset is where the sound rises out of silence; each flash is
 paired with the onset nearest to it, and `offsets` are onset minus flash, in seconds (positive: the
 sound comes late). No container timestamp is trusted beyond what a player uses to play the file.
@@ -38,8 +39,8 @@ class Sync:
         return max(self.offsets, key=abs)
 
 
-def measure(path: Path) -> Sync:
-    """The A/V offsets of a recording with a picture and sound."""
+def measure(path: Path, audio: int = 0) -> Sync:
+    """The A/V offsets of a recording with a picture and sound (its `audio`-th track)."""
     with av.open(str(path)) as container:
         times, light = [], []
         for frame in container.decode(video=0):
@@ -52,7 +53,7 @@ def measure(path: Path) -> Sync:
         sound: list[np.ndarray] = []
         start: float | None = None
         rate = 48000
-        for aframe in container.decode(audio=0):
+        for aframe in container.decode(audio=audio):
             if start is None:
                 start = float(aframe.time or 0.0)
             rate = aframe.sample_rate

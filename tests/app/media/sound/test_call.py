@@ -1,0 +1,90 @@
+"""A call recorded on this computer, for real: one X11 window, the microphone and what the
+computer plays, through a real sound server (PulseAudio), as the desktop's "Call" records it.
+
+Tones tell the voices apart (the other side at 440 Hz from the speakers, the user at 1000 Hz into
+the microphone); a window that flashes as the speakers beep measures picture against sound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.media.local import LocalInput, LocalRecorder, LocalSpec
+from tests.app.media.local.test_call_mix import finished, record
+from tests.helpers.flasher import Flasher
+from tests.helpers.media import probe
+from tests.helpers.sound import SoundServer, Tone, tones
+from tests.helpers.sync import measure
+from tests.helpers.xvfb import TitledWindow, Xvfb
+
+MIC = LocalInput("mic", "mic:default", "audio", "Microphone")
+SPEAKERS = LocalInput("speakers", "loopback:default", "audio", "Speakers")
+
+
+@pytest.fixture
+def desktop(xvfb: Xvfb, sound_server: SoundServer, monkeypatch: pytest.MonkeyPatch) -> Xvfb:
+    """The session's X screen as `$DISPLAY`, and its sound server."""
+    monkeypatch.setenv("DISPLAY", xvfb.display)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    return xvfb
+
+
+@pytest.fixture
+def call_window(desktop: Xvfb) -> Iterator[TitledWindow]:
+    """The call's window: a green one, titled as a meeting's would be."""
+    with TitledWindow(desktop.display, "Weekly call", rgb=(0, 160, 0)) as window:
+        yield window
+
+
+def _call(tmp_path: Path, *, separate: bool, seconds: float = 2.5) -> Path:
+    window = LocalInput("window", "window:Weekly call", "screen", "Weekly call")
+    spec = LocalSpec(
+        "call", (window, MIC, SPEAKERS), mixed=True, quality="source", separate_tracks=separate
+    )
+    recorder = LocalRecorder(spec, tmp_path, name="call")
+    recorder.start()
+    record(recorder, seconds)
+    ended = finished(recorder)
+    assert ended.reason == "stopped", ended.message
+    [info] = ended.files
+    return Path(info.path)
+
+
+def test_a_call_holds_both_voices_in_one_track(call_window: TitledWindow, tmp_path: Path) -> None:
+    with Tone("speakers", 440), Tone("micwire", 1000, heard_from="virtmic"):
+        path = _call(tmp_path, separate=False)
+
+    got = probe(path)
+    assert [s["type"] for s in got.streams] == ["video", "audio"]
+    assert (got.streams[0]["width"], got.streams[0]["height"]) == (200, 120)  # the window's
+    assert got.media_duration() >= 2.4
+    assert tones(path, [440, 1000]) == {440, 1000}
+
+
+def test_separate_tracks_keep_each_voice_apart(call_window: TitledWindow, tmp_path: Path) -> None:
+    with Tone("speakers", 440), Tone("micwire", 1000, heard_from="virtmic"):
+        path = _call(tmp_path, separate=True)
+
+    got = probe(path)
+    assert [s["type"] for s in got.streams] == ["video", "audio", "audio"]
+    assert tones(path, [440, 1000], stream=0) == {1000}  # the microphone: the user
+    assert tones(path, [440, 1000], stream=1) == {440}  # the speakers: the other side
+
+
+def test_picture_and_sound_of_a_call_stay_in_sync(desktop: Xvfb, tmp_path: Path) -> None:
+    with Flasher(desktop.display, "Sync call", "speakers"):
+        window = LocalInput("window", "window:Sync call", "screen", "Sync call")
+        spec = LocalSpec("sync", (window, MIC, SPEAKERS), mixed=True, quality="draft")
+        recorder = LocalRecorder(spec, tmp_path, name="sync")
+        recorder.start()
+        record(recorder, 5.0)
+        ended = finished(recorder)
+    [info] = ended.files
+
+    sync = measure(Path(info.path))
+    assert len(sync.offsets) >= 3, sync
+    print(f"A/V offset: median {sync.median * 1000:+.0f} ms, worst {sync.worst * 1000:+.0f} ms")
+    assert abs(sync.worst) <= 0.100, sync
