@@ -78,9 +78,11 @@ def measure(seconds: float, ffmpeg: str) -> Result:
             server.export()
             os.environ["DISPLAY"] = screen.display
             geometry = (0, 0, 1920, 1080)
+            # The call's other side and its user play from processes of their own: what the app
+            # process spends is the recording's alone.
             with (
-                Flasher(screen.display, "Call", "speakers", geometry=geometry),
-                Tone("micwire", 440, level=0.3),
+                Flasher(screen.display, "Call", "speakers", geometry=geometry, env=server.env),
+                Tone("micwire", 440, level=0.3, server=server),
             ):
                 _in_app(root, seconds, result)
                 result.ffmpeg_cpu = _ffmpeg(root / "ffmpeg.mp4", seconds, ffmpeg, screen.display)

@@ -30,7 +30,7 @@ from app.layout.model import Layout
 from app.layout.templates import StreamKind
 from app.media.local import DEFAULT_QUALITY, LocalInput, LocalSpec
 from app.media.local.spec import FormatName, QualityName
-from app.media.sources.devices import Device
+from app.media.sources.base import Device
 
 log = logging.getLogger(__name__)
 

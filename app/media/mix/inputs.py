@@ -20,6 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from time import time as wall_time
 
 import av
 import av.audio
@@ -28,7 +29,7 @@ import av.frame
 from app.errors import RecDeskError
 from app.layout.templates import StreamKind
 from app.media.events import Event, SourceBack
-from app.media.sources.base import MediaSource
+from app.media.sources.base import MediaSource, wall_clock_origin
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ SAMPLE_FORMAT = "fltp"
 # Live: how much later than its arrival a frame is shown, to absorb network jitter.
 LIVE_DELAY = 0.2
 _KEEP_FRAMES = 120
+# A first packet older than this is not trusted to say when it was captured (a clock that jumped).
+MAX_AGE = 1.0
 # An input that ended shows its last picture this much longer (a frame's time), then leaves.
 _LEFT_AFTER = 0.1
 
@@ -176,13 +179,23 @@ class MixInput:
         if self._origin is None:
             self._origin, self._origin_is_video = time, video
             if now is not None:
-                self.join = now() + LIVE_DELAY
+                self.join = now() + LIVE_DELAY - self._age(time)
         elif video and not self._origin_is_video:
             moved, self._origin, self._origin_is_video = time - self._origin, time, True
             with self._lock:
                 if self._fifo_time is not None:
                     self._fifo_time -= moved
             self._audio_time -= moved
+
+    def _age(self, time: float) -> float:
+        """How long ago, by the wall clock, media at source time `time` was captured, for a
+        source that can say (else 0: it is placed as it arrives). A screen grabbed as it opened
+        or sound read in a burst would otherwise start late by as much, picture against sound."""
+        origin = wall_clock_origin(self._source)
+        if origin is None:
+            return 0.0
+        age = wall_time() - (origin + time)
+        return age if 0.0 <= age <= MAX_AGE else 0.0
 
     def _flush(self) -> None:
         """The frames a decoder still holds at the end (B-frames, frame threads)."""

@@ -9,7 +9,8 @@ Because the mix is a source, everything the remuxer does for a single stream it 
 the sinks, parts, pause and resume on one continuous timeline, snapshots, duration and stop.
 
 - **Constant frame rate.** Output frame `k` is at `k / fps` seconds; every participant's current
-  picture is composed into it. Sound is mixed in chunks of `AUDIO_CHUNK` samples.
+  picture is composed into it (live, the one nearest to that time). Sound is mixed in chunks of
+  `AUDIO_CHUNK` samples.
 - **Pace.** With file inputs the mix runs as fast as it can and ends when every input has; with
   live inputs it follows the clock (injectable), and each input is decoded by a thread of its own.
 - **Levels.** Sound is summed, not averaged: nobody gets louder or quieter when someone joins or
@@ -268,7 +269,11 @@ class MixSource:
             yield from self._encoded(stream, None)
 
     def _picture(self, index: int, t: float) -> av.VideoFrame:
-        frames = {i.stream_id: i.frame_at(t) for i in self._inputs}
+        # Live, each participant's picture nearest to the frame's time is shown, not the last one
+        # before it: the newest-before rule alone shows pictures half a frame late on average,
+        # behind their sound. (Files keep it: their pictures fall on the frame times.)
+        at = t + 0.5 / self._fps if self._live else t
+        frames = {i.stream_id: i.frame_at(at) for i in self._inputs}
         picture = self._graph.compose(frames, index)
         picture.pts, picture.time_base = index, Fraction(1, self._fps)
         if self._keyframe:

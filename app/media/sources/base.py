@@ -94,6 +94,16 @@ def parse_source(text: str) -> SourceSpec:
     return SourceSpec("file", text)
 
 
+@dataclass(frozen=True)
+class Device:
+    """One capture device and the source argument that records it (`v4l2:/dev/video0`)."""
+
+    kind: str
+    source: str
+    media: str
+    description: str
+
+
 class MediaSource(Protocol):
     """An opened source of packets.
 
@@ -101,6 +111,11 @@ class MediaSource(Protocol):
     and their time bases are those of the packets. `live` says whether timestamps follow a clock
     the recording does not start (a network stream, a device, a paced file), so that the recording
     rebases them to start at zero.
+
+    A source whose timestamps can be read on the wall clock (a screen grabber's are seconds of
+    `time.time()`; sound from the sound server is stamped as it is heard) may also have a
+    `wall_clock_origin` attribute: the wall-clock time of timestamp 0. A live mix then places its
+    media when it was captured rather than when it arrived (`wall_clock_origin(source)`).
     """
 
     @property
@@ -138,3 +153,10 @@ class MediaSource(Protocol):
     def close(self) -> None:
         """Release the source; safe to call twice."""
         ...
+
+
+def wall_clock_origin(source: MediaSource) -> float | None:
+    """The wall-clock time of the source's timestamp 0, for a source that knows it (see
+    `MediaSource`), else None."""
+    origin = getattr(source, "wall_clock_origin", None)
+    return float(origin) if origin is not None else None

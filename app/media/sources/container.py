@@ -97,6 +97,12 @@ class ContainerSource:
         return self._spec.kind != "file"
 
     @property
+    def wall_clock_origin(self) -> float | None:
+        """A screen grabber's timestamps are seconds of the wall clock (`time.time()`): their
+        origin is 0 (see `MediaSource`); other sources keep clocks of their own."""
+        return 0.0 if self._spec.input_format in _WALL_CLOCK_GRABBERS else None
+
+    @property
     def label(self) -> str:
         """The source as the user named it."""
         return str(self._spec)

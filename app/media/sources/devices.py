@@ -29,7 +29,7 @@ import av.logging
 
 from app.media.capabilities import has_input_format
 from app.media.sources import x11
-from app.media.sources.base import DEVICE_FORMATS
+from app.media.sources.base import DEVICE_FORMATS, Device
 
 # The bundled libasound looks for its configuration under its build prefix: use the system's.
 _ALSA_DIR = Path("/usr/share/alsa")
@@ -37,16 +37,6 @@ _ALSA_DIR = Path("/usr/share/alsa")
 _ALSA_LOAD = re.compile(r"^@hooks \[\n.*?^\]\n", re.S | re.M)
 # A file that defines a hook function loads a plugin library while the configuration is read.
 _ALSA_HOOK_FUNC = re.compile(r"^\s*hook_func\.", re.M)
-
-
-@dataclass(frozen=True)
-class Device:
-    """One capture device and the source argument that records it."""
-
-    kind: str
-    source: str
-    media: str
-    description: str
 
 
 def device_kinds() -> list[str]:

@@ -16,7 +16,8 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.media.local import LocalInput, SourceLevel
-from app.media.sources.devices import Device, DeviceReport
+from app.media.sources.base import Device
+from app.media.sources.devices import DeviceReport
 from tests.helpers.local_panel import PATTERN, TONE, click, elapsed, stop_and_save
 from tests.ui.conftest import until
 from ui.local.panel import LocalRecorderPanel

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from app.api.models import Room, Stream
 from app.layout.model import Layout
 from app.media.local import LocalInput
-from app.media.sources.devices import Device
+from app.media.sources.base import Device
 from ui.local.choices import RoomOf, build_spec, device_choices, live_url, room_choices
 
 SINCE = datetime(2026, 11, 21, tzinfo=UTC)

@@ -9,15 +9,12 @@ CoreAudio on macOS): what an output plays (`loopback:NAME`) and microphones (`mi
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from app.media.errors import SourceError
-from app.media.sources.base import SourceSpec
+from app.media.sources.base import Device, SourceSpec
 from app.media.sources.sound import server
 from app.media.sources.sound.source import SoundSource
-
-if TYPE_CHECKING:
-    from app.media.sources.devices import Device
 
 __all__ = ["SoundSource", "open_sound", "sound_devices"]
 
@@ -36,7 +33,6 @@ def open_sound(spec: SourceSpec) -> SoundSource:
 def sound_devices() -> tuple[list[Device], str | None]:
     """Outputs to record ("Speakers — what this computer plays") and microphones, and the reason
     there are none when no sound server can be reached (else None)."""
-    from app.media.sources.devices import Device  # devices lists these: imported when called
 
     try:
         outputs = [] if sys.platform == "darwin" else server.outputs()

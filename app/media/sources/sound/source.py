@@ -8,9 +8,9 @@ returns ends when it was read. Sound is continuous, as a downstream FIFO assumes
 - where the server delivers nothing for `fill_after` seconds (an idle output's monitor delivers
   nothing until something plays; a stall), silence is made up to the present, and each such
   stretch counts in `gaps`;
-- sound that comes later than the clock allows (more than `slack` behind: it was covered by
-  silence already) loses its head (`trimmed` samples), and sound that comes early after a gap
-  starts where it was heard;
+- sound that follows sound stays continuous while it is within `slack` of the clock; beyond,
+  or right after made-up silence (the start, a stall), it is placed where it was heard: silence
+  before it, or its head cut where it overlaps what was already made (`trimmed` samples);
 - when nobody takes the packets and the queue is full, new ones are dropped (`dropped` samples).
 """
 
@@ -32,12 +32,13 @@ import av.stream
 from app.media.errors import SourceError
 from app.media.events import Event
 from app.media.sources.base import SourceSpec
-from app.media.sources.sound.server import Endpoint, wait_readable
+from app.media.sources.sound.server import Endpoint, read_all, wait_readable
 
 RATE = 48_000
 CHANNELS = 2
 TIME_BASE = Fraction(1, RATE)
 BLOCK = RATE // 100  # 10 ms: the most one packet holds
+READ_EVERY = 0.01
 FILL_AFTER = 0.06
 SLACK = 0.04
 QUEUE_SECONDS = 2.0
@@ -79,6 +80,7 @@ class SoundSource:
         )
         self._stream = self._template.streams.audio[0]
         self._origin = 0.0
+        self._wall_origin = time.time()  # `_origin` by the wall clock
         self._next = 0  # the sample the next packet starts at
         self._filling = False
         self.gaps = 0
@@ -114,6 +116,11 @@ class SoundSource:
     def live(self) -> bool:
         """Sound follows the clock."""
         return True
+
+    @property
+    def wall_clock_origin(self) -> float:
+        """When, by the wall clock (`time.time()`), the sound at timestamp 0 was heard."""
+        return self._wall_origin
 
     @property
     def label(self) -> str:
@@ -175,18 +182,21 @@ class SoundSource:
                     recorder = stack.enter_context(
                         self._microphone.recorder(RATE, channels=CHANNELS, blocksize=BLOCK)
                     )
-                self._origin = self._clock()
+                self._set_origin()
                 self._opened.set()
                 while not self._stop.is_set():
                     if not self._wanted.is_set():  # nobody takes packets yet: nothing is kept
                         if wait_readable(recorder, _POLL):
                             self._drain(recorder)
-                        self._origin = self._clock()
+                        self._set_origin()
                         # The first packet comes at once, silent if need be: its arrival is
                         # when a live mix places the source's start.
                         self._filling = True
                     elif wait_readable(recorder, _POLL):
                         self._take(self._drain(recorder), self._clock())
+                        # The server delivers in pieces of a few ms whatever is asked: read
+                        # them together, `READ_EVERY` at a time, not each as it comes.
+                        self._stop.wait(READ_EVERY)
                     else:
                         self._fill(self._clock())
         except Exception as exc:  # the library's errors: the stream failed, the server went away
@@ -198,10 +208,10 @@ class SoundSource:
 
     def _drain(self, recorder: Any) -> bytes:
         """Everything the server has delivered (read at once, so that it is timed as one)."""
-        chunks = [recorder.record(None).tobytes()]
-        while not self._stop.is_set() and wait_readable(recorder, 0):
-            chunks.append(recorder.record(None).tobytes())
-        return b"".join(chunks)
+        return read_all(recorder)
+
+    def _set_origin(self) -> None:
+        self._origin, self._wall_origin = self._clock(), time.time()
 
     def _sample(self, now: float) -> int:
         return round((now - self._origin) * RATE)
@@ -210,9 +220,13 @@ class SoundSource:
         """Sound that ended at `now`: placed on the clock (see the module's docstring)."""
         samples = len(data) // _BYTES_PER_SAMPLE
         lead = self._sample(now) - samples - self._next
-        if lead > self._slack:
+        # Sound after silence was made up (the start, a stall) is placed exactly where it was
+        # heard; sound that follows sound is kept continuous within `slack` of the clock. Any
+        # leeway at the start would stay for the whole recording, picture against sound.
+        slack = 0 if self._filling else self._slack
+        if lead > slack:
             self._silence(lead)
-        elif lead < -self._slack:
+        elif lead < -slack:
             late = min(samples, -lead)
             self.trimmed += late
             data, samples = data[late * _BYTES_PER_SAMPLE :], samples - late

@@ -7,16 +7,18 @@ the microphone); a window that flashes as the speakers beep measures picture aga
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.media.local import LocalInput, LocalRecorder, LocalSpec
 from tests.app.media.local.test_call_mix import finished, record
 from tests.helpers.flasher import Flasher
 from tests.helpers.media import probe
-from tests.helpers.sound import SoundServer, Tone, tones
+from tests.helpers.sound import RATE, SoundServer, Tone, samples, tones
 from tests.helpers.sync import measure
 from tests.helpers.xvfb import TitledWindow, Xvfb
 
@@ -88,3 +90,39 @@ def test_picture_and_sound_of_a_call_stay_in_sync(desktop: Xvfb, tmp_path: Path)
     assert len(sync.offsets) >= 3, sync
     print(f"A/V offset: median {sync.median * 1000:+.0f} ms, worst {sync.worst * 1000:+.0f} ms")
     assert abs(sync.worst) <= 0.100, sync
+
+
+def test_a_muted_microphone_is_silent_and_a_pause_leaves_no_gap(
+    call_window: TitledWindow, tmp_path: Path
+) -> None:
+    window = LocalInput("window", "window:Weekly call", "screen", "Weekly call")
+    spec = LocalSpec(
+        "call",
+        (window, MIC, SPEAKERS),
+        mixed=True,
+        quality="draft",
+        separate_tracks=True,
+        muted=("mic",),
+    )
+    with Tone("speakers", 440), Tone("micwire", 1000, heard_from="virtmic"):
+        recorder = LocalRecorder(spec, tmp_path, name="call")
+        recorder.start()
+        record(recorder, 1.5)
+        recorder.pause()
+        time.sleep(1.0)  # a second of the call is not recorded: the file must not show a hole
+        recorder.resume()
+        record(recorder, 3.0)
+        ended = finished(recorder)
+    [info] = ended.files
+    path = Path(info.path)
+
+    assert tones(path, [440, 1000], stream=0) == set()  # muted: nothing of the user
+    assert float(np.abs(samples(path, 0)).max()) < 0.001
+    speakers = samples(path, 1)
+    picture = probe(path).end("video")
+    assert len(speakers) / RATE == pytest.approx(picture, abs=0.15)
+    # The other side's tone runs on across the pause: no 10 ms stretch of silence inside it.
+    windows = np.abs(speakers[: len(speakers) // 480 * 480]).reshape(-1, 480).max(axis=1)
+    heard = np.flatnonzero(windows > 0.1)
+    assert heard.size
+    assert not (windows[heard[0] : heard[-1] + 1] < 0.05).any()
