@@ -102,8 +102,7 @@ def _status() -> tuple[int, int]:
 
 def _in_app(root: Path, seconds: float, result: Result) -> None:
     from app.media.sources.devices import device_report
-    from tests.bench.local import desktop_app
-    from tests.bench.stall import StallMeter
+    from tests.bench.local import desktop_app, record_in
 
     loop, desktop = desktop_app(root)
 
@@ -120,21 +119,8 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
         picker.voices.setCurrentIndex(picker.voices.findData(True))
         await asyncio.sleep(5)  # the app settled, idle
         result.memory["before"] = _status()
-        panel.start()
-        while panel.state != "recording":
-            await asyncio.sleep(0.05)
-        recorder = panel.recorder
-        assert recorder is not None
-        meter = StallMeter()
-        began, cpu0 = recorder.stats().elapsed, _cpu()
-        meter.start()
-        while recorder.stats().elapsed - began < seconds:
-            await asyncio.sleep(0.1)
-        meter.stop()
-        stats = recorder.stats()
-        result.cpu = (_cpu() - cpu0) / (stats.elapsed - began)
-        result.dropped = stats.dropped
-        result.stall = meter.longest
+        figures = await record_in(panel, seconds)
+        result.cpu, result.dropped, result.stall = figures.cpu, figures.dropped, figures.stall
         result.memory["during"] = _status()
         panel.stop()
         while panel.outcome is None:
@@ -170,11 +156,6 @@ def _check(path: Path, result: Result) -> None:
     inside = low[first:last]
     result.holes = int(np.sum(inside[1:] & ~inside[:-1]) + (1 if len(inside) and inside[0] else 0))
     result.offsets = measure_sync(path, audio=1).offsets
-
-
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system
 
 
 def _ffmpeg(out: Path, seconds: float, ffmpeg: str, display: str) -> float:

@@ -96,8 +96,6 @@ def desktop_app(root: Path) -> tuple[Any, Any]:
 
 
 def _in_app(root: Path, seconds: float, result: Result) -> None:
-    from tests.bench.stall import StallMeter
-
     loop, desktop = desktop_app(root)
 
     async def run() -> None:
@@ -109,21 +107,9 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
         choice = panel.picker.add_device("1080p30 test pattern", [source])
         panel.picker.select(choice.key)
         panel.picker.quality.setCurrentIndex(panel.picker.quality.findData("high"))
-        panel.start()
-        while panel.state != "recording":
-            await asyncio.sleep(0.05)
-        recorder = panel.recorder
-        assert recorder is not None
-        meter = StallMeter()
-        began, cpu0 = recorder.stats().elapsed, _cpu()
-        meter.start()
-        while recorder.stats().elapsed - began < seconds:
-            await asyncio.sleep(0.1)
-        meter.stop()
-        stats = recorder.stats()
-        result.cpu = (_cpu() - cpu0) / (stats.elapsed - began)
-        result.dropped = stats.dropped
-        result.stall, result.ticks = meter.longest, meter.ticks
+        figures = await record_in(panel, seconds)
+        result.cpu, result.dropped = figures.cpu, figures.dropped
+        result.stall, result.ticks = figures.stall, figures.ticks
         panel.stop()
         while panel.outcome is None:
             await asyncio.sleep(0.05)
@@ -139,6 +125,36 @@ def _in_app(root: Path, seconds: float, result: Result) -> None:
 
     with loop:
         loop.run_until_complete(run())
+
+
+@dataclass
+class Recorded:
+    """What a recording in the panel cost and showed while it ran."""
+
+    cpu: float  # the app's CPU seconds per recorded second
+    dropped: int
+    stall: float  # the longest event-loop stall, seconds
+    ticks: int
+
+
+async def record_in(panel: Any, seconds: float) -> Recorded:
+    """Start the local recorder panel's recording and let it record `seconds` (left running)."""
+    from tests.bench.stall import StallMeter
+
+    panel.start()
+    while panel.state != "recording":
+        await asyncio.sleep(0.05)
+    recorder = panel.recorder
+    assert recorder is not None
+    meter = StallMeter()
+    began, cpu0 = recorder.stats().elapsed, _cpu()
+    meter.start()
+    while recorder.stats().elapsed - began < seconds:
+        await asyncio.sleep(0.1)
+    meter.stop()
+    stats = recorder.stats()
+    cpu = (_cpu() - cpu0) / (stats.elapsed - began)
+    return Recorded(cpu, stats.dropped, meter.longest, meter.ticks)
 
 
 def _cpu() -> float:

@@ -104,42 +104,21 @@ def _open_mix(
         return spec.layout or _arranged(spec, inputs)
 
     heard = [i for i in inputs if i.has_audio]
-    if spec.separate_tracks and heard:
-        labels = {i.stream_id: i.label for i in spec.inputs}
-        mix = _tracked_mix(spec, inputs, fmt, heard, labels)
-    else:
-        # The user's own files, as the layout names them; never a URL.
-        mix = start_mix(
-            inputs, layout, fmt, live=True, video=not spec.audio_only, images=LocalImageFiles()
-        )
+    labels = {i.stream_id: i.label or i.stream_id for i in spec.inputs}
+    separate = spec.separate_tracks and bool(heard)
+    mix = start_mix(
+        inputs,
+        layout,
+        fmt,
+        live=True,
+        video=not spec.audio_only,
+        images=LocalImageFiles(),  # the user's own files, as the layout names them; never a URL
+        tracks=[[i.stream_id] for i in heard] if separate else None,
+        track_titles=[labels.get(i.stream_id, i.stream_id) for i in heard] if separate else (),
+    )
     for stream_id in spec.muted:
         mix.set_muted(stream_id, True)
     return mix, bool(heard)
-
-
-def _tracked_mix(
-    spec: LocalSpec,
-    inputs: Sequence[MixInput],
-    fmt: ContainerFormat,
-    heard: Sequence[MixInput],
-    labels: dict[str, str],
-) -> MixSource:
-    """The mix with one audio track per input in `heard`; the inputs are closed if it fails."""
-    try:
-        return MixSource(
-            inputs,
-            spec.layout or _arranged(spec, inputs),
-            fmt,
-            live=True,
-            video=not spec.audio_only,
-            images=LocalImageFiles(),
-            tracks=[[i.stream_id] for i in heard],
-            track_titles=[labels.get(i.stream_id) or i.stream_id for i in heard],
-        )
-    except BaseException:
-        for item in inputs:
-            item.close()
-        raise
 
 
 def mix_input(item: LocalInput, authorize: Authorize | None) -> MixInput:

@@ -83,12 +83,24 @@ def start_mix(
     live: bool,
     video: bool = True,
     images: ImageSource = NO_IMAGES,
+    tracks: Sequence[Sequence[str]] | None = None,
+    track_titles: Sequence[str] = (),
 ) -> MixSource:
-    """The mix of opened inputs, drawn by `layout` (or the one made for them) with `images`; if
-    it cannot start, the inputs are closed."""
+    """The mix of opened inputs, drawn by `layout` (or the one made for them) with `images`, its
+    sound in one track or in `tracks` (see `MixSource`); if it cannot start, the inputs are
+    closed."""
     try:
         drawn = layout if isinstance(layout, Layout) else layout(inputs)
-        return MixSource(inputs, drawn, fmt, live=live, video=video, images=images)
+        return MixSource(
+            inputs,
+            drawn,
+            fmt,
+            live=live,
+            video=video,
+            images=images,
+            tracks=tracks,
+            track_titles=track_titles,
+        )
     except BaseException:
         for item in inputs:
             item.close()
