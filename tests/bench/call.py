@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.bench.soak import rss
 from tests.bench.summary import Row
 
 TARGET_DROPPED = 0
@@ -93,11 +94,8 @@ def measure(seconds: float, ffmpeg: str) -> Result:
 
 
 def _status() -> tuple[int, int]:
-    found = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        found[key] = value.split()[0] if value.split() else "0"
-    return int(found["VmRSS"]), int(found["Threads"])
+    """This process's resident memory (kB) and thread count."""
+    return (rss(os.getpid()) or 0) // 1024, len(os.listdir("/proc/self/task"))
 
 
 def _in_app(root: Path, seconds: float, result: Result) -> None:

@@ -183,12 +183,12 @@ def _soak(http: httpx.Client, service: ServiceProcess, result: Result, *, log: b
         workers = _workers(service.process.pid, folders)
         for i, series in enumerate(result.series[1:]):
             # Between two files a worker holds none open: the one seen last, while it lives.
-            if workers[i] is None and series.pids and _rss(series.pids[-1]) is not None:
+            if workers[i] is None and series.pids and rss(series.pids[-1]) is not None:
                 workers[i] = series.pids[-1]
         result.times.append(time.monotonic() - began)
         pids = [service.process.pid, *workers]
         for series, pid in zip(result.series, pids, strict=True):
-            series.rss.append(None if pid is None else _rss(pid))
+            series.rss.append(None if pid is None else rss(pid))
             series.cpu.append(None if pid is None else _cpu(pid))
             if pid is not None and (not series.pids or series.pids[-1] != pid):
                 series.pids.append(pid)
@@ -249,7 +249,7 @@ def _open_paths(pid: int) -> list[str]:
     return paths
 
 
-def _rss(pid: int) -> int | None:
+def rss(pid: int) -> int | None:
     """Resident memory in bytes, None if the process is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -33,7 +33,6 @@ def open_sound(spec: SourceSpec) -> SoundSource:
 def sound_devices() -> tuple[list[Device], str | None]:
     """Outputs to record ("Speakers — what this computer plays") and microphones, and the reason
     there are none when no sound server can be reached (else None)."""
-
     try:
         outputs = [] if sys.platform == "darwin" else server.outputs()
         microphones = server.microphones()

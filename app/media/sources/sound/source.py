@@ -187,13 +187,13 @@ class SoundSource:
                 while not self._stop.is_set():
                     if not self._wanted.is_set():  # nobody takes packets yet: nothing is kept
                         if wait_readable(recorder, _POLL):
-                            self._drain(recorder)
+                            read_all(recorder)
                         self._set_origin()
                         # The first packet comes at once, silent if need be: its arrival is
                         # when a live mix places the source's start.
                         self._filling = True
                     elif wait_readable(recorder, _POLL):
-                        self._take(self._drain(recorder), self._clock())
+                        self._take(read_all(recorder), self._clock())
                         # The server delivers in pieces of a few ms whatever is asked: read
                         # them together, `READ_EVERY` at a time, not each as it comes.
                         self._stop.wait(READ_EVERY)
@@ -205,10 +205,6 @@ class SoundSource:
         finally:
             self._opened.set()
             self._put(_END)
-
-    def _drain(self, recorder: Any) -> bytes:
-        """Everything the server has delivered (read at once, so that it is timed as one)."""
-        return read_all(recorder)
 
     def _set_origin(self) -> None:
         self._origin, self._wall_origin = self._clock(), time.time()
