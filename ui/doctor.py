@@ -4,6 +4,11 @@ Qt aborts the whole process when its platform plugin cannot load, so the check r
 process and reads what it printed. On Linux the usual cause is a missing XCB library
 (`libxcb-cursor0` since Qt 6.5); the package to install is named, and installed with apt-get
 when the user can (root), like `make deps` does.
+
+When the app's language is Chinese (`ui.common.language`), the check also asks fontconfig
+(`fc-list :lang=zh`) for a font with Chinese characters; without one Qt draws every character as
+a box. The package to install (`fonts-noto-cjk`) is named, or installed when root; the app starts
+either way.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ _PACKAGES = {
     "libdbus-1.so.3": "libdbus-1-3",
 }
 _PROBE = "from PySide6.QtWidgets import QApplication; QApplication([]).processEvents()"
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
 
 def missing_packages(output: str) -> list[str]:
@@ -50,8 +56,42 @@ def missing_packages(output: str) -> list[str]:
     return found
 
 
+def has_cjk_font() -> bool | None:
+    """Whether fontconfig knows a font for Chinese; None where there is no `fc-list` to ask."""
+    if not shutil.which("fc-list"):
+        return None
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=60, check=False
+    )
+    return bool(listed.stdout.strip())
+
+
+def check_fonts() -> None:
+    """In Chinese, make sure a CJK font is installed: say which package, or install it (root)."""
+    from PySide6.QtCore import QSettings  # QtCore only: it loads where the GUI libraries do not
+
+    from ui.common.language import chosen_language, resolve
+
+    if resolve(chosen_language(QSettings("RecDesk", "RecDesk"))) != "zh_CN":
+        return
+    if has_cjk_font() is not False:
+        return
+    command = f"apt-get install -y {CJK_FONT_PACKAGE}"
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"recdesk: no font has Chinese characters; installing {CJK_FONT_PACKAGE}")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(
+            command.split(), check=False, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        )
+        return
+    print("recdesk: no font has Chinese characters: the app's Chinese text would show as boxes.")
+    print(f"  install one with: sudo {command}")
+
+
 def check() -> int:
     """0 when Qt opens its platform; else print what to install (or install it) and return 1."""
+    if sys.platform == "linux":
+        check_fonts()
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         return 0
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):

@@ -1,12 +1,14 @@
 """`recdesk`: the desktop app's entry point.
 
 ```
-recdesk [--url URL] [--data-dir DIR]
+recdesk [--url URL] [--data-dir DIR] [--version]
 ```
 
 Without `--url` the app starts its embedded service with demo rooms (data in the app's data folder,
 or DIR) and connects to it; with it, it connects to that service. The app runs on a qasync event
 loop, so the client's coroutines and Qt's events share one thread and the GUI never waits.
+The `recdesk` command reaches this module through `ui.launcher`, which answers `--version` and
+checks for the desktop extra before Qt is imported.
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.version import version_line
 from ui.app import DesktopApp
+from ui.common.appearance import start_appearance
+from ui.common.icons import app_icon
+from ui.common.language import start_language
+from ui.selftest import self_test
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     # For the start-up benchmark: print when the window is usable (rooms listed), then quit.
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--service-arg", action="append", default=[], help=argparse.SUPPRESS)
+    # For the bundle's smoke test: record a demo room for SECONDS from the window, print, quit.
+    parser.add_argument("--self-test", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=version_line("recdesk"))
     return parser
 
 
@@ -50,15 +61,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("RecDesk")
     app.setApplicationName("RecDesk")
+    QGuiApplication.setWindowIcon(app_icon())
+    # Desktops match the window to `recdesk.desktop` (its icon and name) by this name.
+    QGuiApplication.setDesktopFileName("recdesk")
+    settings = QSettings()
+    # Light or dark before the first window, so nothing is drawn in the wrong palette first.
+    start_appearance(settings)
+    # The language too: every widget reads its texts once, when it is built.
+    start_language(settings)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     desktop = DesktopApp(
-        QSettings(),
+        settings,
         data_dir=args.data_dir or data_dir(),
         url=args.url,
         service_args=tuple(args.service_arg),
     )
     with loop:
+        if args.self_test is not None:
+            code: int = loop.run_until_complete(_self_test_once(desktop, args.self_test))
+            return code
         loop.run_until_complete(_ready_once(desktop) if args.exit_when_ready else desktop.run())
     return 0
 
@@ -70,6 +92,15 @@ async def _ready_once(desktop: DesktopApp) -> None:
     print(json.dumps({"ready": time.time()}), flush=True)
     window.close()
     await desktop.shutdown()
+
+
+async def _self_test_once(desktop: DesktopApp, seconds: float) -> int:
+    outcome = await self_test(desktop, seconds)
+    print(json.dumps(outcome), flush=True)
+    if desktop.window is not None:
+        desktop.window.close_without_asking()
+    await desktop.shutdown()
+    return 1 if "error" in outcome else 0
 
 
 if __name__ == "__main__":

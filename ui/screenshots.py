@@ -1,13 +1,17 @@
-"""`python -m ui.screenshots DIR` (`make screenshots`): PNGs of the main screens, for the README.
+"""`python -m ui.screenshots [DIR] [--appearance light|dark] [--language en|zh_CN]`
+(`make screenshots`): PNGs of the main screens, for the README.
 
-The app runs as users run it, against its built-in demo service (offscreen Qt), goes through a
-short session (a room selected, its thumbnails in, a mixed recording started, paused, stopped;
-then a participant and the whole room recorded on this computer) and saves each screen as
-`DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a second run starts at once.
+The app runs as users run it, against its built-in demo service (offscreen Qt), in the light or the
+dark palette and in English or Chinese, goes through a short session (a room selected, its
+thumbnails in, a mixed recording started, paused, stopped; then a participant and the whole room
+recorded on this computer; last the error banner, on a window whose service does not answer) and
+saves each screen as `DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a second
+run starts at once.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import tempfile
@@ -20,6 +24,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.app import DesktopApp
+from ui.common.appearance import APPEARANCES, apply_appearance
+from ui.common.language import install_language
 from ui.connection.dialog import ConnectDialog
 from ui.window import MainWindow
 
@@ -93,6 +99,24 @@ async def _session(folder: Path, media: Path) -> None:
         finally:
             window.close()
             await app.shutdown()
+        await _banner_session(folder, settings)
+
+
+async def _banner_session(folder: Path, settings: QSettings) -> None:
+    """The error banner, on a window whose service does not answer (nothing listens on its port)
+    and where the layout editor is asked for with no room to edit."""
+    with tempfile.TemporaryDirectory(prefix="recdesk-shots-") as tmp:
+        app = DesktopApp(settings, data_dir=Path(tmp), url="http://127.0.0.1:9")
+        window = await app.start()
+        try:
+            window.resize(1440, 900)
+            assert window.edit_layout() is None
+            await _until(window.banner.isVisible)
+            await asyncio.sleep(0.2)
+            _save(window, folder, "error-banner")
+        finally:
+            window.close()
+            await app.shutdown()
 
 
 async def _local_session(window: MainWindow, folder: Path) -> None:
@@ -120,15 +144,23 @@ async def _local_session(window: MainWindow, folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshots into the folder given (default build/screenshots)."""
-    args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0] if args else "build/screenshots")
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots")
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("build/screenshots"))
+    parser.add_argument("--appearance", choices=[a for a in APPEARANCES if a != "system"])
+    parser.add_argument("--language", choices=["en", "zh_CN"], default="en")
+    args = parser.parse_args(argv)
+    folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
     media = Path("build/demo-media").absolute()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if args.appearance:
+        apply_appearance(args.appearance)
+    translators = install_language(args.language)  # kept: Qt uses them while they live
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         loop.run_until_complete(_session(folder, media))
+    del translators
     return 0
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Health
 from ui.common.formats import format_size
+from ui.common.palette import Role, colour, follow_palette
 from ui.connection.connection import Connection
 from ui.rooms.model import status_dot
 
@@ -33,6 +34,7 @@ class StatusLine(QObject):
         connection.state_changed.connect(self._state)
         connection.health_changed.connect(self._health)
         self._state(connection.state)
+        follow_palette(self.state, lambda: self._state(self._connection.state))
 
     def _state(self, state: str) -> None:
         where = self.tr("built-in service") if self._connection.embedded else self._connection.url
@@ -43,10 +45,9 @@ class StatusLine(QObject):
             "lost": self.tr("Service lost ({0}) — reconnecting…"),
             "closed": self.tr("Disconnected from {0}"),
         }[state].format(where)
-        color = {"connected": "#2e7d32", "lost": "#c62828", "refused": "#c62828"}.get(
-            state, "#757575"
-        )
-        self.state.setText(f'<span style="color:{color}">●</span> {text}')
+        roles: dict[str, Role] = {"connected": "ok", "lost": "error", "refused": "error"}
+        dot = colour(roles.get(state, "idle"), self.state.palette()).name()
+        self.state.setText(f'<span style="color:{dot}">●</span> {text}')
 
     def _health(self, health: Health) -> None:
         self.recordings.setText(
@@ -69,6 +70,7 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
+        # The tray is drawn by the desktop, not in the app's palette: mid tones show on both.
         self._idle, self._busy = status_dot("#757575"), status_dot("#d32f2f")
         self.icon = QSystemTrayIcon(self._idle, self)
         self.icon.setToolTip("RecDesk")

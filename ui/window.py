@@ -1,7 +1,7 @@
 """The main window: rooms on the left, the selected room and its record controls, the task list.
 
 ```
-┌ menu: File · Room · This computer · Help ────────────────────────────────────────────────┐
+┌ menu: File · Room · This computer · View · Help ─────────────────────────────────────────┐
 │ [error banner: what happened — what to do]                                               │
 │ RoomBrowser │ RoomView (streams, thumbnails) │ tabs: On the service │ On this computer   │
 │ (search,    │                                │ RecordControls       │ LocalRecorderPanel │
@@ -41,9 +41,11 @@ from app.api.models import Event, Room
 from app.client.tables import size
 from app.layout.model import Layout
 from ui.closing import CloseGuard
+from ui.common.appearance import AppearanceMenu
 from ui.common.banner import ErrorBanner
 from ui.common.errors import describe
 from ui.common.formats import state_icon
+from ui.common.language_menu import LanguageMenu
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
 from ui.layout_editor.editor import LayoutEditor, presets_folder
@@ -189,6 +191,11 @@ class MainWindow(QMainWindow):
             local, self.tr("Look for &devices again"), None, self.local.picker.refresh_devices
         )
         self._action(local, self.tr("Where to &save…"), None, self._local_settings)
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.appearance_menu = AppearanceMenu(self.settings, self)
+        self.view_menu.addMenu(self.appearance_menu)
+        self.language_menu = LanguageMenu(self.settings, self)
+        self.view_menu.addMenu(self.language_menu)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
 

@@ -4,7 +4,7 @@ Every error body is `{"code": 40401, "name": "room_not_found", "message": "..."}
 changes meaning; the leading three digits are the HTTP status it travels with (400 malformed, 401
 missing or refused credentials, 404 unknown, 409 conflicting state, 422 invalid values, 500/503
 the service's own failure). Where a source document defines a code for the same case,
-`seed_code` names it, and the README's table lists them.
+`seed_code` names it, and docs/service.md's table lists them.
 
 ```
 ApiError (RecDeskError)

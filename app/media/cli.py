@@ -6,7 +6,7 @@ recdesk-record SOURCE [SOURCE ...] -o OUTPUT [--format mp4|mkv|webm|flv|ts|hls|m
                [--split SECONDS] [--snapshot-every SECONDS] [--max-idle SECONDS]
                [--stdin-commands]
 recdesk-record --recover PATH
-recdesk-record --list-protocols | --list-devices
+recdesk-record --list-protocols | --list-devices | --version
 ```
 
 Prints one JSON line per event on stdout: `started`, `file` (each file or part as soon as it is
@@ -55,6 +55,7 @@ from app.media.sources.devices import (
     wayland_session,
 )
 from app.media.sources.reconnect import DEFAULT_MAX_IDLE
+from app.version import version_line
 
 PROG = "recdesk-record"
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Record live or file sources to files, copying packets without re-encoding.",
     )
+    parser.add_argument("--version", action="version", version=version_line(PROG))
     parser.add_argument(
         "sources",
         nargs="*",

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
+import platformdirs
 import uvicorn
 from fastapi import FastAPI
 
@@ -42,12 +43,22 @@ from app.service.disk import parse_size
 from app.service.settings import Settings
 from app.service.webhooks.delivery import service_secret
 from app.service.webhooks.settings import RetryPolicy, check_url
+from app.version import version_line
 
 DEFAULT_PORT = 8080
 
 
 def default_data_dir() -> Path:
-    """Where the service keeps its database and recordings unless told otherwise."""
+    """Where the service keeps its database and recordings unless `--data-dir` says otherwise.
+
+    Windows: `%LOCALAPPDATA%\\RecDesk\\service`; macOS: `~/Library/Application Support/RecDesk/
+    service`, each where the system wants an application's own data (platformdirs). Linux and
+    other systems keep the folder every earlier version used, `$XDG_DATA_HOME/recdesk/service`
+    (`~/.local/share/recdesk/service`), so no recordings are left behind in an old one.
+    """
+    if sys.platform in ("win32", "darwin"):
+        # Local, not roaming, on Windows: recordings are too big to follow a user between machines.
+        return platformdirs.user_data_path("RecDesk", appauthor=False, roaming=False) / "service"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "recdesk" / "service"
 
@@ -57,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recdesk-server", description="The RecDesk recording service (REST API on /v1)."
     )
+    parser.add_argument("--version", action="version", version=version_line("recdesk-server"))
     parser.add_argument(
         "--host",
         default="127.0.0.1",

@@ -189,7 +189,7 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
         "name": "X-RecDesk-Signature",
         "description": "A signature over the method, path, query and body's SHA-256, with the "
         "`X-RecDesk-App`, `X-RecDesk-Timestamp` and `X-RecDesk-Nonce` headers beside it; the "
-        'README\'s "Signing a request" shows how to make one.',
+        "docs/auth.md shows how to make one.",
     },
     "signedQuery": {
         "type": "apiKey",

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.service import ServiceProcess
+from tests.helpers.translations import build_translations
+from ui.common.language import install_language
 from ui.connection.connection import Connection
 from ui.local.history import HistoryStore
 from ui.local.panel import LocalRecorderPanel
@@ -73,6 +75,14 @@ def aloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop.run_until_complete(asyncio.sleep(0))
     loop.close()
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp: QApplication) -> None:
+    """The app's English translator, as the app loads it in English (its plural forms: "1 file",
+    "2 files"); a test in another language installs that one and puts English back."""
+    build_translations()
+    install_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from ui.common.palette import box_colours, follow_palette
 
 
 class ErrorBanner(QWidget):
-    """A dismissable line at the top of the window: what happened, and what to do."""
+    """A dismissable line at the top of the window: what happened, and what to do.
+
+    A red-tinted box in the light and the dark palette alike, its text readable on it
+    (`ui.common.palette.box_colours`); it is drawn here rather than by a style sheet, so it
+    follows a change of palette while shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorBanner")
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #f5c6cb; border-radius: 4px; }"
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
-        close = QToolButton()
+        close = self._close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip(self.tr("Dismiss"))
@@ -28,7 +31,27 @@ class ErrorBanner(QWidget):
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.message, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        follow_palette(self, self._restyle)
         self.hide()
+
+    def _restyle(self) -> None:
+        text = box_colours("error", self.palette()).text
+        for widget in (self.message, self._close):
+            palette = widget.palette()
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+                palette.setColor(role, text)
+            widget.setPalette(palette)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The tinted box with its border."""
+        colours = box_colours("error", self.palette())
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colours.border, 1))
+        painter.setBrush(colours.background)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+        painter.end()
 
     def show_error(self, what: str, todo: str) -> None:
         """Show an error; replaces the one shown."""

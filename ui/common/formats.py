@@ -6,47 +6,30 @@ Plain functions, shared by every widget, so a state, a time or a size reads the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.api.models import StreamInfo, UploadState
-
-_RED = "#d93025"
-_AMBER = "#e8a317"
-_GREEN = "#1e8e3e"
-_GREY = "#80868b"
-_BLUE = "#1a73e8"
-_STATE_COLOURS: dict[str, str] = {
-    "starting": _GREY,
-    "recording": _RED,
-    "paused": _AMBER,
-    "stopping": _GREY,
-    "uploading": _BLUE,
-    "completed": _GREEN,
-    "failed": _RED,
-}
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TaskFormat", text)
+from ui.common.palette import row_colour, state_role
+from ui.common.translate import translate
 
 
 def state_colour(state: str) -> QColor:
     """The colour a state is written in: red recording or failed, amber paused, blue uploading,
-    green completed."""
-    return QColor(_STATE_COLOURS.get(state, _GREY))
+    green completed; readable in the rows of a table in the palette in use."""
+    return row_colour(state_role(state))
 
 
 def state_name(state: str) -> str:
     """A recording state in the operator's language."""
     names = {
-        "starting": _tr("starting"),
-        "recording": _tr("recording"),
-        "paused": _tr("paused"),
-        "stopping": _tr("stopping"),
-        "uploading": _tr("uploading"),
-        "completed": _tr("completed"),
-        "failed": _tr("failed"),
+        "starting": translate("TaskFormat", "starting"),
+        "recording": translate("TaskFormat", "recording"),
+        "paused": translate("TaskFormat", "paused"),
+        "stopping": translate("TaskFormat", "stopping"),
+        "uploading": translate("TaskFormat", "uploading"),
+        "completed": translate("TaskFormat", "completed"),
+        "failed": translate("TaskFormat", "failed"),
     }
     return names.get(state, state)
 
@@ -65,15 +48,17 @@ def format_upload(state: UploadState | None, sent: int | None = None, total: int
         case None:
             return ""
         case "pending":
-            return _tr("waiting")
+            return translate("TaskFormat", "waiting")
         case "uploading":
             if sent is None:
-                return _tr("uploading")
-            return _tr("uploading {percent}%").format(percent=percent(sent, total))
+                return translate("TaskFormat", "uploading")
+            return translate("TaskFormat", "uploading {percent}%").format(
+                percent=percent(sent, total)
+            )
         case "uploaded":
-            return _tr("uploaded")
+            return translate("TaskFormat", "uploaded")
         case "failed":
-            return _tr("failed, trying again")
+            return translate("TaskFormat", "failed, trying again")
 
 
 def format_elapsed(seconds: float) -> str:
@@ -91,13 +76,18 @@ def format_duration(seconds: float) -> str:
 def format_size(size: int) -> str:
     """Bytes for people: `812 B`, `12.3 MB` (powers of 1000, as file managers show them)."""
     if size < 1000:
-        return _tr("{n} B").format(n=size)
+        return translate("TaskFormat", "{n} B").format(n=size)
     value = float(size)
-    for unit in (_tr("kB"), _tr("MB"), _tr("GB"), _tr("TB")):
+    for unit in (
+        translate("TaskFormat", "kB"),
+        translate("TaskFormat", "MB"),
+        translate("TaskFormat", "GB"),
+        translate("TaskFormat", "TB"),
+    ):
         value /= 1000
         if value < 999.95:
             return f"{value:.1f} {unit}"
-    return f"{value:.1f} {_tr('TB')}"
+    return f"{value:.1f} {translate('TaskFormat', 'TB')}"
 
 
 def format_streams(streams: list[StreamInfo]) -> str:
@@ -111,15 +101,17 @@ def format_streams(streams: list[StreamInfo]) -> str:
     return " · ".join(parts)
 
 
-_icons: dict[str, QIcon] = {}
+_icons: dict[tuple[str, str], QIcon] = {}
 
 
 def state_icon(state: str) -> QIcon:
     """The state's mark: a red dot, amber bars, a blue arrow up, a green check, a red cross (a
     ring otherwise)."""
-    if state not in _icons:
-        _icons[state] = _draw_state_icon(state)
-    return _icons[state]
+    # One per state and palette: a dark palette's marks are lighter.
+    key = (state, state_colour(state).name())
+    if key not in _icons:
+        _icons[key] = _draw_state_icon(state)
+    return _icons[key]
 
 
 def _draw_state_icon(state: str) -> QIcon:

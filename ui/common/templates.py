@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-_CONTEXT = "LayoutEditor"
-
-
 TEMPLATE_NAMES = {
-    "grid": QT_TRANSLATE_NOOP(_CONTEXT, "Grid"),
-    "floating": QT_TRANSLATE_NOOP(_CONTEXT, "Floating (picture in picture)"),
-    "vertical": QT_TRANSLATE_NOOP(_CONTEXT, "Side by side: main + column"),
-    "horizontal": QT_TRANSLATE_NOOP(_CONTEXT, "Main above a row"),
-    "speaker": QT_TRANSLATE_NOOP(_CONTEXT, "Active speaker"),
-    "screen_share": QT_TRANSLATE_NOOP(_CONTEXT, "Screen share"),
-    "custom": QT_TRANSLATE_NOOP(_CONTEXT, "Custom"),
+    "grid": QT_TRANSLATE_NOOP("LayoutEditor", "Grid"),
+    "floating": QT_TRANSLATE_NOOP("LayoutEditor", "Floating (picture in picture)"),
+    "vertical": QT_TRANSLATE_NOOP("LayoutEditor", "Side by side: main + column"),
+    "horizontal": QT_TRANSLATE_NOOP("LayoutEditor", "Main above a row"),
+    "speaker": QT_TRANSLATE_NOOP("LayoutEditor", "Active speaker"),
+    "screen_share": QT_TRANSLATE_NOOP("LayoutEditor", "Screen share"),
+    "custom": QT_TRANSLATE_NOOP("LayoutEditor", "Custom"),
 }
 
 
 def template_name(template: str) -> str:
     """A template's readable name, the same in the editor and the record controls."""
-    return QCoreApplication.translate(_CONTEXT, str(TEMPLATE_NAMES.get(template, template)))
+    return QCoreApplication.translate("LayoutEditor", str(TEMPLATE_NAMES.get(template, template)))

@@ -15,6 +15,7 @@ from typing import TypedDict, TypeVar, Unpack
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QSpinBox, QWidget
 
 from app.layout.model import Canvas, Layout, Region, Watermark
+from ui.common.translate import translate
 from ui.layout_editor.document import LayoutDocument
 from ui.layout_editor.fields import (
     FPS_CHOICES,
@@ -23,7 +24,6 @@ from ui.layout_editor.fields import (
     EvenSpinBox,
     StepCloser,
     pixel_spin,
-    tr,
 )
 from ui.layout_editor.images import ImagePicker
 
@@ -91,7 +91,7 @@ def _pair(first: QWidget, second: QWidget) -> QHBoxLayout:
 def _kbits(minimum: int, maximum: int) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(minimum, maximum)
-    spin.setSuffix(tr(" kbit/s"))
+    spin.setSuffix(translate("LayoutEditor", " kbit/s"))
     spin.setKeyboardTracking(False)
     return spin
 
@@ -110,55 +110,65 @@ class CanvasSection(QWidget):
 
         self.resolution = QComboBox()
         for width, height, name in RESOLUTIONS:
-            self.resolution.addItem(tr(name), (width, height))
-        self.resolution.addItem(tr("Custom"), None)
+            self.resolution.addItem(translate("LayoutEditor", name), (width, height))
+        self.resolution.addItem(translate("LayoutEditor", "Custom"), None)
         self.resolution.activated.connect(self._preset_chosen)
         self.width_spin = EvenSpinBox()
-        self.width_spin.setPrefix(tr("W "))
+        self.width_spin.setPrefix(translate("LayoutEditor", "W "))
         self.height_spin = EvenSpinBox()
-        self.height_spin.setPrefix(tr("H "))
+        self.height_spin.setPrefix(translate("LayoutEditor", "H "))
         for spin in (self.width_spin, self.height_spin):
             spin.valueChanged.connect(self._size_typed)
         self.fps = QComboBox()
         for fps in FPS_CHOICES:
-            self.fps.addItem(tr("{fps} fps").format(fps=fps), fps)
+            self.fps.addItem(translate("LayoutEditor", "{fps} fps").format(fps=fps), fps)
         self.fps.activated.connect(self._fps_chosen)
-        self.background = ColorButton(tr("Background colour"))
+        self.background = ColorButton(translate("LayoutEditor", "Background colour"))
         self.background.color_changed.connect(
-            lambda color: self._set(tr("Change background colour"), "background", background=color)
+            lambda color: self._set(
+                translate("LayoutEditor", "Change background colour"),
+                "background",
+                background=color,
+            )
         )
-        self.background_image = ImagePicker(tr("Background image"))
+        self.background_image = ImagePicker(translate("LayoutEditor", "Background image"))
         self.background_image.image_changed.connect(
             lambda name: self._set(
-                tr("Change background image"), "background_image", background_image=name
+                translate("LayoutEditor", "Change background image"),
+                "background_image",
+                background_image=name,
             )
         )
         self.video_bitrate = _kbits(50, 200_000)
         self.video_bitrate.valueChanged.connect(
             lambda kbits: self._set(
-                tr("Change video bitrate"), "video_bitrate", video_bitrate=kbits * 1000
+                translate("LayoutEditor", "Change video bitrate"),
+                "video_bitrate",
+                video_bitrate=kbits * 1000,
             )
         )
         self.audio_bitrate = _kbits(8, 1024)
         self.audio_bitrate.valueChanged.connect(
             lambda kbits: self._set(
-                tr("Change audio bitrate"), "audio_bitrate", audio_bitrate=kbits * 1000
+                translate("LayoutEditor", "Change audio bitrate"),
+                "audio_bitrate",
+                audio_bitrate=kbits * 1000,
             )
         )
 
-        self.watermark = ImagePicker(tr("Watermark image"))
+        self.watermark = ImagePicker(translate("LayoutEditor", "Watermark image"))
         self.watermark.image_changed.connect(self._watermark_image)
         self.mark_x = pixel_spin()
-        self.mark_x.setPrefix(tr("x "))
+        self.mark_x.setPrefix(translate("LayoutEditor", "x "))
         self.mark_y = pixel_spin()
-        self.mark_y.setPrefix(tr("y "))
+        self.mark_y.setPrefix(translate("LayoutEditor", "y "))
         self.mark_width = EvenSpinBox()
-        self.mark_width.setPrefix(tr("W "))
+        self.mark_width.setPrefix(translate("LayoutEditor", "W "))
         self.mark_height = EvenSpinBox()
-        self.mark_height.setPrefix(tr("H "))
+        self.mark_height.setPrefix(translate("LayoutEditor", "H "))
         self.mark_opacity = QSpinBox()
         self.mark_opacity.setRange(0, 100)
-        self.mark_opacity.setSuffix(tr(" %"))
+        self.mark_opacity.setSuffix(translate("LayoutEditor", " %"))
         self.mark_opacity.setKeyboardTracking(False)
         self.mark_x.valueChanged.connect(lambda x: self._set_mark(x=x))
         self.mark_y.valueChanged.connect(lambda y: self._set_mark(y=y))
@@ -171,27 +181,33 @@ class CanvasSection(QWidget):
         self.form = form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.addRow(tr("Size"), self.resolution)
+        form.addRow(translate("LayoutEditor", "Size"), self.resolution)
         form.addRow("", _pair(self.width_spin, self.height_spin))
-        form.addRow(tr("Frame rate"), self.fps)
-        form.addRow(tr("Background"), self.background)
-        form.addRow(tr("Image"), self.background_image)
-        form.addRow(tr("Video bitrate"), self.video_bitrate)
-        form.addRow(tr("Audio bitrate"), self.audio_bitrate)
-        form.addRow(tr("Watermark"), self.watermark)
+        form.addRow(translate("LayoutEditor", "Frame rate"), self.fps)
+        form.addRow(translate("LayoutEditor", "Background"), self.background)
+        form.addRow(translate("LayoutEditor", "Image"), self.background_image)
+        form.addRow(translate("LayoutEditor", "Video bitrate"), self.video_bitrate)
+        form.addRow(translate("LayoutEditor", "Audio bitrate"), self.audio_bitrate)
+        form.addRow(translate("LayoutEditor", "Watermark"), self.watermark)
         mark_position = _pair(self.mark_x, self.mark_y)
         mark_size = _pair(self.mark_width, self.mark_height)
-        form.addRow(tr("Position"), mark_position)
-        form.addRow(tr("Size"), mark_size)
-        form.addRow(tr("Opacity"), self.mark_opacity)
+        form.addRow(translate("LayoutEditor", "Position"), mark_position)
+        form.addRow(translate("LayoutEditor", "Size"), mark_size)
+        form.addRow(translate("LayoutEditor", "Opacity"), self.mark_opacity)
         self._mark_rows: tuple[QHBoxLayout | QWidget, ...] = (
             mark_position,
             mark_size,
             self.mark_opacity,
         )
-        self.video_bitrate.setToolTip(tr("Video bitrate of the mixed recording."))
-        self.audio_bitrate.setToolTip(tr("Audio bitrate of the mixed recording."))
-        self.watermark.setToolTip(tr("An image drawn over everything, such as a logo."))
+        self.video_bitrate.setToolTip(
+            translate("LayoutEditor", "Video bitrate of the mixed recording.")
+        )
+        self.audio_bitrate.setToolTip(
+            translate("LayoutEditor", "Audio bitrate of the mixed recording.")
+        )
+        self.watermark.setToolTip(
+            translate("LayoutEditor", "An image drawn over everything, such as a logo.")
+        )
 
         closer = StepCloser(document, self)
         closer.watch(
@@ -218,7 +234,11 @@ class CanvasSection(QWidget):
         base = self._size_base if self._size_base is not None else layout
         self._size_base = base
         self._resized = scaled(base, width, height)
-        self._document.edit(self._resized, tr("Change canvas size"), merge="field-canvas-size")
+        self._document.edit(
+            self._resized,
+            translate("LayoutEditor", "Change canvas size"),
+            merge="field-canvas-size",
+        )
 
     def _preset_chosen(self, index: int) -> None:
         size = self.resolution.itemData(index)
@@ -233,7 +253,9 @@ class CanvasSection(QWidget):
             self.resize_canvas(self.width_spin.value(), self.height_spin.value())
 
     def _fps_chosen(self, index: int) -> None:
-        self._set(tr("Change frame rate"), "fps", fps=self.fps.itemData(index))
+        self._set(
+            translate("LayoutEditor", "Change frame rate"), "fps", fps=self.fps.itemData(index)
+        )
 
     def _set(self, text: str, name: str, **change: Unpack[_CanvasChange]) -> None:
         if self._quiet:
@@ -252,7 +274,7 @@ class CanvasSection(QWidget):
             mark = replace(canvas.watermark, image=name)
         else:
             mark = self._new_watermark(name, canvas, self.watermark.size_of(name))
-        self._set(tr("Change watermark"), "watermark", watermark=mark)
+        self._set(translate("LayoutEditor", "Change watermark"), "watermark", watermark=mark)
 
     def _set_mark(self, **change: Unpack[_WatermarkChange]) -> None:
         """One field of the watermark, named by its keyword (`opacity=0.5`)."""
@@ -261,7 +283,9 @@ class CanvasSection(QWidget):
         if self._quiet or mark is None:
             return
         changed = replace(mark, **change)
-        self._set(tr("Change watermark"), f"watermark-{name}", watermark=changed)
+        self._set(
+            translate("LayoutEditor", "Change watermark"), f"watermark-{name}", watermark=changed
+        )
 
     @staticmethod
     def _new_watermark(name: str, canvas: Canvas, size: tuple[int, int] | None) -> Watermark:
@@ -291,7 +315,9 @@ class CanvasSection(QWidget):
                 preset if preset is not None else self.resolution.count() - 1
             )
             if self.fps.findData(canvas.fps) < 0:
-                self.fps.addItem(tr("{fps} fps").format(fps=canvas.fps), canvas.fps)
+                self.fps.addItem(
+                    translate("LayoutEditor", "{fps} fps").format(fps=canvas.fps), canvas.fps
+                )
             self.fps.setCurrentIndex(self.fps.findData(canvas.fps))
             self.background.set_color(canvas.background)
             self.background_image.set_image(canvas.background_image)

@@ -8,7 +8,7 @@ field loses focus. Shared by `ui.layout_editor.panel`,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -20,54 +20,47 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Stream
+from ui.common.translate import translate
 from ui.layout_editor.document import LayoutDocument
 
-_CONTEXT = "LayoutEditor"
-
-
-def tr(text: object) -> str:
-    """`text` in the operator's language (`object`: what `QT_TRANSLATE_NOOP` is typed to give)."""
-    return QCoreApplication.translate(_CONTEXT, str(text))
-
-
 TEMPLATE_HINTS = {
-    "grid": QT_TRANSLATE_NOOP(_CONTEXT, "Everyone in equal tiles."),
+    "grid": QT_TRANSLATE_NOOP("LayoutEditor", "Everyone in equal tiles."),
     "floating": QT_TRANSLATE_NOOP(
-        _CONTEXT, "The main stream fills the canvas; the others float over it, bottom right."
+        "LayoutEditor", "The main stream fills the canvas; the others float over it, bottom right."
     ),
     "vertical": QT_TRANSLATE_NOOP(
-        _CONTEXT, "The main stream at the left; the others in a column at the right."
+        "LayoutEditor", "The main stream at the left; the others in a column at the right."
     ),
     "horizontal": QT_TRANSLATE_NOOP(
-        _CONTEXT, "The main stream on top; the others in a row along the bottom."
+        "LayoutEditor", "The main stream on top; the others in a row along the bottom."
     ),
     "speaker": QT_TRANSLATE_NOOP(
-        _CONTEXT, "Side by side, with whoever spoke last as the main stream."
+        "LayoutEditor", "Side by side, with whoever spoke last as the main stream."
     ),
     "screen_share": QT_TRANSLATE_NOOP(
-        _CONTEXT, "Side by side, with a shared screen as the main stream."
+        "LayoutEditor", "Side by side, with a shared screen as the main stream."
     ),
     "custom": QT_TRANSLATE_NOOP(
-        _CONTEXT, "Regions stay exactly where you put them, whoever joins or leaves."
+        "LayoutEditor", "Regions stay exactly where you put them, whoever joins or leaves."
     ),
 }
 FIT_NAMES = {
-    "fit": QT_TRANSLATE_NOOP(_CONTEXT, "Fit (whole picture, bars)"),
-    "fill": QT_TRANSLATE_NOOP(_CONTEXT, "Fill (crop to the box)"),
-    "stretch": QT_TRANSLATE_NOOP(_CONTEXT, "Stretch (distort)"),
+    "fit": QT_TRANSLATE_NOOP("LayoutEditor", "Fit (whole picture, bars)"),
+    "fill": QT_TRANSLATE_NOOP("LayoutEditor", "Fill (crop to the box)"),
+    "stretch": QT_TRANSLATE_NOOP("LayoutEditor", "Stretch (distort)"),
 }
 STREAM_KINDS = {
-    "camera": QT_TRANSLATE_NOOP(_CONTEXT, "camera"),
-    "screen": QT_TRANSLATE_NOOP(_CONTEXT, "screen"),
-    "audio": QT_TRANSLATE_NOOP(_CONTEXT, "audio"),
+    "camera": QT_TRANSLATE_NOOP("LayoutEditor", "camera"),
+    "screen": QT_TRANSLATE_NOOP("LayoutEditor", "screen"),
+    "audio": QT_TRANSLATE_NOOP("LayoutEditor", "audio"),
 }
 RESOLUTIONS = (
-    (1920, 1080, QT_TRANSLATE_NOOP(_CONTEXT, "1920 x 1080 (Full HD)")),
-    (1280, 720, QT_TRANSLATE_NOOP(_CONTEXT, "1280 x 720 (HD)")),
-    (960, 540, QT_TRANSLATE_NOOP(_CONTEXT, "960 x 540")),
-    (854, 480, QT_TRANSLATE_NOOP(_CONTEXT, "854 x 480")),
-    (640, 360, QT_TRANSLATE_NOOP(_CONTEXT, "640 x 360")),
-    (1080, 1920, QT_TRANSLATE_NOOP(_CONTEXT, "1080 x 1920 (portrait)")),
+    (1920, 1080, QT_TRANSLATE_NOOP("LayoutEditor", "1920 x 1080 (Full HD)")),
+    (1280, 720, QT_TRANSLATE_NOOP("LayoutEditor", "1280 x 720 (HD)")),
+    (960, 540, QT_TRANSLATE_NOOP("LayoutEditor", "960 x 540")),
+    (854, 480, QT_TRANSLATE_NOOP("LayoutEditor", "854 x 480")),
+    (640, 360, QT_TRANSLATE_NOOP("LayoutEditor", "640 x 360")),
+    (1080, 1920, QT_TRANSLATE_NOOP("LayoutEditor", "1080 x 1920 (portrait)")),
 )
 FPS_CHOICES = (15, 24, 25, 30, 60)
 MAX_PIXELS = 16384
@@ -77,7 +70,8 @@ clamps (and so silently changes) a value read from a layout."""
 
 def stream_label(stream: Stream) -> str:
     """How a stream is named in the panel: "alice · camera"."""
-    return f"{stream.user_id} · {tr(STREAM_KINDS.get(stream.kind, stream.kind))}"
+    kind = translate("LayoutEditor", STREAM_KINDS.get(stream.kind, stream.kind))
+    return f"{stream.user_id} · {kind}"
 
 
 def align_labels(*forms: QFormLayout) -> None:

@@ -24,8 +24,8 @@ from app.api.models import Image
 from app.errors import RecDeskError
 from app.layout.images import IMAGE_SUFFIXES, MAX_NAME_LENGTH, is_image_name
 from ui.common.operations import Operations
+from ui.common.translate import translate
 from ui.connection.connection import Connection
-from ui.layout_editor.fields import tr
 
 
 class NotAnImage(RecDeskError):
@@ -69,13 +69,15 @@ class ImagePicker(QWidget):
         self.combo = QComboBox()
         self.combo.activated.connect(lambda index: self.choose(self.combo.itemData(index)))
         self.upload = QToolButton()
-        self.upload.setText(tr("Upload…"))
+        self.upload.setText(translate("LayoutEditor", "Upload…"))
         self.upload.setToolTip(
-            tr("Send a PNG or JPEG of this computer to the service, and use it.")
+            translate(
+                "LayoutEditor", "Send a PNG or JPEG of this computer to the service, and use it."
+            )
         )
         self.upload.clicked.connect(self._browse)
         self.clear = QToolButton()
-        self.clear.setText(tr("Clear"))
+        self.clear.setText(translate("LayoutEditor", "Clear"))
         self.clear.clicked.connect(lambda: self.choose(None))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -114,11 +116,14 @@ class ImagePicker(QWidget):
         self.combo.blockSignals(True)
         try:
             self.combo.clear()
-            self.combo.addItem(tr("none"), None)
+            self.combo.addItem(translate("LayoutEditor", "none"), None)
             for name, image in sorted(self._images.items()):
                 self.combo.addItem(f"{name} ({image.width}x{image.height})", name)
             if self._image is not None and self._image not in self._images:
-                self.combo.addItem(tr("{0} (not on the service)").format(self._image), self._image)
+                self.combo.addItem(
+                    translate("LayoutEditor", "{0} (not on the service)").format(self._image),
+                    self._image,
+                )
             self.combo.setCurrentIndex(max(0, self.combo.findData(self._image)))
         finally:
             self.combo.blockSignals(False)
@@ -126,7 +131,9 @@ class ImagePicker(QWidget):
         self.clear.setEnabled(self._image is not None)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self._title, "", tr(IMAGE_FILTER))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self._title, "", translate("LayoutEditor", IMAGE_FILTER)
+        )
         if path:
             self.upload_requested.emit(path)
 
@@ -156,7 +163,9 @@ class ServiceImages(QObject):
         name = upload_name(path.name)
         if name is None:
             raise NotAnImage(
-                tr("{0} is not a PNG or JPEG file; the service takes only those.").format(path.name)
+                translate(
+                    "LayoutEditor", "{0} is not a PNG or JPEG file; the service takes only those."
+                ).format(path.name)
             )
         data = await asyncio.to_thread(path.read_bytes)
         stored = await self._connection.client.upload_image(name, data)

@@ -11,19 +11,15 @@ are its tooltip). The selection, its handles and the guides are drawn over every
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.layout.model import FitMode, Region
+from ui.common.translate import translate
 
 PROBLEM_COLOUR = QColor("#e5484d")
 _FALLBACK = QColor("#202020")
-_CONTEXT = "RegionItem"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def colour(value: object, fallback: QColor = _FALLBACK) -> QColor:
@@ -139,7 +135,7 @@ class RegionItem(QGraphicsItem):
         painter.restore()
 
     def _label(self, painter: QPainter, device: QRectF, region: Region) -> None:
-        name = region.stream_id or _tr("empty")
+        name = region.stream_id or translate("RegionItem", "empty")
         font = QFont(painter.font())
         metrics = QFontMetricsF(font)
         if self._picture is not None:
@@ -179,11 +175,11 @@ def _placeholder(region: Region) -> QColor:
 
 
 def _summary(region: Region, locked: bool) -> str:
-    name = region.stream_id or _tr("empty")
-    text = _tr("{name}: {width} x {height} at {x}, {y}").format(
+    name = region.stream_id or translate("RegionItem", "empty")
+    text = translate("RegionItem", "{name}: {width} x {height} at {x}, {y}").format(
         name=name, width=region.width, height=region.height, x=region.x, y=region.y
     )
-    return text + ("\n" + _tr("Locked") if locked else "")
+    return text + ("\n" + translate("RegionItem", "Locked") if locked else "")
 
 
 def _padlock(painter: QPainter, centre: QPointF) -> None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import cast
 
 from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -35,7 +35,9 @@ from app.api.models import Stream
 from app.layout.errors import LayoutError
 from app.layout.model import TEMPLATES, Layout, TemplateId
 from app.layout.templates import StreamRef, arrange, reflow
-from ui.common.templates import TEMPLATE_NAMES
+from ui.common.palette import follow_palette, row_colour, tint
+from ui.common.templates import template_name
+from ui.common.translate import translate
 from ui.layout_editor.canvas_section import CanvasSection
 from ui.layout_editor.document import STREAM_MIME, LayoutDocument
 from ui.layout_editor.fields import (
@@ -44,15 +46,12 @@ from ui.layout_editor.fields import (
     WheelGuard,
     align_labels,
     stream_label,
-    tr,
 )
 from ui.layout_editor.region_section import RegionSection
 
 """The drag-and-drop type of a stream dragged from the panel; the data is its id in UTF-8."""
 PANEL_WIDTH = 320
 PROBLEMS_HEIGHT = 110
-ERROR_COLOR = "#d32f2f"
-WARNING_COLOR = "#b26a00"
 _STREAM_ID = Qt.ItemDataRole.UserRole
 _REGION_INDEX = Qt.ItemDataRole.UserRole
 
@@ -76,9 +75,11 @@ class StreamList(QListWidget):
             if stream.kind == "audio":
                 # A sound-only stream has no picture to place; its sound is mixed in anyway.
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-                item.setToolTip(tr("Sound only: always mixed in, it needs no region."))
+                item.setToolTip(
+                    translate("LayoutEditor", "Sound only: always mixed in, it needs no region.")
+                )
             else:
-                item.setToolTip(tr("Drag onto a region of the canvas."))
+                item.setToolTip(translate("LayoutEditor", "Drag onto a region of the canvas."))
             self.addItem(item)
             if stream.stream_id == current:
                 self.setCurrentItem(item)
@@ -150,13 +151,13 @@ class LayoutPanel(QWidget):
 
         self.template = QComboBox()
         for template in TEMPLATES:
-            self.template.addItem(tr(TEMPLATE_NAMES[template]), template)
+            self.template.addItem(template_name(template), template)
         self.template.activated.connect(
             lambda index: self.choose_template(self.template.itemData(index))
         )
         self.template_hint = QLabel()
         self.template_hint.setWordWrap(True)
-        self.template_hint.setEnabled(False)
+        tint(self.template_hint, "hint")
         template_body = QWidget()
         template_column = QVBoxLayout(template_body)
         template_column.setContentsMargins(0, 0, 0, 0)
@@ -169,7 +170,7 @@ class LayoutPanel(QWidget):
 
         self.streams = StreamList()
         self.streams.currentItemChanged.connect(self._update_assign)
-        self.assign = QPushButton(tr("Assign to selected region"))
+        self.assign = QPushButton(translate("LayoutEditor", "Assign to selected region"))
         self.assign.clicked.connect(self.assign_stream)
         streams_body = QWidget()
         streams_column = QVBoxLayout(streams_body)
@@ -179,8 +180,8 @@ class LayoutPanel(QWidget):
 
         self.problems = ProblemList()
         self.problems.itemDoubleClicked.connect(self._problem_chosen)
-        self.no_problems = QLabel(tr("No problems."))
-        self.no_problems.setEnabled(False)
+        self.no_problems = QLabel(translate("LayoutEditor", "No problems."))
+        tint(self.no_problems, "hint")
         problems_body = QWidget()
         problems_column = QVBoxLayout(problems_body)
         problems_column.setContentsMargins(0, 0, 0, 0)
@@ -188,11 +189,11 @@ class LayoutPanel(QWidget):
         problems_column.addWidget(self.no_problems)
 
         self.sections = {
-            "template": Section(tr("Template"), template_body),
-            "region": Section(tr("Region"), self.region_section),
-            "streams": Section(tr("Streams"), streams_body),
-            "canvas": Section(tr("Canvas"), self.canvas_section),
-            "problems": Section(tr("Problems"), problems_body),
+            "template": Section(translate("LayoutEditor", "Template"), template_body),
+            "region": Section(translate("LayoutEditor", "Region"), self.region_section),
+            "streams": Section(translate("LayoutEditor", "Streams"), streams_body),
+            "canvas": Section(translate("LayoutEditor", "Canvas"), self.canvas_section),
+            "problems": Section(translate("LayoutEditor", "Problems"), problems_body),
         }
         content = QWidget()
         column = QVBoxLayout(content)
@@ -225,6 +226,8 @@ class LayoutPanel(QWidget):
         document.changed.connect(self._show)
         document.selection_changed.connect(self._update_assign)
         self._show(document.layout)
+        # The lines are coloured for the palette in use: again when it changes.
+        follow_palette(self.problems, self._show_problems, "problems")
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -258,11 +261,15 @@ class LayoutPanel(QWidget):
             elif not layout.regions:
                 layout = layout.with_regions(arrange(template, layout.canvas, self._refs()))
         except LayoutError as exc:
-            self.failed.emit(tr("Cannot arrange the template: {error}").format(error=exc))
+            self.failed.emit(
+                translate("LayoutEditor", "Cannot arrange the template: {error}").format(error=exc)
+            )
             self._show(self._document.layout)
             return
-        name = tr(TEMPLATE_NAMES[template])
-        self._document.edit(layout, tr("Use template {name}").format(name=name))
+        name = template_name(template)
+        self._document.edit(
+            layout, translate("LayoutEditor", "Use template {name}").format(name=name)
+        )
 
     def assign_stream(self) -> None:
         """Put the stream chosen in the list into the selected region (one undo step)."""
@@ -271,7 +278,9 @@ class LayoutPanel(QWidget):
         if stream_id is None or region is None or index is None:
             return
         self._document.replace_region(
-            index, replace(region, stream_id=stream_id), tr("Assign stream to region")
+            index,
+            replace(region, stream_id=stream_id),
+            translate("LayoutEditor", "Assign stream to region"),
         )
 
     def _refs(self) -> list[StreamRef]:
@@ -291,7 +300,9 @@ class LayoutPanel(QWidget):
         found = self.template.findData(layout.template)
         if found >= 0:
             self.template.setCurrentIndex(found)
-        self.template_hint.setText(tr(TEMPLATE_HINTS.get(layout.template, "")))
+        self.template_hint.setText(
+            translate("LayoutEditor", TEMPLATE_HINTS.get(layout.template, ""))
+        )
         self._show_problems()
         self._update_assign()
 
@@ -304,18 +315,26 @@ class LayoutPanel(QWidget):
             for message in messages:
                 item = QListWidgetItem(message)
                 is_error = message in errors.get(index, ())
-                item.setForeground(QColor(ERROR_COLOR if is_error else WARNING_COLOR))
-                kind = tr("Error") if is_error else tr("Warning")
+                item.setForeground(row_colour("error" if is_error else "warning"))
+                kind = (
+                    translate("LayoutEditor", "Error")
+                    if is_error
+                    else translate("LayoutEditor", "Warning")
+                )
                 if index is not None:
                     item.setData(_REGION_INDEX, index)
-                    kind += " · " + tr("double-click to select the region")
+                    kind += " · " + translate("LayoutEditor", "double-click to select the region")
                 item.setToolTip(kind)
                 self.problems.addItem(item)
                 count += 1
         self.problems.setVisible(count > 0)
         self.problems.fit_height()
         self.no_problems.setVisible(count == 0)
-        title = tr("Problems ({count})").format(count=count) if count else tr("Problems")
+        title = (
+            translate("LayoutEditor", "Problems ({count})").format(count=count)
+            if count
+            else translate("LayoutEditor", "Problems")
+        )
         self.sections["problems"].set_title(title)
 
     def _update_assign(self, *_: object) -> None:

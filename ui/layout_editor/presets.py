@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.layout.errors import LayoutError
 from app.layout.model import Layout
+from ui.common.translate import translate
 from ui.layout_editor.document import LayoutDocument
 
-_CONTEXT = "LayoutPresets"
 _SUFFIX = ".json"
 _MAX_NAME = 100
 # Kept as they are in file names; everything else is percent-encoded (quote keeps letters,
@@ -40,11 +40,6 @@ _MAX_NAME = 100
 _SAFE = " ()[]{}+,;=@!#$&'"
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
-
-
-def tr(text: str) -> str:
-    """`text` in the operator's language."""
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def file_stem(name: str) -> str:
@@ -119,7 +114,7 @@ class PresetStore:
         every problem, and the presets stay as they were."""
         layout = Layout.load(path)
         if name is None:
-            name = self._unique(Path(path).stem.strip() or tr("Imported"))
+            name = self._unique(Path(path).stem.strip() or translate("LayoutPresets", "Imported"))
         self.save(name, layout)
         return name
 
@@ -159,21 +154,21 @@ class PresetsBar(QWidget):
         self.store = store
         self._document = document
         self.combo = QComboBox()
-        self.combo.setToolTip(tr("Saved layouts"))
-        self.combo.setPlaceholderText(tr("No presets yet"))
+        self.combo.setToolTip(translate("LayoutPresets", "Saved layouts"))
+        self.combo.setPlaceholderText(translate("LayoutPresets", "No presets yet"))
         self.combo.setMinimumContentsLength(16)
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.load_button = QPushButton(tr("Load"))
+        self.load_button = QPushButton(translate("LayoutPresets", "Load"))
         self.load_button.clicked.connect(lambda: self.load(self.combo.currentText()))
-        self.save_button = QPushButton(tr("Save as…"))
+        self.save_button = QPushButton(translate("LayoutPresets", "Save as…"))
         self.save_button.clicked.connect(self._ask_save)
-        self.delete_button = QPushButton(tr("Delete"))
+        self.delete_button = QPushButton(translate("LayoutPresets", "Delete"))
         self.delete_button.clicked.connect(self._ask_delete)
-        self.import_button = QPushButton(tr("Import…"))
+        self.import_button = QPushButton(translate("LayoutPresets", "Import…"))
         self.import_button.clicked.connect(self._ask_import)
-        self.export_button = QPushButton(tr("Export…"))
+        self.export_button = QPushButton(translate("LayoutPresets", "Export…"))
         self.export_button.clicked.connect(self._ask_export)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -196,7 +191,9 @@ class PresetsBar(QWidget):
         try:
             names = self.store.names()
         except OSError as exc:
-            self._fail(tr("Cannot list the presets: {error}").format(error=exc))
+            self._fail(
+                translate("LayoutPresets", "Cannot list the presets: {error}").format(error=exc)
+            )
             names = []
         self.combo.addItems(names)
         # With a placeholder set, a combo selects nothing by itself; Load needs a preset.
@@ -213,7 +210,9 @@ class PresetsBar(QWidget):
             layout = self.store.load(name)
         except LayoutError as exc:
             return self._fail(str(exc))
-        self._document.edit(layout, tr("Load preset {name}").format(name=name))
+        self._document.edit(
+            layout, translate("LayoutPresets", "Load preset {name}").format(name=name)
+        )
         self.loaded.emit(name)
         return True
 
@@ -240,7 +239,9 @@ class PresetsBar(QWidget):
         try:
             name = self.store.import_file(path)
         except LayoutError as exc:
-            headline = tr("Cannot import {file}:").format(file=Path(path).name)
+            headline = translate("LayoutPresets", "Cannot import {file}:").format(
+                file=Path(path).name
+            )
             problems = (problem.removeprefix(f"{path}: ") for problem in exc.problems)
             self._fail("\n".join([headline, *(f"• {problem}" for problem in problems)]))
             return None
@@ -259,7 +260,7 @@ class PresetsBar(QWidget):
         if self.isSignalConnected(self.metaObject().method(self._failed_index())):
             self.failed.emit(message)
         else:
-            QMessageBox.warning(self, tr("Layout presets"), message)
+            QMessageBox.warning(self, translate("LayoutPresets", "Layout presets"), message)
         return False
 
     def _failed_index(self) -> int:
@@ -267,15 +268,18 @@ class PresetsBar(QWidget):
 
     def _ask_save(self) -> None:
         name, ok = QInputDialog.getText(
-            self, tr("Save layout preset"), tr("Name:"), text=self.combo.currentText()
+            self,
+            translate("LayoutPresets", "Save layout preset"),
+            translate("LayoutPresets", "Name:"),
+            text=self.combo.currentText(),
         )
         if not ok or not name.strip():
             return
         if name.strip() in self.store.names():
             answer = QMessageBox.question(
                 self,
-                tr("Save layout preset"),
-                tr("Replace the preset {name}?").format(name=name.strip()),
+                translate("LayoutPresets", "Save layout preset"),
+                translate("LayoutPresets", "Replace the preset {name}?").format(name=name.strip()),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -284,14 +288,19 @@ class PresetsBar(QWidget):
     def _ask_delete(self) -> None:
         name = self.combo.currentText()
         answer = QMessageBox.question(
-            self, tr("Delete layout preset"), tr("Delete the preset {name}?").format(name=name)
+            self,
+            translate("LayoutPresets", "Delete layout preset"),
+            translate("LayoutPresets", "Delete the preset {name}?").format(name=name),
         )
         if name and answer == QMessageBox.StandardButton.Yes:
             self.delete(name)
 
     def _ask_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, tr("Import layout"), "", tr("Layouts (*.json);;All files (*)")
+            self,
+            translate("LayoutPresets", "Import layout"),
+            "",
+            translate("LayoutPresets", "Layouts (*.json);;All files (*)"),
         )
         if path:
             self.import_file(path)
@@ -301,7 +310,10 @@ class PresetsBar(QWidget):
         if not name:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("Export layout"), f"{file_stem(name)}.json", tr("Layouts (*.json)")
+            self,
+            translate("LayoutPresets", "Export layout"),
+            f"{file_stem(name)}.json",
+            translate("LayoutPresets", "Layouts (*.json)"),
         )
         if path:
             self.export(name, path)

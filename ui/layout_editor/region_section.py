@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Stream
 from app.layout.model import FIT_MODES, Border, FitMode, Layout, Region
+from ui.common.palette import tint
+from ui.common.translate import translate
 from ui.layout_editor.document import LayoutDocument
 from ui.layout_editor.fields import (
     FIT_NAMES,
@@ -34,7 +36,6 @@ from ui.layout_editor.fields import (
     StepCloser,
     pixel_spin,
     stream_label,
-    tr,
 )
 
 
@@ -75,21 +76,23 @@ class RegionSection(QWidget):
         self._streams: list[Stream] = []
         self._quiet = False
 
-        self.hint = QLabel(tr("Select a region on the canvas to edit it."))
+        self.hint = QLabel(translate("LayoutEditor", "Select a region on the canvas to edit it."))
         self.hint.setWordWrap(True)
-        self.hint.setEnabled(False)
+        tint(self.hint, "hint")
         self.x_spin = pixel_spin()
-        self.x_spin.setPrefix(tr("x "))
+        self.x_spin.setPrefix(translate("LayoutEditor", "x "))
         self.y_spin = pixel_spin()
-        self.y_spin.setPrefix(tr("y "))
+        self.y_spin.setPrefix(translate("LayoutEditor", "y "))
         self.width_spin = EvenSpinBox()
-        self.width_spin.setPrefix(tr("W "))
+        self.width_spin.setPrefix(translate("LayoutEditor", "W "))
         self.height_spin = EvenSpinBox()
-        self.height_spin.setPrefix(tr("H "))
+        self.height_spin.setPrefix(translate("LayoutEditor", "H "))
         self.z = QSpinBox()
         self.z.setRange(-99, 99)
         self.z.setKeyboardTracking(False)
-        self.z.setToolTip(tr("Regions with a higher layer are drawn over lower ones."))
+        self.z.setToolTip(
+            translate("LayoutEditor", "Regions with a higher layer are drawn over lower ones.")
+        )
         self.x_spin.valueChanged.connect(lambda x: self._change(x=x))
         self.y_spin.valueChanged.connect(lambda y: self._change(y=y))
         self.width_spin.valueChanged.connect(lambda width: self._change(width=width))
@@ -97,24 +100,26 @@ class RegionSection(QWidget):
         self.z.valueChanged.connect(lambda z: self._change(z=z))
         self.fit = QComboBox()
         for mode in FIT_MODES:
-            self.fit.addItem(tr(FIT_NAMES[mode]), mode)
+            self.fit.addItem(translate("LayoutEditor", FIT_NAMES[mode]), mode)
         self.fit.activated.connect(lambda i: self._change(fit=self.fit.itemData(i)))
         self.stream = QComboBox()
         self.stream.activated.connect(lambda i: self._change(stream_id=self.stream.itemData(i)))
-        self.audio = QCheckBox(tr("Mix its sound"))
+        self.audio = QCheckBox(translate("LayoutEditor", "Mix its sound"))
         self.audio.toggled.connect(lambda on: self._change(audio=on))
-        self.placeholder = ColorButton(tr("Placeholder colour"))
-        self.placeholder.setToolTip(tr("Shown while the stream has no picture."))
+        self.placeholder = ColorButton(translate("LayoutEditor", "Placeholder colour"))
+        self.placeholder.setToolTip(
+            translate("LayoutEditor", "Shown while the stream has no picture.")
+        )
         self.placeholder.color_changed.connect(self._placeholder_color)
         self.border = QCheckBox()
-        self.border.setToolTip(tr("Draw a border inside the region."))
+        self.border.setToolTip(translate("LayoutEditor", "Draw a border inside the region."))
         self.border.toggled.connect(self._border_toggled)
         self.border_width = QSpinBox()
         self.border_width.setRange(1, MAX_PIXELS // 2)
-        self.border_width.setSuffix(tr(" px"))
+        self.border_width.setSuffix(translate("LayoutEditor", " px"))
         self.border_width.setKeyboardTracking(False)
         self.border_width.valueChanged.connect(lambda width: self._change_border(width=width))
-        self.border_color = ColorButton(tr("Border colour"))
+        self.border_color = ColorButton(translate("LayoutEditor", "Border colour"))
         self.border_color.color_changed.connect(lambda color: self._change_border(color=color))
         self.fields: tuple[QWidget, ...] = (
             self.x_spin,
@@ -139,14 +144,14 @@ class RegionSection(QWidget):
         self.form = form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.hint)
-        form.addRow(tr("Stream"), self.stream)
-        form.addRow(tr("Position"), _pair(self.x_spin, self.y_spin))
-        form.addRow(tr("Size"), _pair(self.width_spin, self.height_spin))
-        form.addRow(tr("Layer"), self.z)
-        form.addRow(tr("Picture"), self.fit)
-        form.addRow(tr("Sound"), self.audio)
-        form.addRow(tr("Placeholder"), self.placeholder)
-        form.addRow(tr("Border"), border_row)
+        form.addRow(translate("LayoutEditor", "Stream"), self.stream)
+        form.addRow(translate("LayoutEditor", "Position"), _pair(self.x_spin, self.y_spin))
+        form.addRow(translate("LayoutEditor", "Size"), _pair(self.width_spin, self.height_spin))
+        form.addRow(translate("LayoutEditor", "Layer"), self.z)
+        form.addRow(translate("LayoutEditor", "Picture"), self.fit)
+        form.addRow(translate("LayoutEditor", "Sound"), self.audio)
+        form.addRow(translate("LayoutEditor", "Placeholder"), self.placeholder)
+        form.addRow(translate("LayoutEditor", "Border"), border_row)
 
         StepCloser(document, self).watch(*self.fields)
         document.changed.connect(self._show)
@@ -176,14 +181,14 @@ class RegionSection(QWidget):
         if changed == region:
             return
         texts = {
-            "x": tr("Move region"),
-            "y": tr("Move region"),
-            "width": tr("Resize region"),
-            "height": tr("Resize region"),
-            "z": tr("Change region layer"),
-            "fit": tr("Change picture fit"),
-            "stream_id": tr("Change region stream"),
-            "audio": tr("Change region sound"),
+            "x": translate("LayoutEditor", "Move region"),
+            "y": translate("LayoutEditor", "Move region"),
+            "width": translate("LayoutEditor", "Resize region"),
+            "height": translate("LayoutEditor", "Resize region"),
+            "z": translate("LayoutEditor", "Change region layer"),
+            "fit": translate("LayoutEditor", "Change picture fit"),
+            "stream_id": translate("LayoutEditor", "Change region stream"),
+            "audio": translate("LayoutEditor", "Change region sound"),
         }
         self._edit(changed, texts[name], name)
 
@@ -192,21 +197,31 @@ class RegionSection(QWidget):
         if region is not None:
             placeholder = replace(region.placeholder, color=color)
             changed = replace(region, placeholder=placeholder)
-            self._edit(changed, tr("Change placeholder colour"), "placeholder")
+            self._edit(
+                changed, translate("LayoutEditor", "Change placeholder colour"), "placeholder"
+            )
 
     def _border_toggled(self, on: bool) -> None:
         region = self._document.region()
         if self._quiet or region is None:
             return
         border = Border(self.border_width.value(), self.border_color.color()) if on else None
-        self._edit(replace(region, border=border), tr("Change region border"), "border")
+        self._edit(
+            replace(region, border=border),
+            translate("LayoutEditor", "Change region border"),
+            "border",
+        )
 
     def _change_border(self, **change: Unpack[_BorderChange]) -> None:
         region = self._document.region()
         if self._quiet or region is None or region.border is None:
             return
         border = replace(region.border, **change)
-        self._edit(replace(region, border=border), tr("Change region border"), "border")
+        self._edit(
+            replace(region, border=border),
+            translate("LayoutEditor", "Change region border"),
+            "border",
+        )
 
     # --- showing the layout -----------------------------------------------------------------------
 
@@ -249,11 +264,13 @@ class RegionSection(QWidget):
         self.border_color.set_color(border.color)
 
     def _show_streams(self, region: Region | None) -> None:
-        wanted: list[tuple[str, str | None]] = [(tr("(empty)"), None)]
+        wanted: list[tuple[str, str | None]] = [(translate("LayoutEditor", "(empty)"), None)]
         wanted += [(stream_label(s), s.stream_id) for s in self._streams]
         current = region.stream_id if region is not None else None
         if current is not None and all(sid != current for _, sid in wanted):
-            wanted.append((tr("{id} (not in the room)").format(id=current), current))
+            wanted.append(
+                (translate("LayoutEditor", "{id} (not in the room)").format(id=current), current)
+            )
         shown = [
             (self.stream.itemText(i), self.stream.itemData(i)) for i in range(self.stream.count())
         ]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import ValidationError
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.api.models import Event, Room, Stream
 from app.layout.model import Layout
@@ -31,12 +32,24 @@ from app.layout.templates import StreamKind
 from app.media.local import DEFAULT_QUALITY, LocalInput, LocalSpec
 from app.media.local.spec import FormatName, QualityName
 from app.media.sources.base import Device
+from ui.common.translate import translate
 
 log = logging.getLogger(__name__)
 
 RoomSource = Literal["participant", "room-audio", "room-mix"]
 # The room choices mixed from whoever is in the room: they follow people who join and leave.
 FOLLOWS_ROOM: tuple[RoomSource, ...] = ("room-mix", "room-audio")
+
+# A participant's kind, as the source list names it.
+_KINDS = {
+    "camera": QT_TRANSLATE_NOOP("LocalSourcePicker", "camera"),
+    "screen": QT_TRANSLATE_NOOP("LocalSourcePicker", "screen"),
+    "audio": QT_TRANSLATE_NOOP("LocalSourcePicker", "audio"),
+}
+
+
+def _kind_name(kind: str) -> str:
+    return translate("LocalSourcePicker", _KINDS.get(kind, kind))
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,7 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
     choices = [
         SourceChoice(
             f"participant:{s.stream_id}",
-            f"{room.name} — {s.user_id} ({s.kind})",
+            f"{room.name} — {s.user_id} ({_kind_name(s.kind)})",
             (LocalInput(s.stream_id, urls[s.stream_id], s.kind),),
             mixed=False,
             room=of("participant"),

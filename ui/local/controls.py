@@ -15,12 +15,12 @@ buttons; the window's menu has the same actions with shortcuts, which the toolti
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.common.formats import state_icon
-
-_RED, _AMBER = "#d93025", "#e8a317"
+from ui.common.note import WarningNote
+from ui.common.palette import Role, follow_palette, row_colour, tint
 
 
 class LocalControls(QWidget):
@@ -42,14 +42,13 @@ class LocalControls(QWidget):
         self.stop_button.setToolTip(self.tr("Finish the file and save it (Ctrl+Shift+L)."))
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.warning_label = QLabel()
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(
-            # Dark text on the light box, whichever palette the rest of the window has.
-            "background: #fff4e5; color: #5f3b00; border: 1px solid #f0c36d;"
-            " border-radius: 3px; padding: 3px;"
-        )
+        bold = self.status_label.font()
+        bold.setBold(True)
+        self.status_label.setFont(bold)
+        self.warning_label = WarningNote()
         self.warning_label.hide()
+        # The marks are drawn in the palette's colours: drawn again when it changes.
+        follow_palette(self, self._draw_icons, "icons")
 
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.resume_button, self.stop_button):
@@ -68,11 +67,19 @@ class LocalControls(QWidget):
         self.stop_button.setEnabled(state in ("starting", "recording", "paused"))
         self.resume_button.setVisible(state == "paused")
         self.pause_button.setVisible(state != "paused")
-        colour = _RED if failed or state == "recording" else _AMBER if state == "paused" else None
+        role: Role | None = None
+        if failed:
+            role = "error"
+        elif state in ("recording", "paused"):
+            role = "recording" if state == "recording" else "paused"
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(
-            f"font-weight: bold; color: {colour}" if colour else "font-weight: bold"
-        )
+        tint(self.status_label, role)
+
+    def _draw_icons(self) -> None:
+        self.start_button.setIcon(state_icon("recording"))
+        self.pause_button.setIcon(state_icon("paused"))
+        self.resume_button.setIcon(state_icon("recording"))
+        self.stop_button.setIcon(_stop_icon())
 
     def warn(self, text: str | None) -> None:
         """Show a warning (None: hide it)."""
@@ -88,13 +95,13 @@ def _big_button(text: str, icon: QIcon) -> QPushButton:
 
 
 def _stop_icon() -> QIcon:
-    # A grey square, drawn like `ui.common.formats.state_icon`'s marks.
+    # A grey square, drawn like `ui.common.formats.state_icon`'s marks and in their palette.
     pixmap = QPixmap(32, 32)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#5f6368"))
+    painter.setBrush(row_colour("idle"))
     painter.drawRoundedRect(7, 7, 18, 18, 3, 3)
     painter.end()
     return QIcon(pixmap)

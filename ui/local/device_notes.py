@@ -16,12 +16,39 @@ sound), and in a Wayland session what can and cannot be recorded yet.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.media.sources.devices import DeviceReport, wayland_session
+from app.media.sources.sound import PLAYS
+from ui.common.palette import tint
+from ui.common.translate import translate
 
 # What a call needs, in the order a missing part is named.
 _CALL_NEEDS = ("system sound", "microphones")
+
+
+# The device report's own words (app.media.sources.devices), translated when shown; a reason this
+# list does not know (an error's text) is shown as the engine wrote it.
+ENGINE_WORDS = (
+    QT_TRANSLATE_NOOP("DeviceNotes", "no sound server is running (PulseAudio or PipeWire)"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no X11 display: $DISPLAY is not set"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no screen found"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no window with a title is open"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no camera found"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no microphone found"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "no sound output found"),
+    QT_TRANSLATE_NOOP("DeviceNotes", "default capture device"),
+)
+
+
+def engine_words(text: str) -> str:
+    """The device report's reason or device name in the operator's language, where known; an
+    output to record ("Speakers — what this computer plays") keeps the system's name for it."""
+    if text.endswith(PLAYS):
+        output = text.removesuffix(PLAYS)
+        return translate("DeviceNotes", "{0} — what this computer plays").format(output)
+    return translate("DeviceNotes", text)
 
 
 class DeviceNotes(QLabel):
@@ -30,7 +57,7 @@ class DeviceNotes(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setEnabled(False)  # drawn greyed in either palette: a note, not a control
+        tint(self, "hint")  # a note, not a control
         self.wayland = wayland_session()
         self.hide()
 
@@ -48,7 +75,7 @@ class DeviceNotes(QLabel):
     def unavailable_lines(self, report: DeviceReport) -> list[str]:
         """A line per group of devices the report found none of, saying why."""
         return [
-            self.tr("{0} — unavailable: {1}").format(self.group_name(group), why)
+            self.tr("{0} — unavailable: {1}").format(self.group_name(group), engine_words(why))
             for group, why in report.unavailable.items()
         ]
 
@@ -60,7 +87,7 @@ class DeviceNotes(QLabel):
             if not why and "screens" in report.unavailable and "windows" in report.unavailable:
                 why = report.unavailable["screens"]
             if why:
-                lines.append(self.tr("ⓘ Call is not offered: {0}.").format(why))
+                lines.append(self.tr("ⓘ Call is not offered: {0}.").format(engine_words(why)))
         if self.wayland:
             lines.append(
                 self.tr(

@@ -12,20 +12,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-
 from app.media.local import DiskLow, Ended, mark_saved, media_files
 from ui.common.formats import format_size
+from ui.common.translate import translate
 
 log = logging.getLogger(__name__)
 
 # Ends the status line shows in red; a source that ended, or a stop, is no failure.
 FAILURES = ("error", "disk-full", "idle")
-
-
-def _tr(text: str) -> str:
-    # The panel's context: these were the panel's own strings.
-    return QCoreApplication.translate("LocalRecorderPanel", text)
 
 
 def why_ended(ended: Ended, disk: DiskLow | None) -> str:
@@ -36,18 +30,22 @@ def why_ended(ended: Ended, disk: DiskLow | None) -> str:
         case "disk-full":
             free = disk.free if disk is not None else None
             return (
-                _tr("Stopped: disk almost full ({0} left).").format(format_size(free))
+                translate("LocalRecorderPanel", "Stopped: disk almost full ({0} left).").format(
+                    format_size(free)
+                )
                 if free is not None
-                else _tr("Stopped: disk almost full.")
+                else translate("LocalRecorderPanel", "Stopped: disk almost full.")
             )
         case "source-ended":
-            return _tr("Stopped: the source ended.")
+            return translate("LocalRecorderPanel", "Stopped: the source ended.")
         case "idle":
-            return _tr("Stopped: the source sent nothing for a while.")
+            return translate("LocalRecorderPanel", "Stopped: the source sent nothing for a while.")
         case "error":
-            return _tr("Failed: {0}").format(ended.message or _tr("no reason given"))
+            return translate("LocalRecorderPanel", "Failed: {0}").format(
+                ended.message or translate("LocalRecorderPanel", "no reason given")
+            )
         case other:
-            return _tr("Stopped ({0}).").format(ended.message or other)
+            return translate("LocalRecorderPanel", "Stopped ({0}).").format(ended.message or other)
 
 
 def written(folder: Path) -> tuple[Path, ...]:

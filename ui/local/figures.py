@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QVBoxLayout, QWid
 
 from app.media.local import Preview, RecorderStats
 from ui.common.formats import format_elapsed, format_size
+from ui.common.palette import Role, tint
 from ui.local.level_meter import LevelMeter
 
 PREVIEW_SIZE = QSize(320, 180)
 SIDE_BY_SIDE_WIDTH = 560  # the picture, and two columns of figures beside it
-_RED = "#d93025"
 
 
 def format_bitrate(bits_per_second: float) -> str:
@@ -93,16 +93,16 @@ class _Figure(QWidget):
         font.setBold(True)
         self.value.setFont(font)
         self.caption = QLabel(caption)
-        self.caption.setEnabled(False)  # drawn greyed: a caption under the value
+        tint(self.caption, "hint")  # a caption under the value
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.value)
         column.addWidget(self.caption)
 
-    def set(self, text: str, colour: str | None = None) -> None:
+    def set(self, text: str, role: Role | None = None) -> None:
         self.value.setText(text)
-        self.value.setStyleSheet(f"color: {colour}" if colour else "")
+        tint(self.value, role)
 
 
 class LocalFigures(QWidget):
@@ -158,7 +158,7 @@ class LocalFigures(QWidget):
         self._elapsed.set(format_elapsed(stats.elapsed))
         self._size.set(format_size(stats.size))
         self._bitrate.set(format_bitrate(stats.bitrate) if stats.bitrate > 0 else "—")
-        self._dropped.set(str(stats.dropped), _RED if stats.dropped > 0 else None)
+        self._dropped.set(str(stats.dropped), "error" if stats.dropped > 0 else None)
         self.meter.setEnabled(stats.has_audio or stats.state == "starting")
         if stats.has_audio:
             self.meter.set_level(stats.level)

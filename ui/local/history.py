@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -33,10 +34,11 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QShowEvent
+from PySide6.QtGui import QDesktopServices, QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.common.formats import format_duration, format_size
+from ui.common.palette import row_colour, tint
 from ui.common.tables import table_view
 
 log = logging.getLogger(__name__)
@@ -144,7 +146,13 @@ class HistoryModel(QAbstractTableModel):
     """The store's entries as rows; whether each file is still there is checked on `refresh`."""
 
     LABEL, WHEN, DURATION, SIZE, FILE = range(5)
-    _HEADERS = ("Recording", "Started", "Duration", "Size", "File")
+    _HEADERS = (
+        QT_TRANSLATE_NOOP("HistoryModel", "Recording"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Started"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Duration"),
+        QT_TRANSLATE_NOOP("HistoryModel", "Size"),
+        QT_TRANSLATE_NOOP("HistoryModel", "File"),
+    )
 
     def __init__(self, store: HistoryStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -182,7 +190,7 @@ class HistoryModel(QAbstractTableModel):
     ) -> Any:
         """The column titles."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self._HEADERS[section])
+            return self.tr(str(self._HEADERS[section]))
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -200,7 +208,7 @@ class HistoryModel(QAbstractTableModel):
             where = "\n".join(str(p) for p in entry.paths)
             return self.tr("Missing (deleted or moved):\n{0}").format(where) if missing else where
         if role == Qt.ItemDataRole.ForegroundRole and missing:
-            return QColor("#c62828") if column == self.FILE else QColor("#80868b")
+            return row_colour("error") if column == self.FILE else row_colour("hint")
         if role == Qt.ItemDataRole.FontRole and missing and column == self.FILE:
             font = QFont()
             font.setItalic(True)
@@ -221,10 +229,8 @@ class HistoryModel(QAbstractTableModel):
         if missing:
             return self.tr("missing — {0}").format(entry.paths[0].name if entry.paths else "")
         more = len(entry.paths) - 1
-        if more == 1:
-            return self.tr("{0} + 1 more part").format(entry.paths[0].name)
-        if more > 1:
-            return self.tr("{0} + {1} more parts").format(entry.paths[0].name, more)
+        if more > 0:
+            return self.tr("{0} + %n more part(s)", "", more).format(entry.paths[0].name)
         return entry.paths[0].name
 
 
@@ -247,7 +253,7 @@ class HistoryList(QWidget):
         self.model.modelReset.connect(self._selection_changed)
 
         self.empty = QLabel(self.tr("No local recording saved yet."))
-        self.empty.setStyleSheet("color: #80868b")
+        tint(self.empty, "hint")
         self.open_button = QPushButton(self.tr("Open"))
         self.open_button.setToolTip(self.tr("Play the recording in the system's player"))
         self.open_button.clicked.connect(self.open_selected)

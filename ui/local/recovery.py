@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QVBoxL
 from app.media.fileinfo import FileInfo
 from app.media.local import Unfinished, discard_unfinished, find_unfinished, recover_unfinished
 from ui.common.formats import format_size
+from ui.common.palette import tint
+from ui.common.translate import translate
 from ui.local.save_dialogs import clicked_name, discard_question, message_box
 from ui.local.save_flow import SaveFlow
 
@@ -229,14 +231,18 @@ def _busy_dialog(parent: QWidget | None, text: str) -> QDialog:
     """A window-modal "working on it" dialog with a busy bar and no button (it cannot stop)."""
     dialog = QDialog(parent)
     dialog.setObjectName("localRecoveryBusy")
-    dialog.setWindowTitle(dialog.tr("Recovering the recording"))
+    dialog.setWindowTitle(translate("RecoveryOffer", "Recovering the recording"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
     label = QLabel(text)
     bar = QProgressBar()
     bar.setRange(0, 0)
-    hint = QLabel(dialog.tr("This reads the whole recording once; long recordings take a while."))
-    hint.setStyleSheet("color: #5f6368")
+    hint = QLabel(
+        translate(
+            "RecoveryOffer", "This reads the whole recording once; long recordings take a while."
+        )
+    )
+    tint(hint, "hint")
     layout = QVBoxLayout(dialog)
     layout.addWidget(label)
     layout.addWidget(bar)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,7 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.formats import format_size
+from ui.common.palette import tint
+from ui.common.translate import TranslationContext, translate
 
+SaveFlow = TranslationContext("SaveFlow")  # the context of every text here
 _FILTERS = {
     ".mp4": "MP4 video (*.mp4)",
     ".mkv": "Matroska video (*.mkv)",
@@ -41,10 +44,6 @@ _FILTERS = {
 }
 _SCALE = 1000  # a QProgressBar holds an int: it counts per mille, not bytes
 Role = QMessageBox.ButtonRole
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SaveFlow", text)
 
 
 def save_dialog(
@@ -68,7 +67,7 @@ def save_dialog(
         QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.DontConfirmOverwrite
     )
     filters = [_FILTERS[suffix]] if suffix in _FILTERS else []
-    dialog.setNameFilters([*filters, dialog.tr("All files (*)")])
+    dialog.setNameFilters([*filters, translate("SaveFlow", "All files (*)")])
     if suffix:
         dialog.setDefaultSuffix(suffix.lstrip("."))
     if parts_for is not None:
@@ -82,19 +81,23 @@ def _add_parts_note(dialog: QFileDialog, parts_for: Callable[[str], Sequence[str
     note = QLabel()
     note.setObjectName("partsNote")
     note.setWordWrap(True)
-    note.setStyleSheet("color: #5f6368; padding: 4px 0")
+    note.setContentsMargins(0, 4, 0, 4)
+    tint(note, "hint")
 
     def update(typed: str) -> None:
         names = list(parts_for(typed.strip())) if typed.strip() else []
         if len(names) < 2:
             note.setText("")
             return
-        between = _tr("and") if len(names) == 2 else _tr("to")
+        count = len(names)  # lupdate reads a plain name as the count, not a call
+        between = translate("SaveFlow", "and") if count == 2 else translate("SaveFlow", "to")
         note.setText(
-            _tr(
-                "This recording has {n} parts; they are saved together as {first} {between} {last}."
+            SaveFlow.tr(
+                "This recording has %n part(s); they are saved together as "
+                "{first} {between} {last}.",
+                "",
+                count,
             )
-            .replace("{n}", str(len(names)))
             .replace("{first}", f"“{names[0]}”")
             .replace("{between}", between)
             .replace("{last}", f"“{names[-1]}”")
@@ -161,21 +164,24 @@ def clicked_name(box: QMessageBox) -> str:
 def replace_question(parent: QWidget | None, existing: Sequence[Path], folder: Path) -> QMessageBox:
     """Replace the existing file(s) (`replace`), or choose another name (`rename`)?"""
     if len(existing) == 1:
-        text = _tr("“{0}” already exists.").format(existing[0].name)
+        text = translate("SaveFlow", "“{0}” already exists.").format(existing[0].name)
     else:
-        text = _tr("{0} of the files already exist, such as “{1}”.").format(
-            len(existing), existing[0].name
+        count = len(existing)
+        text = SaveFlow.tr("%n of the files already exist, such as “{0}”.", "", count).format(
+            existing[0].name
         )
     return message_box(
         parent,
         "localSaveReplace",
         icon=QMessageBox.Icon.Warning,
-        title=_tr("Replace the file?"),
+        title=translate("SaveFlow", "Replace the file?"),
         text=text,
-        informative=_tr("In {0}. Replacing it overwrites what it holds now.").format(folder),
+        informative=translate(
+            "SaveFlow", "In {0}. Replacing it overwrites what it holds now."
+        ).format(folder),
         buttons=[
-            ("replace", _tr("Replace"), Role.DestructiveRole),
-            ("rename", _tr("Choose another name"), Role.RejectRole),
+            ("replace", translate("SaveFlow", "Replace"), Role.DestructiveRole),
+            ("rename", translate("SaveFlow", "Choose another name"), Role.RejectRole),
         ],
         default="rename",
         escape="rename",
@@ -186,18 +192,20 @@ def keep_question(
     parent: QWidget | None, label: str, folder: Path, kept_as: str, note: str = ""
 ) -> QMessageBox:
     """Keep the recording in the default folder (`keep`), `choose` a place, or `discard` it?"""
-    text = _tr("The recording “{0}” is not saved yet.").format(label)
+    text = translate("SaveFlow", "The recording “{0}” is not saved yet.").format(label)
     return message_box(
         parent,
         "localSaveKeep",
         icon=QMessageBox.Icon.Question,
-        title=_tr("Keep the recording?"),
+        title=translate("SaveFlow", "Keep the recording?"),
         text=f"{note} {text}" if note else text,
-        informative=_tr("Keep it in {0} as “{1}”, or discard it?").format(folder, kept_as),
+        informative=translate("SaveFlow", "Keep it in {0} as “{1}”, or discard it?").format(
+            folder, kept_as
+        ),
         buttons=[
-            ("keep", _tr("Keep"), Role.AcceptRole),
-            ("choose", _tr("Choose a place…"), Role.ActionRole),
-            ("discard", _tr("Discard…"), Role.DestructiveRole),
+            ("keep", translate("SaveFlow", "Keep"), Role.AcceptRole),
+            ("choose", translate("SaveFlow", "Choose a place…"), Role.ActionRole),
+            ("discard", translate("SaveFlow", "Discard…"), Role.DestructiveRole),
         ],
         default="keep",
         escape="keep",  # closing the question must not lose the recording
@@ -206,19 +214,19 @@ def keep_question(
 
 def discard_question(parent: QWidget | None, label: str, count: int, size: int) -> QMessageBox:
     """Really `discard` (delete) the recording, or `cancel`?"""
-    what = _tr("its file") if count == 1 else _tr("its {0} files").format(count)
+    what = SaveFlow.tr("its %n file(s)", "", count)
     return message_box(
         parent,
         "localSaveDiscard",
         icon=QMessageBox.Icon.Warning,
-        title=_tr("Discard the recording?"),
-        text=_tr("Discard the recording “{0}”?").format(label),
-        informative=_tr("This deletes {0} ({1}); it cannot be undone.").format(
+        title=translate("SaveFlow", "Discard the recording?"),
+        text=translate("SaveFlow", "Discard the recording “{0}”?").format(label),
+        informative=translate("SaveFlow", "This deletes {0} ({1}); it cannot be undone.").format(
             what, format_size(size)
         ),
         buttons=[
-            ("discard", _tr("Discard"), Role.DestructiveRole),
-            ("cancel", _tr("Cancel"), Role.RejectRole),
+            ("discard", translate("SaveFlow", "Discard"), Role.DestructiveRole),
+            ("cancel", translate("SaveFlow", "Cancel"), Role.RejectRole),
         ],
         default="cancel",
         escape="cancel",
@@ -231,10 +239,12 @@ def error_box(parent: QWidget | None, text: str, folder: Path) -> QMessageBox:
         parent,
         "localSaveError",
         icon=QMessageBox.Icon.Critical,
-        title=_tr("Could not save the recording"),
+        title=translate("SaveFlow", "Could not save the recording"),
         text=text,
-        informative=_tr("Nothing was lost: the recording is still in {0}.").format(folder),
-        buttons=[("ok", _tr("Choose another place…"), Role.AcceptRole)],
+        informative=translate(
+            "SaveFlow", "Nothing was lost: the recording is still in {0}."
+        ).format(folder),
+        buttons=[("ok", translate("SaveFlow", "Choose another place…"), Role.AcceptRole)],
         default="ok",
         escape="ok",
     )
@@ -246,10 +256,12 @@ def kept_notice(parent: QWidget | None, label: str, path: Path) -> QMessageBox:
         parent,
         "localSaveNotice",
         icon=QMessageBox.Icon.Information,
-        title=_tr("Recording kept"),
-        text=_tr("Kept “{0}” as “{1}”.").format(label, path.name),
-        informative=_tr("In {0}. It is listed with your local recordings.").format(path.parent),
-        buttons=[("ok", _tr("OK"), Role.AcceptRole)],
+        title=translate("SaveFlow", "Recording kept"),
+        text=translate("SaveFlow", "Kept “{0}” as “{1}”.").format(label, path.name),
+        informative=translate(
+            "SaveFlow", "In {0}. It is listed with your local recordings."
+        ).format(path.parent),
+        buttons=[("ok", translate("SaveFlow", "OK"), Role.AcceptRole)],
         default="ok",
         escape="ok",
     )
@@ -281,7 +293,7 @@ class CopyProgressDialog(QDialog):
             )
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368")
+        tint(note, "hint")
         row = QHBoxLayout()
         row.addWidget(self.bar, 1)
         row.addWidget(self.cancel_button)

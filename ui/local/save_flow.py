@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Literal
 
 import av
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 
@@ -120,6 +120,11 @@ class SaveFlow(QObject):
         self._start_at: Path | None = None
 
     # --- where and under which name ---------------------------------------------------------------
+
+    def tr(self, sourceText: str, /, disambiguation: str | None = None, n: int = -1) -> str:
+        """A text in SaveFlow's context, for a subclass too: PySide looks a subclass's plural
+        message up only in the subclass's own context, so "%n more part(s)" stayed untranslated."""
+        return QCoreApplication.translate("SaveFlow", sourceText, disambiguation, n)
 
     def default_folder(self) -> Path:
         """Where the save dialog starts and kept recordings go (Movies, else home)."""
@@ -350,10 +355,9 @@ class SaveFlow(QObject):
             self.notice.open()
         else:
             message = self.tr("Saved “{0}” as {1}").format(rec.label, paths[0])
-        if len(paths) == 2:
-            message += self.tr(" and 1 more part")
-        elif len(paths) > 2:
-            message += self.tr(" and {0} more parts").format(len(paths) - 1)
+        more = len(paths) - 1
+        if more > 0:
+            message += self.tr(" and %n more part(s)", "", more)
         self._end(action, paths, message)
 
     def _failed(self, text: str) -> None:

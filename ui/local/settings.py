@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.media.local.recorder import STOP_BELOW
+from ui.common.palette import tint
 from ui.local.names import DEFAULT_TEMPLATE, render_name, template_problem
 
 SAVE_MODE = "local/save_mode"
@@ -138,7 +139,7 @@ class LocalSettingsDialog(QDialog):
         self.template_edit.setObjectName("nameTemplate")
         self.template_edit.setPlaceholderText(DEFAULT_TEMPLATE)
         hint = QLabel(self.tr("{label} the recording's name · {room} its room · {date} · {time}"))
-        hint.setStyleSheet("color: #5f6368")
+        tint(hint, "hint")
         hint.setTextFormat(Qt.TextFormat.PlainText)
         self.preview = QLabel()
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -165,7 +166,7 @@ class LocalSettingsDialog(QDialog):
             ).format(workdir)
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368")
+        tint(note, "hint")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -202,7 +203,7 @@ class LocalSettingsDialog(QDialog):
         problem = template_problem(chosen.template)
         if problem is not None:
             self.preview.setText(problem)
-            self.preview.setStyleSheet("color: #c62828")
+            tint(self.preview, "error")
         else:
             example = render_name(
                 chosen.template,
@@ -211,7 +212,7 @@ class LocalSettingsDialog(QDialog):
                 started=datetime.now().replace(microsecond=0),
             )
             self.preview.setText(f"{example}.mp4")
-            self.preview.setStyleSheet("")
+            tint(self.preview, None)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(problem is None and (not folder_mode or bool(chosen.folder)))
 

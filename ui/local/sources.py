@@ -29,7 +29,14 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,11 +59,23 @@ from ui.local.choices import (
     device_choices,
     room_choices,
 )
-from ui.local.device_notes import DeviceNotes
+from ui.local.device_notes import DeviceNotes, engine_words
 
 log = logging.getLogger(__name__)
 
-_FORMAT_NAMES = {"mp4": "MP4", "mkv": "MKV", "webm": "WebM", "m4a": "M4A (sound only)"}
+_FORMAT_NAMES = {
+    "mp4": "MP4",
+    "mkv": "MKV",
+    "webm": "WebM",
+    "m4a": QT_TRANSLATE_NOOP("LocalSourcePicker", "M4A (sound only)"),
+}
+# The engine's quality presets (app.media.local.spec.QUALITIES) by name, as the list shows them.
+_QUALITY_NAMES = {
+    "draft": QT_TRANSLATE_NOOP("LocalSourcePicker", "Draft · 480p15"),
+    "standard": QT_TRANSLATE_NOOP("LocalSourcePicker", "Standard · 720p30"),
+    "high": QT_TRANSLATE_NOOP("LocalSourcePicker", "High · 1080p30"),
+    "source": QT_TRANSLATE_NOOP("LocalSourcePicker", "Source size · 30 fps"),
+}
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 _INDENT = 16  # a choice sits under its group's heading
 
@@ -111,13 +130,15 @@ class LocalSourcePicker(QWidget):
         self.rescan.setToolTip(self.tr("Look for screens, cameras and microphones again."))
         self.format = QComboBox()
         for name in LOCAL_FORMATS:
-            self.format.addItem(_FORMAT_NAMES.get(name, name), name)
+            self.format.addItem(self.tr(str(_FORMAT_NAMES.get(name, name))), name)
         self.format.setToolTip(
             self.tr("MP4 plays everywhere and survives a crash; M4A keeps the sound only.")
         )
         self.quality = QComboBox()
         for preset in QUALITIES.values():
-            self.quality.addItem(preset.label, preset.name)
+            self.quality.addItem(
+                self.tr(str(_QUALITY_NAMES.get(preset.name, preset.label))), preset.name
+            )
         self.quality.setCurrentIndex(self.quality.findData(DEFAULT_QUALITY))
         self.quality.setToolTip(
             self.tr("Picture size, frame rate and bitrate of what is encoded (mixes, devices).")
@@ -324,7 +345,7 @@ class LocalSourcePicker(QWidget):
             elif choice.role == "screen" and choice.label == choice.subject:
                 names[choice.key] = choice.subject  # the system's own name: "Screen :0 (…)"
             elif choice.role in roles:
-                names[choice.key] = roles[choice.role].format(choice.subject)
+                names[choice.key] = roles[choice.role].format(engine_words(choice.subject))
             elif choice.role == "combo":
                 names[choice.key] = combos.get(choice.label, choice.label)
         return names

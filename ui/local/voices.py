@@ -31,15 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.media.local import SILENCE_WARNING, SourceLevel
+from ui.common.note import WarningNote
+from ui.common.palette import colour, follow_palette
+from ui.common.translate import translate
 from ui.local.choices import SourceChoice
 from ui.local.level_meter import LevelMeter
-
-# Dark text on a light amber box: readable in the light and the dark palette alike.
-_RED = QColor("#d93025")
-_WARNING_STYLE = (
-    "background: #fff4e5; color: #5f3b00; border: 1px solid #f0c36d;"
-    " border-radius: 3px; padding: 3px;"
-)
 
 
 class VoiceRow:
@@ -48,15 +44,14 @@ class VoiceRow:
     def __init__(self, stream_id: str, name: str, parent: QWidget) -> None:
         self.stream_id = stream_id
         self.name = name
-        self._owner = parent  # translates the button's texts
         self.label = QLabel(name, parent)
         self.meter = LevelMeter(parent)
-        self.meter.setAccessibleName(parent.tr("{0} level").format(name))
+        self.meter.setAccessibleName(translate("SourceVoices", "{0} level").format(name))
         self.mute = QToolButton(parent)
         self.mute.setCheckable(True)
         self.mute.setAutoRaise(True)
         self.mute.setIconSize(QSize(18, 18))
-        self.mute.setAccessibleName(parent.tr("Mute {0}").format(name))
+        self.mute.setAccessibleName(translate("SourceVoices", "Mute {0}").format(name))
         self.label.setBuddy(self.mute)
         self.heard_for = 0.0  # seconds it has been silent, as last read
         self.set_muted(False)
@@ -66,16 +61,24 @@ class VoiceRow:
         self.mute.blockSignals(True)
         self.mute.setChecked(muted)
         self.mute.blockSignals(False)
-        ink = self.mute.palette().color(QPalette.ColorRole.ButtonText)
-        self.mute.setIcon(speaker_icon(ink, muted))
+        # Drawn in the palette's colours, and again when it changes.
+        follow_palette(self.mute, self._draw_icon, "icon")
         tip = (
-            self._owner.tr("{0} is muted: it is left out of the recording. Click to hear it again.")
+            translate(
+                "SourceVoices",
+                "{0} is muted: it is left out of the recording. Click to hear it again.",
+            )
             if muted
-            else self._owner.tr("Mute {0}: leave it out of the recording until unmuted.")
+            else translate("SourceVoices", "Mute {0}: leave it out of the recording until unmuted.")
         )
         self.mute.setToolTip(tip.format(self.name))
         # A muted source is still metered (a live microphone shows), but drawn greyed.
         self.label.setEnabled(not muted)
+
+    def _draw_icon(self) -> None:
+        palette = self.mute.palette()
+        ink = palette.color(QPalette.ColorRole.ButtonText)
+        self.mute.setIcon(speaker_icon(ink, self.mute.isChecked(), colour("error", palette)))
 
 
 class SourceVoices(QWidget):
@@ -91,9 +94,7 @@ class SourceVoices(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(8)
         self._grid.setColumnStretch(1, 1)
-        self.warning_label = QLabel()
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(_WARNING_STYLE)
+        self.warning_label = WarningNote()
         self.warning_label.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -174,9 +175,9 @@ class SourceVoices(QWidget):
         self.mute_toggled.emit(stream_id, muted)
 
 
-def speaker_icon(ink: QColor, muted: bool) -> QIcon:
+def speaker_icon(ink: QColor, muted: bool, cross: QColor | None = None) -> QIcon:
     """A speaker in the palette's text colour (readable light or dark), with sound waves, or
-    with a red cross when muted."""
+    with a cross (red by default) when muted."""
     pixmap = QPixmap(36, 36)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -186,7 +187,8 @@ def speaker_icon(ink: QColor, muted: bool) -> QIcon:
     body = [(4, 13), (11, 13), (19, 5), (19, 31), (11, 23), (4, 23)]
     painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in body]))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    pen = QPen(_RED if muted else ink, 3.0 if muted else 2.5)
+    cross = cross if cross is not None else colour("error")
+    pen = QPen(cross if muted else ink, 3.0 if muted else 2.5)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     painter.setPen(pen)
     if muted:

@@ -31,12 +31,13 @@ from app.api.models import ACTIVE_STATES, Event, Recording, Room
 from app.client.errors import AlreadyRecording, RecordingNotFound
 from ui.common.formats import format_elapsed
 from ui.common.operations import Operations
+from ui.common.palette import Role, tint
 from ui.connection.connection import Connection
 from ui.recordings.form import RecordForm
 from ui.recordings.options import summary
 
 ENDED = ("completed", "failed")
-_STATE_COLORS = {"recording": "#c62828", "paused": "#ef6c00", "failed": "#c62828"}
+_STATE_ROLES: dict[str, Role] = {"recording": "recording", "paused": "paused", "failed": "error"}
 
 
 class RecordControls(QWidget):
@@ -80,11 +81,13 @@ class RecordControls(QWidget):
         self.user_data = self.form.user_data
 
         self.state_label = QLabel()
-        self.state_label.setStyleSheet("font-weight: bold")
+        bold = self.state_label.font()
+        bold.setBold(True)
+        self.state_label.setFont(bold)
         self.elapsed_label = QLabel(format_elapsed(0))
         self.elapsed_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.summary_label = QLabel()
-        self.summary_label.setEnabled(False)  # drawn greyed: a detail under the state
+        tint(self.summary_label, "hint")  # a detail under the state
         self.start_button = QPushButton(self.tr("Start"))
         self.pause_button = QPushButton(self.tr("Pause"))
         self.resume_button = QPushButton(self.tr("Resume"))
@@ -328,8 +331,7 @@ class RecordControls(QWidget):
         self.summary_label.setText(summary(rec) if rec is not None else "")
         self.summary_label.setToolTip(rec.id if rec is not None else "")
         self.state_label.setText(self._state_text(rec))
-        color = _STATE_COLORS.get(state or "", "palette(text)")
-        self.state_label.setStyleSheet(f"font-weight: bold; color: {color}")
+        tint(self.state_label, _STATE_ROLES.get(state or ""))
         self._show_elapsed()
 
     def _state_text(self, rec: Recording | None) -> str:

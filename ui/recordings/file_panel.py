@@ -135,9 +135,7 @@ class FilePanel(QWidget):
     def _count_text(self, count: int) -> str:
         if count == 0:
             return self.tr("no file yet")
-        if count == 1:
-            return self.tr("1 file")
-        return self.tr("{count} files").format(count=count)
+        return self.tr("%n file(s)", "", count)
 
     def select_file(self, file_id: str) -> bool:
         """Select a file's row; False if it is not shown."""

@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.api.models import RecordingCreate, Stream
 from app.layout.model import TEMPLATES
+from ui.common.errors import describe
+from ui.common.palette import colour
 from ui.common.templates import template_name
+from ui.common.translate import translate
 from ui.recordings.options import (
     AUDIO_FORMATS,
     AUTO_FORMAT,
@@ -35,17 +38,20 @@ from ui.recordings.options import (
     STREAM_KINDS,
     STREAM_TYPES,
     field_for,
-    tr,
 )
 
-_INVALID = "QComboBox, QSpinBox, QLineEdit, QListWidget { border: 1px solid #d32f2f; }"
+
+def _invalid_style() -> str:
+    """The red outline of a refused field, in the palette's error colour."""
+    border = colour("error").name()
+    return f"QComboBox, QSpinBox, QLineEdit, QListWidget {{ border: 1px solid {border}; }}"
 
 
 def _spin(maximum: int, value: int, *, off: str | None = None) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(0 if off is not None else 1, maximum)
     spin.setValue(value)
-    spin.setSuffix(tr(" s"))
+    spin.setSuffix(translate("RecordOptions", " s"))
     spin.setAccelerated(True)
     if off is not None:
         # At 0 the spin box reads "Off" or "No limit" instead of "0 s".
@@ -65,69 +71,87 @@ class RecordForm(QWidget):
 
         self.mode = QComboBox()
         for value, name in MODES:
-            self.mode.addItem(tr(name), value)
+            self.mode.addItem(translate("RecordOptions", name), value)
         self.stream_type = QComboBox()
         for value, name in STREAM_TYPES:
-            self.stream_type.addItem(tr(name), value)
+            self.stream_type.addItem(translate("RecordOptions", name), value)
         self.format = QComboBox()
-        self.format.addItem(tr("Automatic"), AUTO_FORMAT)
+        self.format.addItem(translate("RecordOptions", "Automatic"), AUTO_FORMAT)
         for value in FORMATS:
             self.format.addItem(value, value)
         self.format.setToolTip(
-            tr("Automatic: the streams' codecs choose (WebM for a WebRTC room's VP8, else MP4).")
+            translate(
+                "RecordOptions",
+                "Automatic: the streams' codecs choose (WebM for a WebRTC room's VP8, else MP4).",
+            )
         )
         self.layout_template = QComboBox()
         for value in TEMPLATES:
             self.layout_template.addItem(template_name(value), value)
-        self.layout_template.setToolTip(tr("How the streams are placed in a mixed recording."))
+        self.layout_template.setToolTip(
+            translate("RecordOptions", "How the streams are placed in a mixed recording.")
+        )
 
-        self.split = _spin(24 * 3600, 0, off=tr("Off"))
-        self.split.setToolTip(tr("Start a new file every so many seconds."))
+        self.split = _spin(24 * 3600, 0, off=translate("RecordOptions", "Off"))
+        self.split.setToolTip(translate("RecordOptions", "Start a new file every so many seconds."))
         self.max_idle = _spin(24 * 3600, 60)
-        self.max_idle.setToolTip(tr("Stop when no one has sent anything for this long."))
-        self.max_duration = _spin(7 * 24 * 3600, 0, off=tr("No limit"))
-        self.max_duration.setToolTip(tr("Stop after recording this long (pauses not counted)."))
+        self.max_idle.setToolTip(
+            translate("RecordOptions", "Stop when no one has sent anything for this long.")
+        )
+        self.max_duration = _spin(7 * 24 * 3600, 0, off=translate("RecordOptions", "No limit"))
+        self.max_duration.setToolTip(
+            translate("RecordOptions", "Stop after recording this long (pauses not counted).")
+        )
         self.name_rule = QLineEdit()
         self.name_rule.setToolTip(
-            tr("File name; fields: {random} {date} {time} {roomid} {userid} {taskid} {part}.")
+            translate(
+                "RecordOptions",
+                "File name; fields: {random} {date} {time} {roomid} {userid} {taskid} {part}.",
+            )
         )
         self.folder = QLineEdit()
-        self.folder.setPlaceholderText(tr("the recordings folder itself"))
-        self.folder.setToolTip(tr("A folder inside the service's recordings folder."))
+        self.folder.setPlaceholderText(translate("RecordOptions", "the recordings folder itself"))
+        self.folder.setToolTip(
+            translate("RecordOptions", "A folder inside the service's recordings folder.")
+        )
         self.streams = QListWidget()
-        self.streams.setToolTip(tr("Checked streams are recorded."))
+        self.streams.setToolTip(translate("RecordOptions", "Checked streams are recorded."))
         self.streams.setMaximumHeight(96)
-        self.snapshot = _spin(3600, 0, off=tr("Off"))
-        self.snapshot.setToolTip(tr("Save a picture of each stream every so many seconds."))
+        self.snapshot = _spin(3600, 0, off=translate("RecordOptions", "Off"))
+        self.snapshot.setToolTip(
+            translate("RecordOptions", "Save a picture of each stream every so many seconds.")
+        )
         self.user_data = QLineEdit()
-        self.user_data.setPlaceholderText(tr("optional text kept with the recording"))
+        self.user_data.setPlaceholderText(
+            translate("RecordOptions", "optional text kept with the recording")
+        )
 
         self.more = QToolButton()
-        self.more.setText(tr("More options"))
+        self.more.setText(translate("RecordOptions", "More options"))
         self.more.setCheckable(True)
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more.setArrowType(Qt.ArrowType.RightArrow)
         # A disclosure line, not a button that stays pressed while open.
         self.more.setStyleSheet("QToolButton { border: none; padding: 2px 0; }")
         advanced_rows = (
-            (tr("Split every"), self.split),
-            (tr("Stop when idle for"), self.max_idle),
-            (tr("Stop after"), self.max_duration),
-            (tr("File name"), self.name_rule),
-            (tr("Folder"), self.folder),
-            (tr("Streams"), self.streams),
-            (tr("Snapshot every"), self.snapshot),
-            (tr("User data"), self.user_data),
+            (translate("RecordOptions", "Split every"), self.split),
+            (translate("RecordOptions", "Stop when idle for"), self.max_idle),
+            (translate("RecordOptions", "Stop after"), self.max_duration),
+            (translate("RecordOptions", "File name"), self.name_rule),
+            (translate("RecordOptions", "Folder"), self.folder),
+            (translate("RecordOptions", "Streams"), self.streams),
+            (translate("RecordOptions", "Snapshot every"), self.snapshot),
+            (translate("RecordOptions", "User data"), self.user_data),
         )
         self.advanced: tuple[QWidget, ...] = tuple(widget for _, widget in advanced_rows)
 
         # One form for all rows, so that every field starts at the same column.
         self._rows = QFormLayout(self)
         self._rows.setContentsMargins(0, 0, 0, 0)
-        self._rows.addRow(tr("Mode"), self.mode)
-        self._rows.addRow(tr("Record"), self.stream_type)
-        self._rows.addRow(tr("Format"), self.format)
-        self._rows.addRow(tr("Layout"), self.layout_template)
+        self._rows.addRow(translate("RecordOptions", "Mode"), self.mode)
+        self._rows.addRow(translate("RecordOptions", "Record"), self.stream_type)
+        self._rows.addRow(translate("RecordOptions", "Format"), self.format)
+        self._rows.addRow(translate("RecordOptions", "Layout"), self.layout_template)
         self._rows.addRow(self.more)
         for label, row in advanced_rows:
             self._rows.addRow(label, row)
@@ -177,7 +201,7 @@ class RecordForm(QWidget):
         self.streams.blockSignals(True)
         self.streams.clear()
         for stream in streams:
-            kind = tr(STREAM_KINDS.get(stream.kind, stream.kind))
+            kind = translate("RecordOptions", STREAM_KINDS.get(stream.kind, stream.kind))
             item = QListWidgetItem(f"{stream.user_id} · {kind}")
             item.setData(Qt.ItemDataRole.UserRole, stream.stream_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -210,10 +234,14 @@ class RecordForm(QWidget):
         """(what, what to do) when the form cannot be sent as it is; the field is marked."""
         checked, unchecked = self.checked_streams()
         if unchecked and not checked:
-            self.mark("streams", tr("No stream is checked."))
+            self.mark("streams", translate("RecordOptions", "No stream is checked."))
             return (
-                tr("No stream is checked, so there would be nothing to record."),
-                tr("Check at least one stream under More options, Streams."),
+                translate(
+                    "RecordOptions", "No stream is checked, so there would be nothing to record."
+                ),
+                translate(
+                    "RecordOptions", "Check at least one stream under More options, Streams."
+                ),
             )
         return None
 
@@ -310,7 +338,7 @@ class RecordForm(QWidget):
         if widget in self.advanced:
             self.show_more(True)
         widget.setProperty("invalid", True)
-        widget.setStyleSheet(_INVALID)
+        widget.setStyleSheet(_invalid_style())
         widget.setToolTip(message)
         widget.setFocus()
 
@@ -327,7 +355,7 @@ class RecordForm(QWidget):
         """Mark the field a refused request names; returns it, or None when none is named."""
         field = field_for(error)
         if field is not None:
-            self.mark(field, str(error))
+            self.mark(field, describe(error)[0])  # as the banner tells it
         return field
 
     def _unmark(self, widget: QWidget) -> None:

@@ -7,13 +7,8 @@ knows a file's timeline jumps there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 from app.api.models import Recording, RecordingGap
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecordingGaps", text)
+from ui.common.translate import translate
 
 
 def gap_length(seconds: float) -> str:
@@ -22,17 +17,17 @@ def gap_length(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return _tr("{h} h {m} min").format(h=hours, m=minutes)
+        return translate("RecordingGaps", "{h} h {m} min").format(h=hours, m=minutes)
     if minutes:
-        return _tr("{m} min {s} s").format(m=minutes, s=secs)
-    return _tr("{s} s").format(s=secs)
+        return translate("RecordingGaps", "{m} min {s} s").format(m=minutes, s=secs)
+    return translate("RecordingGaps", "{s} s").format(s=secs)
 
 
 def gap_reason(reason: str) -> str:
     """A gap's reason in the operator's language (an unknown one as the service wrote it)."""
     names = {
-        "service-restarted": _tr("service restarted"),
-        "worker-restarted": _tr("recorder restarted"),
+        "service-restarted": translate("RecordingGaps", "service restarted"),
+        "worker-restarted": translate("RecordingGaps", "recorder restarted"),
     }
     return names.get(reason, reason)
 
@@ -40,7 +35,9 @@ def gap_reason(reason: str) -> str:
 def gap_note(gap: RecordingGap) -> str:
     """`2 min 30 s missing (service restarted)`."""
     length = gap_length((gap.to - gap.from_).total_seconds())
-    return _tr("{length} missing ({reason})").format(length=length, reason=gap_reason(gap.reason))
+    return translate("RecordingGaps", "{length} missing ({reason})").format(
+        length=length, reason=gap_reason(gap.reason)
+    )
 
 
 def gaps_note(recording: Recording) -> str:
@@ -51,7 +48,7 @@ def gaps_note(recording: Recording) -> str:
 def gaps_tooltip(recording: Recording) -> str:
     """Each gap on its own line, with when it began and ended (local time)."""
     lines = [
-        _tr("{note}: from {start} to {end}").format(
+        translate("RecordingGaps", "{note}: from {start} to {end}").format(
             note=gap_note(gap),
             start=gap.from_.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
             end=gap.to.astimezone().strftime("%H:%M:%S"),

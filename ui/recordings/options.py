@@ -8,35 +8,28 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.api.errors import ErrorCode
 from app.api.models import Recording
 from app.client.errors import ServiceError
 from ui.common.templates import template_name
-
-_CONTEXT = "RecordOptions"
-
-
-def tr(text: object) -> str:
-    """`text` in the operator's language (`object`: what `QT_TRANSLATE_NOOP` is typed to give)."""
-    return QCoreApplication.translate(_CONTEXT, str(text))
-
+from ui.common.translate import translate
 
 MODES = (
-    ("single", QT_TRANSLATE_NOOP(_CONTEXT, "Single-stream")),
-    ("mixed", QT_TRANSLATE_NOOP(_CONTEXT, "Mixed")),
+    ("single", QT_TRANSLATE_NOOP("RecordOptions", "Single-stream")),
+    ("mixed", QT_TRANSLATE_NOOP("RecordOptions", "Mixed")),
 )
 STREAM_TYPES = (
-    ("av", QT_TRANSLATE_NOOP(_CONTEXT, "Audio + video")),
-    ("audio", QT_TRANSLATE_NOOP(_CONTEXT, "Audio only")),
-    ("video", QT_TRANSLATE_NOOP(_CONTEXT, "Video only")),
-    ("separate", QT_TRANSLATE_NOOP(_CONTEXT, "Audio and video in separate files")),
+    ("av", QT_TRANSLATE_NOOP("RecordOptions", "Audio + video")),
+    ("audio", QT_TRANSLATE_NOOP("RecordOptions", "Audio only")),
+    ("video", QT_TRANSLATE_NOOP("RecordOptions", "Video only")),
+    ("separate", QT_TRANSLATE_NOOP("RecordOptions", "Audio and video in separate files")),
 )
 STREAM_KINDS = {
-    "camera": QT_TRANSLATE_NOOP(_CONTEXT, "camera"),
-    "screen": QT_TRANSLATE_NOOP(_CONTEXT, "screen"),
-    "audio": QT_TRANSLATE_NOOP(_CONTEXT, "audio"),
+    "camera": QT_TRANSLATE_NOOP("RecordOptions", "camera"),
+    "screen": QT_TRANSLATE_NOOP("RecordOptions", "screen"),
+    "audio": QT_TRANSLATE_NOOP("RecordOptions", "audio"),
 }
 # File formats are shown by their names (mp4, mkv...), which no language translates.
 FORMATS = ("mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg")
@@ -91,7 +84,11 @@ def field_for(error: BaseException) -> str | None:
 def summary(rec: Recording) -> str:
     """What a recording records, in one line: "Mixed · Grid · Audio + video · mp4"."""
     modes, types = dict(MODES), dict(STREAM_TYPES)
-    parts = [tr(modes[rec.mode]), tr(types[rec.stream_type]), rec.format]
+    parts = [
+        translate("RecordOptions", modes[rec.mode]),
+        translate("RecordOptions", types[rec.stream_type]),
+        rec.format,
+    ]
     template = rec.layout.template if rec.layout is not None else None
     if rec.mode == "mixed" and isinstance(template, str):
         parts.insert(1, template_name(template))

@@ -198,11 +198,9 @@ class RecordingList(QWidget):
     def _count_changed(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         if shown != total:
-            text = self.tr("{shown} of {total} recordings").format(shown=shown, total=total)
-        elif total == 1:
-            text = self.tr("1 recording")
+            text = self.tr("{shown} of %n recording(s)", "", total).format(shown=shown)
         else:
-            text = self.tr("{total} recordings").format(total=total)
+            text = self.tr("%n recording(s)", "", total)
         self.count_label.setText(text)
 
     # --- selection ------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,6 +24,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.api.models import Room
+from ui.common.palette import Role, row_colour
+from ui.common.translate import TranslationContext
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,13 +34,8 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _USER = int(Qt.ItemDataRole.UserRole)
 
-LIVE_COLOUR = "#2e9d4f"
-IDLE_COLOUR = "#9a9a9a"
-RECORDING_COLOUR = "#d93025"
 
-
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("RoomsModel", text, None, n)
+RoomSummary = TranslationContext("RoomSummary")
 
 
 def people_in(room: Room) -> int:
@@ -50,23 +46,21 @@ def people_in(room: Room) -> int:
 def room_summary(room: Room, people: int | None = None) -> str:
     """A room's state in a few words: "live · 4 people · recording"."""
     count = people_in(room) if people is None else people
-    parts = [_tr("live") if room.live else _tr("idle")]
+    parts = [RoomSummary.tr("live") if room.live else RoomSummary.tr("idle")]
     if count == 0:
-        parts.append(_tr("no one"))
-    elif count == 1:
-        parts.append(_tr("1 person"))
+        parts.append(RoomSummary.tr("no one"))
     else:
-        parts.append(_tr("%n people", count))
+        parts.append(RoomSummary.tr("%n person(s)", "", count))
     if room.recording:
-        parts.append(_tr("recording"))
+        parts.append(RoomSummary.tr("recording"))
     return " · ".join(parts)
 
 
 def status_colour(room: Room) -> str:
-    """The colour of a room's dot: red while recording, else green when live, grey when idle."""
-    if room.recording:
-        return RECORDING_COLOUR
-    return LIVE_COLOUR if room.live else IDLE_COLOUR
+    """The colour of a room's dot: red while recording, else green when live, grey when idle
+    (as the palette in use draws them, `#rrggbb`)."""
+    role: Role = "recording" if room.recording else "live" if room.live else "idle"
+    return row_colour(role).name()
 
 
 _dots: dict[str, QIcon] = {}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from app.api.models import Event, Room
 from app.client.errors import ClientError
 from ui.common.operations import Operations
+from ui.common.palette import follow_palette
 from ui.connection.connection import Connection
 from ui.rooms.fetcher import RoomFetcher, changed_room
 from ui.rooms.model import room_summary, status_colour, status_dot
@@ -53,6 +54,7 @@ class RoomView(QWidget):
         self._title.setFont(title_font)
         self._title.setTextFormat(Qt.TextFormat.PlainText)
         self._dot = QLabel(self)
+        follow_palette(self._dot, self._draw_dot)  # its colour is the palette's
         self._state = QLabel(self)
         state_row = QHBoxLayout()
         state_row.setSpacing(6)
@@ -172,10 +174,14 @@ class RoomView(QWidget):
 
     # --- the room -----------------------------------------------------------------------------
 
+    def _draw_dot(self) -> None:
+        if self._room is not None:
+            self._dot.setPixmap(status_dot(status_colour(self._room)).pixmap(12, 12))
+
     def _show(self, room: Room) -> None:
         self._title.setText(room.name)
         self._title.setToolTip(room.room_id)
-        self._dot.setPixmap(status_dot(status_colour(room)).pixmap(12, 12))
+        self._draw_dot()
         self._state.setText(room_summary(room))
         current = {stream.stream_id for stream in room.streams}
         for stream_id in [s for s in self._cards if s not in current]:

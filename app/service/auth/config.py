@@ -96,7 +96,7 @@ def listen_problem(host: str, auth: AuthConfig) -> str | None:
     return (
         f"--host {host} listens beyond loopback, but no credentials are configured, so anyone "
         "who reaches it could record and download: add [auth] apps or tokens to the --config "
-        "file (see the README, 'Signed requests'), or listen on 127.0.0.1"
+        "file (see docs/auth.md), or listen on 127.0.0.1"
     )
 
 

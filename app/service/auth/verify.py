@@ -45,7 +45,7 @@ _PRUNE_EVERY = 60.0
 _HOW_BOUND = (
     "sign the request: X-RecDesk-App, X-RecDesk-Timestamp, X-RecDesk-Nonce and "
     "X-RecDesk-Signature, the HMAC-SHA256 with the app's secret of the lines METHOD, PATH, "
-    "QUERY, APP, TIMESTAMP, NONCE and the body's SHA-256 (see the README, 'Signed requests')"
+    "QUERY, APP, TIMESTAMP, NONCE and the body's SHA-256 (see docs/auth.md)"
 )
 _HOW = (
     f"{_HOW_BOUND}; or AppId, SignatureNonce, Timestamp, SignatureVersion, Signature = "

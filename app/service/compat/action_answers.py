@@ -5,7 +5,7 @@ request failed, retry: every 5xx of ours, the service failed or is starting or s
 incorrect input parameter: every 400 and 422 of ours, a body that is not JSON, a missing or
 wrong field, a format, folder, name, storage or layout RecDesk refuses), 100000006 (no `Action`)
 and 100000007 (an `Action` this front does not have). The vendor publishes no code for the other
-cases, so they answer with RecDesk's own stable code (the README's table): 40401 no such room,
+cases, so they answer with RecDesk's own stable code (docs/service.md's table): 40401 no such room,
 40403 no such task, 40901 the room already records in this mode, 40902 the task has already
 stopped, 40903 the task cannot do that in its state. Every
 failure's `Data` is `{"ErrorCode", "ErrorName"}`, RecDesk's code and name, so a 2 says which

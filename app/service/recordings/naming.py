@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import string
+import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,8 +37,9 @@ FIELDS = ("random", "date", "time", "roomid", "userid", "taskid", "part")
 PART = "{part}"
 # In UTF-8 bytes: a stem, plus `_NN`, `-NNN` and an extension, stays under the usual 255.
 MAX_NAME_BYTES = 200
-# Each id's share of a name, so one long id cannot push a name past `MAX_NAME_BYTES` alone.
-_MAX_VALUE = 64
+# Each id's share of a name in UTF-8 bytes, so one long id cannot push a name past
+# `MAX_NAME_BYTES` alone (64 bytes: 64 ASCII characters, 21 Chinese ones).
+_MAX_VALUE_BYTES = 64
 # A folder's names are each one file name (255 bytes on the usual file systems), and the whole
 # stays short enough that the data dir, the folder and a file name are far below PATH_MAX (4096).
 MAX_FOLDER_COMPONENT_BYTES = 255
@@ -50,7 +52,8 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 _PATHLIKE = ("/", "\\", "\0")
 # Characters no file name on Windows or macOS may hold, and control characters.
 _UNFIT = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
-_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]")
+# Names Windows keeps for devices, whatever the extension: `CON.mp4` cannot be created there.
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
 _FIELD_LIST = ", ".join(f"{{{f}}}" for f in FIELDS)
 
 
@@ -109,8 +112,14 @@ def _fields(rule: str) -> list[str]:
 
 
 def _clean(value: str) -> str:
-    """An id as file-name characters: letters, digits, `-`, `_` and `.` kept, others `_`."""
-    return _NOT_NAME_CHAR.sub("_", value)[:_MAX_VALUE]
+    """An id as file-name characters: letters and digits of any script (`数学课-一班` stays as it
+    is), `-`, `_` and `.` kept, anything else `_` (separators, spaces, control characters, what
+    Windows forbids); at most `_MAX_VALUE_BYTES` bytes of UTF-8, cut between characters."""
+    kept = "".join(
+        c if c in "._-" or unicodedata.category(c)[0] in "LNM" else "_"
+        for c in unicodedata.normalize("NFC", value)
+    )
+    return kept.encode()[:_MAX_VALUE_BYTES].decode(errors="ignore")
 
 
 def random_token() -> str:
@@ -151,6 +160,8 @@ def render_stem(
     # The rule cannot start with a dot, but an id can; a leading dot would hide the file.
     if stem.startswith("."):
         stem = "_" + stem[1:]
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
     if not stem:
         raise ApiError(ErrorCode.invalid_name_rule, f"name rule {rule!r}: renders an empty name")
     if len(stem.encode()) > MAX_NAME_BYTES:

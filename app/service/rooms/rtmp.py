@@ -18,7 +18,9 @@ room; if two applications carry the same stream id of a room, the first applicat
 `applications`' order, else the page's) wins and the other is logged and left out. A stream id
 depends on the name only, so a publisher that drops and comes back keeps its id, and a recording
 that kept its room within `max_idle_seconds` takes it back. A stream is recorded by pulling
-`{rtmp_url}/{application}/{name}`.
+`{rtmp_url}/{application}/{name}`. A name is percent-decoded before it is mapped: RTMP URLs carry
+non-ASCII names encoded, and nginx's stat page shows only ASCII (`%E6%95%B0%E5%AD%A6__alice` is
+user alice in room `数学`).
 
 Each poll is compared with the last one and reported as `DemoRooms` reports churn: a new room is
 `room.updated` then `stream.joined` for each stream; in a known room, `stream.left` for each stream
@@ -40,7 +42,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import get_args
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -261,7 +263,9 @@ class RtmpRooms:
             live.sort(key=lambda item: wanted.index(item[0]))  # stable: page order within an app
         rooms: dict[str, dict[str, LiveStream]] = {}
         for app, stat in live:
-            name = map_name(stat.name, self._pattern)
+            # Non-ASCII names travel percent-encoded (nginx's stat page shows only ASCII), so a
+            # room `数学课-一班` is published as `%E6%95%B0...`; the URL keeps the name nginx knows.
+            name = map_name(unquote(stat.name), self._pattern)
             room_id = self.settings.room_prefix + name.room
             streams = rooms.setdefault(room_id, {})
             uri = f"{self.settings.rtmp_url.rstrip('/')}/{app}/{stat.name}"

@@ -86,7 +86,7 @@ def spec_request_signature(
 
 
 def test_the_binding_formula_matches_a_known_vector() -> None:
-    # Computed once with openssl (`openssl dgst -sha256 -hmac SECRET`) from the README's recipe.
+    # Computed once with openssl (`openssl dgst -sha256 -hmac SECRET`), as docs/auth.md does.
     body = b'{"room_id":"podcast"}'
     expected = "ce1b324915489aeda4fdfe8ad7496510d907712c4dff4a36c53ea1d9ce33efac"
     target = "/v1/recordings?x=a+b&format=ogg"

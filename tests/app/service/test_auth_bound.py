@@ -2,9 +2,9 @@
 for credentials and takes seed 003's signature only on the seeds' own fronts
 (`require_request_signature`); credentials in a log; what health shows to whom.
 
-Signatures are computed here from the README's spec (HMAC-SHA256 over METHOD, PATH, sorted QUERY,
-APP, TIMESTAMP, NONCE and the body's SHA-256), not with the service's own code, and once with
-the README's own shell recipe (bash, openssl, curl).
+Signatures are computed here from the spec in docs/auth.md (HMAC-SHA256 over METHOD, PATH, sorted
+QUERY, APP, TIMESTAMP, NONCE and the body's SHA-256), not with the service's own code, and once
+with that page's own shell recipe (bash, openssl, curl).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from app.client.errors import RoomNotFound
 from tests.app.service.test_auth import LAB_SECRET, SECRET, TOKEN, bearer, ctl, refused, signed
 from tests.helpers.service import ServiceProcess, run
 
-README = Path(__file__).parents[3] / "README.md"
+SIGNING_PAGE = Path(__file__).parents[3] / "docs" / "auth.md"
 CONFIG = f"""
 [auth]
 require_on_loopback = true
@@ -58,7 +58,7 @@ def bound(
     secret: str = SECRET,
     nonce: str | None = None,
 ) -> dict[str, str]:
-    """The four X-RecDesk-* headers of a request signed as the README says."""
+    """The four X-RecDesk-* headers of a request signed as docs/auth.md says."""
     nonce = nonce or secrets.token_hex(8)
     stamp = str(int(time.time()))
     lines = [method, path, canonical_query(query), app_id, stamp, nonce]
@@ -171,13 +171,13 @@ def test_the_client_and_recdesk_ctl_sign_each_request(strict: ServiceProcess) ->
 
 
 def _recipe() -> str:
-    text = README.read_text()
+    text = SIGNING_PAGE.read_text()
     found = re.search(r"```sh\n(# recdesk_curl METHOD PATH.*?)```", text, re.DOTALL)
-    assert found, "the README's signing recipe"
+    assert found, "the signing recipe in docs/auth.md"
     return found.group(1)
 
 
-def test_the_readmes_shell_recipe_signs_a_request(strict: ServiceProcess) -> None:
+def test_the_docs_shell_recipe_signs_a_request(strict: ServiceProcess) -> None:
     assert shutil.which("openssl"), "needs openssl: make deps installs it"
     assert shutil.which("curl"), "needs curl: make deps installs it"
     script = _recipe() + (

@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 from app.layout.model import Border, Watermark
 from app.layout.templates import arrange
 from tests.helpers.layouts import refs, streams
+from ui.common.palette import row_colour
 from ui.layout_editor.document import LayoutDocument
-from ui.layout_editor.panel import ERROR_COLOR, STREAM_MIME, WARNING_COLOR, LayoutPanel
+from ui.layout_editor.panel import STREAM_MIME, LayoutPanel
 from ui.layout_editor.presets import PresetsBar, PresetStore
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -281,14 +282,15 @@ def test_problems_show_errors_in_red_and_warnings_in_amber(
     odd = replace(document.layout.regions[1], width=641)
     document.replace_region(1, odd, "odd width")
     lines = problem_items(panel)
+    error_colour, warning_colour = row_colour("error").name(), row_colour("warning").name()
     assert not panel.no_problems.isVisibleTo(panel)
-    assert ("regions[1].width: must be a positive even number, got 641", ERROR_COLOR, 1) in lines
-    assert all(colour == ERROR_COLOR for _, colour, _ in lines)
+    assert ("regions[1].width: must be a positive even number, got 641", error_colour, 1) in lines
+    assert all(colour == error_colour for _, colour, _ in lines)
     assert panel.sections["problems"].header.text() == f"Problems ({len(lines)})"
     document.undo_stack.undo()
     document.replace_region(2, replace(document.layout.regions[2], stream_id="eve"), "eve")
     assert problem_items(panel) == [
-        ("regions[2].stream_id: no stream 'eve' in the room (yet)", WARNING_COLOR, 2)
+        ("regions[2].stream_id: no stream 'eve' in the room (yet)", warning_colour, 2)
     ]
 
 

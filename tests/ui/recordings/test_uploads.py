@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.api.models import RecordedFile, Recording
 from ui.common.formats import format_upload, state_colour, state_icon, state_name
+from ui.common.palette import row_colour
 from ui.recordings.models import FilesModel, RecordingsModel
 
 NOW = datetime.now(UTC)
@@ -33,7 +34,7 @@ def _file(file_id: str, size: int, **fields: object) -> RecordedFile:
 
 def test_an_uploading_recording_says_how_far_it_got(qapp: QApplication) -> None:
     assert state_name("uploading") == "uploading"
-    assert state_colour("uploading").name() == "#1a73e8"
+    assert state_colour("uploading") == row_colour("info")  # blue
     assert not state_icon("uploading").isNull()
     files = [_file("f1", 1000), _file("f2", 3000)]
     rec = Recording(
@@ -57,7 +58,7 @@ def test_an_uploading_recording_says_how_far_it_got(qapp: QApplication) -> None:
         {"recording_id": "r1", "file_id": "f2", "state": "uploading", "bytes": 1000, "total": 3000}
     )
     assert state.data() == "uploading 50%"
-    assert state.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#1a73e8"
+    assert state.data(Qt.ItemDataRole.ForegroundRole).color() == row_colour("info")
 
     listed = FilesModel()
     listed.uploads = model.uploads
