@@ -40,6 +40,7 @@ class DesktopApp(QObject):
         data_dir: Path,
         url: str | None = None,
         service_args: tuple[str, ...] = (),
+        embedded: EmbeddedService | None = None,
     ) -> None:
         super().__init__()
         qapp = QGuiApplication.instance()
@@ -51,7 +52,8 @@ class DesktopApp(QObject):
         self.url = url
         self.profiles = Profiles(settings)
         self.secrets = SecretStore()
-        self.embedded: EmbeddedService | None = None
+        # Launched by `ui.main` before the app's imports, where it is the choice.
+        self.embedded = embedded
         self.connection: Connection | None = None
         self.window: MainWindow | None = None
         self._service_args = service_args
@@ -86,7 +88,8 @@ class DesktopApp(QObject):
             await self.embedded.stop()
 
     async def _embedded_connection(self) -> Connection:
-        self.embedded = EmbeddedService(self.data_dir / "service", extra=self._service_args)
+        if self.embedded is None:
+            self.embedded = EmbeddedService(self.data_dir / "service", extra=self._service_args)
         url = await self.embedded.start()
         return Connection(url, embedded=True)
 

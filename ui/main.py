@@ -9,6 +9,9 @@ or DIR) and connects to it; with it, it connects to that service. The app runs o
 loop, so the client's coroutines and Qt's events share one thread and the GUI never waits.
 The `recdesk` command reaches this module through `ui.launcher`, which answers `--version` and
 checks for the desktop extra before Qt is imported.
+
+The embedded service is launched first thing, before the app imports its window (about as long as
+the service takes to start): the two start-ups run side by side rather than one after the other.
 """
 
 from __future__ import annotations
@@ -20,18 +23,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import qasync
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 from app.version import version_line
-from ui.app import DesktopApp
-from ui.common.appearance import start_appearance
-from ui.common.icons import app_icon
-from ui.common.language import start_language
-from ui.selftest import self_test
+from ui.connection.embedded import EmbeddedService
+
+if TYPE_CHECKING:
+    from ui.app import DesktopApp
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,9 +58,24 @@ def data_dir() -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the app on a qasync event loop."""
     args = build_parser().parse_args(argv)
+    QCoreApplication.setOrganizationName("RecDesk")
+    QCoreApplication.setApplicationName("RecDesk")
+    folder: Path = args.data_dir or data_dir()
+    embedded = None
+    if args.url is None:
+        service = EmbeddedService(folder / "service", extra=tuple(args.service_arg))
+        embedded = service.launch()
+    # The window's modules (Qt widgets, the client, the local recorder's engine) load meanwhile.
+    import qasync
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import DesktopApp
+    from ui.common.appearance import start_appearance
+    from ui.common.icons import app_icon
+    from ui.common.language import start_language
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("RecDesk")
-    app.setApplicationName("RecDesk")
     QGuiApplication.setWindowIcon(app_icon())
     # Desktops match the window to `recdesk.desktop` (its icon and name) by this name.
     QGuiApplication.setDesktopFileName("recdesk")
@@ -73,9 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     desktop = DesktopApp(
         settings,
-        data_dir=args.data_dir or data_dir(),
+        data_dir=folder,
         url=args.url,
         service_args=tuple(args.service_arg),
+        embedded=embedded,
     )
     with loop:
         if args.self_test is not None:
@@ -95,6 +111,8 @@ async def _ready_once(desktop: DesktopApp) -> None:
 
 
 async def _self_test_once(desktop: DesktopApp, seconds: float) -> int:
+    from ui.selftest import self_test
+
     outcome = await self_test(desktop, seconds)
     print(json.dumps(outcome), flush=True)
     if desktop.window is not None:

@@ -31,6 +31,7 @@ class EmbeddedService:
         self.url = ""
         self.log_path = data_dir / "service.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self._announced = False  # its URL line was read: a `start` now means a new process
 
     @property
     def running(self) -> bool:
@@ -42,8 +43,9 @@ class EmbeddedService:
         """The process id, while it runs."""
         return self._process.pid if self._process is not None else None
 
-    async def start(self, timeout: float = 30.0) -> str:
-        """Start the service and return its URL.
+    def launch(self) -> EmbeddedService:
+        """Start the process without waiting for its URL: the app starts it first thing, so the
+        service's start-up runs beside the app's own imports and window (`start` then waits).
 
         A restart takes the port it had, so clients keep their URL and simply reconnect.
         """
@@ -57,6 +59,14 @@ class EmbeddedService:
             self._process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
             )
+        self._announced = False
+        return self
+
+    async def start(self, timeout: float = 30.0) -> str:
+        """Start the service (unless `launch` did already) and return its URL once it listens."""
+        if self._process is None or self._process.poll() is not None or self._announced:
+            self.launch()
+        assert self._process is not None
         stdout = self._process.stdout
         assert stdout is not None
         try:
@@ -67,6 +77,7 @@ class EmbeddedService:
             raise EmbeddedServiceError(
                 f"the embedded service did not start; see {self.log_path}"
             ) from exc
+        self._announced = True
         return self.url
 
     async def stop(self, timeout: float = 20.0) -> int | None:

@@ -5,13 +5,8 @@ A part or a small file is read from disk in the calling thread and sent with its
 (`Content-MD5`), which every S3-compatible server checks, so a damaged part is refused rather than
 stored; boto3's newer default checksums (CRC headers some S3-compatible servers refuse) are sent
 only where the API requires them. boto3 retries a failed call twice itself, quickly; what keeps
-failing comes back as a `StorageError`, one line with no keys in it, and the upload queue
-(`app.service.storage.uploads`) tries again later.
-
-```
-StorageError (RecDeskError)         a call failed: unreachable, refused, or a wrong answer
- └─ UploadGone                      the multipart upload is no longer on the server
-```
+failing comes back as a `StorageError` (`app.service.storage.errors`), one line with no keys in
+it, and the upload queue (`app.service.storage.uploads`) tries again later.
 """
 
 from __future__ import annotations
@@ -25,21 +20,11 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from app.errors import RecDeskError
+from app.service.storage.errors import StorageError, UploadGone
 from app.service.storage.targets import StorageTarget
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-
-class StorageError(RecDeskError):
-    """A storage call failed; the message says which and why, in one line."""
-
-    caller_fault = False
-
-
-class UploadGone(StorageError):
-    """The multipart upload was completed, aborted or expired on the server."""
 
 
 class Bucket:

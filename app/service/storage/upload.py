@@ -23,11 +23,14 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from app.api.models import RecordedFile
-from app.service.storage.s3 import Bucket, StorageError, UploadGone
+from app.service.storage.errors import StorageError, UploadGone
 from app.service.storage.targets import StorageTarget
+
+if TYPE_CHECKING:
+    from app.service.storage.s3 import Bucket
 
 P = ParamSpec("P")
 T = TypeVar("T")

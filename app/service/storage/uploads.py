@@ -32,17 +32,20 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, StorageParams, UploadState
 from app.errors import RecDeskError
 from app.service.settings import Settings
-from app.service.storage.s3 import Bucket, StorageError
+from app.service.storage.errors import StorageError
 from app.service.storage.targets import StorageTarget, resolve
 from app.service.storage.upload import Plan, Sender, plan_for
 from app.service.store.eventlog import EventLog
 from app.service.store.sealed import SecretKeyMissing, Vault
+
+if TYPE_CHECKING:
+    from app.service.storage.s3 import Bucket
 from app.service.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -315,6 +318,9 @@ class Uploads:
 
     async def _bucket(self, recording_id: str) -> Bucket:
         if recording_id not in self._buckets:
+            # boto3 is imported with the first bucket: a service that stores nothing never needs it.
+            from app.service.storage.s3 import Bucket
+
             # Off the loop: a boto3 client takes a while to build (it reads its API's model).
             bucket = await self._call(Bucket, self._target(recording_id))
             self._buckets.setdefault(recording_id, bucket)
