@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 # The one list of the libraries Qt's X11 platform loads and their packages, which the start-up
 # check also uses (imported after the repository root is put on the path).
-from ui.doctor import _PACKAGES as QT_LIBRARIES  # noqa: E402
+from ui.doctor import QT_LIBRARY_PACKAGES  # noqa: E402
 
 NAME = "recdesk"
 BUNDLE = ROOT / "dist" / "RecDesk"
@@ -79,7 +79,7 @@ def build(out: Path) -> Path:
             f"/opt/{NAME}/licenses/THIRD-PARTY.md and the files beside it.\n"
         )
     installed_kib = sum(p.lstat().st_size for p in tree.rglob("*") if not p.is_dir()) // 1024
-    depends = ", ".join(sorted(set(QT_LIBRARIES.values())))
+    depends = ", ".join(sorted(set(QT_LIBRARY_PACKAGES.values())))
     control = tree / "DEBIAN" / "control"
     control.parent.mkdir()
     control.write_text(

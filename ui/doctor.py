@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 # Library file → Debian package, for the libraries Qt's xcb plugin loads that are often missing.
-_PACKAGES = {
+QT_LIBRARY_PACKAGES = {
     "libxcb-cursor.so.0": "libxcb-cursor0",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
     "libxcb-icccm.so.4": "libxcb-icccm4",
@@ -48,7 +48,7 @@ def missing_packages(output: str) -> list[str]:
         for line in output.splitlines()
         if "cannot open shared object" in line or "No such file" in line
     ]
-    for library, package in _PACKAGES.items():
+    for library, package in QT_LIBRARY_PACKAGES.items():
         if any(library in line for line in failures) and package not in found:
             found.append(package)
     if not found and "xcb" in output and "could not load" in output.lower():
@@ -112,7 +112,8 @@ def check() -> int:
     packages = missing_packages(output)
     if packages:
         # Qt names the first library it misses; the others it would miss next are found at once.
-        packages += [p for p in _PACKAGES.values() if p not in packages and not _installed(p)]
+        others = QT_LIBRARY_PACKAGES.values()
+        packages += [p for p in others if p not in packages and not _installed(p)]
     if not packages:
         lines = [line for line in output.splitlines() if re.search(r"qt\.qpa|error", line, re.I)]
         print("recdesk: Qt cannot open a window here:")

@@ -1649,12 +1649,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>LocalSourcePicker</name>
     <message>
-        <location filename="../../ui/local/sources.py" line="+70"/>
+        <location filename="../../ui/local/choices.py" line="+45"/>
         <source>M4A (sound only)</source>
         <translation>M4A（仅声音）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Draft · 480p15</source>
         <translation>草稿 · 480p15</translation>
     </message>
@@ -1674,7 +1674,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>原始尺寸 · 30 fps</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location filename="../../ui/local/sources.py" line="+115"/>
         <source>What to record on this computer.</source>
         <translation>要在本机录制的内容。</translation>
     </message>
@@ -1819,7 +1819,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>摄像头 + 麦克风</translation>
     </message>
     <message>
-        <location filename="../../ui/local/choices.py" line="+45"/>
+        <location filename="../../ui/local/choices.py" line="+9"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>

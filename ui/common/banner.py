@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from ui.common.palette import box_colours, follow_palette
+from ui.common.palette import box_colours, follow_palette, paint_box
 
 
 class ErrorBanner(QWidget):
@@ -45,13 +45,7 @@ class ErrorBanner(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The tinted box with its border."""
-        colours = box_colours("error", self.palette())
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colours.border, 1))
-        painter.setBrush(colours.background)
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
-        painter.end()
+        paint_box(self, "error", 4)
 
     def show_error(self, what: str, todo: str) -> None:
         """Show an error; replaces the one shown."""

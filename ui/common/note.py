@@ -3,11 +3,10 @@ space, a source that is silent)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ui.common.palette import box_colours, follow_palette
+from ui.common.palette import box_colours, follow_palette, paint_box
 
 
 class WarningNote(QLabel):
@@ -28,11 +27,5 @@ class WarningNote(QLabel):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The tinted box, then the text."""
-        colours = box_colours("warning", self.palette())
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colours.border, 1))
-        painter.setBrush(colours.background)
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-        painter.end()
+        paint_box(self, "warning", 3)
         super().paintEvent(event)

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QEvent, QObject, QRectF
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 Role = Literal["error", "warning", "ok", "recording", "paused", "live", "info", "idle", "hint"]
@@ -170,6 +170,17 @@ def box_colours(role: Role, palette: QPalette | None = None) -> BoxColours:
     border = _mix(window, hue, 0.6 if dark else 0.45)
     text = readable(palette.color(QPalette.ColorRole.WindowText), background)
     return BoxColours(background, border, text)
+
+
+def paint_box(widget: QWidget, role: Role, radius: float) -> None:
+    """Fill `widget` with `role`'s tinted box and its border (from its `paintEvent`)."""
+    colours = box_colours(role, widget.palette())
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colours.border, 1))
+    painter.setBrush(colours.background)
+    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+    painter.end()
 
 
 class _PaletteFollower(QObject):

@@ -36,6 +36,21 @@ from ui.common.translate import translate
 
 log = logging.getLogger(__name__)
 
+# The formats and the engine's quality presets (app.media.local.spec) by name, as the source
+# picker lists them (translated there, in its context).
+FORMAT_NAMES = {
+    "mp4": "MP4",
+    "mkv": "MKV",
+    "webm": "WebM",
+    "m4a": QT_TRANSLATE_NOOP("LocalSourcePicker", "M4A (sound only)"),
+}
+QUALITY_NAMES = {
+    "draft": QT_TRANSLATE_NOOP("LocalSourcePicker", "Draft · 480p15"),
+    "standard": QT_TRANSLATE_NOOP("LocalSourcePicker", "Standard · 720p30"),
+    "high": QT_TRANSLATE_NOOP("LocalSourcePicker", "High · 1080p30"),
+    "source": QT_TRANSLATE_NOOP("LocalSourcePicker", "Source size · 30 fps"),
+}
+
 RoomSource = Literal["participant", "room-audio", "room-mix"]
 # The room choices mixed from whoever is in the room: they follow people who join and leave.
 FOLLOWS_ROOM: tuple[RoomSource, ...] = ("room-mix", "room-audio")

@@ -30,7 +30,6 @@ import threading
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -54,6 +53,8 @@ from app.layout.model import Layout
 from app.media.local import DEFAULT_QUALITY, LOCAL_FORMATS, QUALITIES, LocalInput, LocalSpec
 from app.media.sources.devices import DeviceReport, device_report
 from ui.local.choices import (
+    FORMAT_NAMES,
+    QUALITY_NAMES,
     SourceChoice,
     build_spec,
     device_choices,
@@ -63,19 +64,6 @@ from ui.local.device_notes import DeviceNotes, engine_words
 
 log = logging.getLogger(__name__)
 
-_FORMAT_NAMES = {
-    "mp4": "MP4",
-    "mkv": "MKV",
-    "webm": "WebM",
-    "m4a": QT_TRANSLATE_NOOP("LocalSourcePicker", "M4A (sound only)"),
-}
-# The engine's quality presets (app.media.local.spec.QUALITIES) by name, as the list shows them.
-_QUALITY_NAMES = {
-    "draft": QT_TRANSLATE_NOOP("LocalSourcePicker", "Draft · 480p15"),
-    "standard": QT_TRANSLATE_NOOP("LocalSourcePicker", "Standard · 720p30"),
-    "high": QT_TRANSLATE_NOOP("LocalSourcePicker", "High · 1080p30"),
-    "source": QT_TRANSLATE_NOOP("LocalSourcePicker", "Source size · 30 fps"),
-}
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 _INDENT = 16  # a choice sits under its group's heading
 
@@ -130,14 +118,14 @@ class LocalSourcePicker(QWidget):
         self.rescan.setToolTip(self.tr("Look for screens, cameras and microphones again."))
         self.format = QComboBox()
         for name in LOCAL_FORMATS:
-            self.format.addItem(self.tr(str(_FORMAT_NAMES.get(name, name))), name)
+            self.format.addItem(self.tr(str(FORMAT_NAMES.get(name, name))), name)
         self.format.setToolTip(
             self.tr("MP4 plays everywhere and survives a crash; M4A keeps the sound only.")
         )
         self.quality = QComboBox()
         for preset in QUALITIES.values():
             self.quality.addItem(
-                self.tr(str(_QUALITY_NAMES.get(preset.name, preset.label))), preset.name
+                self.tr(str(QUALITY_NAMES.get(preset.name, preset.label))), preset.name
             )
         self.quality.setCurrentIndex(self.quality.findData(DEFAULT_QUALITY))
         self.quality.setToolTip(
