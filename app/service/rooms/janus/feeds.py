@@ -9,11 +9,11 @@ RecDesk's streams are per person and kind, so a publisher becomes:
 | a video whose description says "screen"  | `USER-screen`  | screen | that video            |
 | audio only                               | `USER-audio`   | audio  | the audio             |
 
-`USER` is the publisher's display name made safe for file names (letters, digits, `.`, `_`, `-`;
-anything else becomes `-`), or `p<id>` without one; a second publisher with the same name in a room
-is `NAME-<id>`. Stream ids depend on the name only, so a publisher who leaves and joins again
-(Janus gives it a new id) keeps its stream ids, and a recording that kept the room goes on with it.
-Disabled streams and codecs no recorder can copy are left out of a feed.
+`USER` is the publisher's display name made safe for file names (letters and digits of any script,
+`.`, `_`, `-`; anything else becomes `-`), or `p<id>` without one; a second publisher with the same
+name in a room is `NAME-<id>`. Stream ids depend on the name only, so a publisher who leaves and
+joins again (Janus gives it a new id) keeps its stream ids, and a recording that kept the room goes
+on with it. Disabled streams and codecs no recorder can copy are left out of a feed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from app.api.models import StreamKind
 
 VIDEO_CODECS = ("vp8", "vp9", "h264")
 AUDIO_CODECS = ("opus",)
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script stay (`张三` is a user id as it is), so file names keep them.
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ SCREEN = {"type": "video", "mid": "2", "codec": "h264", "description": "Screen s
 def test_publishers_become_camera_screen_and_sound_streams() -> None:
     publishers = {
         7: {"display": "Bob Smith", **_streams(AUDIO)},
+        8: {"display": "张三 / 老师", **_streams(AUDIO)},
         3: {"display": "alice", **_streams(AUDIO, CAMERA, SCREEN)},
         9: {"display": "alice", **_streams({**CAMERA, "simulcast": True})},
         4: {**_streams(SCREEN, AUDIO)},
@@ -43,6 +44,7 @@ def test_publishers_become_camera_screen_and_sound_streams() -> None:
         "alice-9",
         "alice-screen",
         "p4-screen",
+        "张三-老师-audio",
     ]
     alice = feeds["alice"]
     assert (alice.kind, alice.video, alice.audio) == (
