@@ -20,9 +20,9 @@ from tests.helpers.service import ServiceProcess
 from tests.helpers.sound import SoundServer
 from tests.helpers.xvfb import Xvfb
 
-# Tests marked for another system are deselected (not skipped): a skip fails CI, and nothing that
-# runs on this system is ever left out.
-_SYSTEM_MARKERS = {"windows": "win32", "macos": "darwin"}
+# Tests marked for one system (`windows`, `macos`, `linux`) are deselected elsewhere, not skipped:
+# a skip fails CI, and nothing that runs on this system is ever left out.
+_SYSTEM_MARKERS = {"windows": "win32", "macos": "darwin", "linux": "linux"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

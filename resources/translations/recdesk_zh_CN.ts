@@ -4,12 +4,12 @@
 <context>
     <name>AppearanceMenu</name>
     <message>
-        <location filename="../../ui/common/appearance.py" line="+171"/>
+        <location filename="../../ui/common/appearance.py" line="+176"/>
         <source>&amp;Appearance</source>
         <translation>外观(&amp;A)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-4"/>
         <source>Same as the &amp;system</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
@@ -557,17 +557,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>LanguageMenu</name>
     <message>
-        <location filename="../../ui/common/language_menu.py" line="+18"/>
+        <location filename="../../ui/common/language_menu.py" line="+24"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-5"/>
         <source>Same as the &amp;system</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>

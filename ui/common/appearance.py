@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 from typing import Literal, get_args
 
-from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
+from ui.common.choice_menu import ChoiceMenu
 from ui.common.palette import is_dark
 
 Appearance = Literal["system", "light", "dark"]
@@ -163,32 +164,21 @@ def start_appearance(settings: QSettings) -> Appearance:
     return choice
 
 
-class AppearanceMenu(QMenu):
+class AppearanceMenu(ChoiceMenu[Appearance]):
     """View ▸ Appearance: System, Light, Dark; a choice is stored and applied at once."""
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTitle(self.tr("&Appearance"))
-        self._settings = settings
-        self._group = QActionGroup(self)
-        self._group.setExclusive(True)
-        names = {
-            "system": self.tr("Same as the &system"),
-            "light": self.tr("&Light"),
-            "dark": self.tr("&Dark"),
+        names: dict[Appearance, str] = {
+            "system": QCoreApplication.translate("AppearanceMenu", "Same as the &system"),
+            "light": QCoreApplication.translate("AppearanceMenu", "&Light"),
+            "dark": QCoreApplication.translate("AppearanceMenu", "&Dark"),
         }
-        self.actions_by_choice: dict[Appearance, QAction] = {}
-        for choice in APPEARANCES:
-            action = QAction(names[choice], self)
-            action.setCheckable(True)
-            action.setChecked(choice == current_appearance())
-            action.triggered.connect(lambda _checked=False, c=choice: self.choose(c))
-            self._group.addAction(action)
-            self.addAction(action)
-            self.actions_by_choice[choice] = action
+        title = QCoreApplication.translate("AppearanceMenu", "&Appearance")
+        super().__init__(title, names, current_appearance(), parent)
+        self._settings = settings
 
     def choose(self, choice: Appearance) -> None:
         """Keep `choice` in the settings and apply it."""
         self._settings.setValue(SETTING, choice)
-        self.actions_by_choice[choice].setChecked(True)
+        self.choices[choice].setChecked(True)
         apply_appearance(choice)

@@ -45,7 +45,7 @@ def started_without_data_dir(env: dict[str, str], log: Path) -> Path:
     return data_dir
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's folder")
+@pytest.mark.linux
 @pytest.mark.parametrize("xdg", [True, False], ids=["XDG_DATA_HOME", "~/.local/share"])
 def test_linux_keeps_the_folder_it_always_had(tmp_path: Path, xdg: bool) -> None:
     home = tmp_path / "home"

@@ -158,12 +158,12 @@ def test_the_view_menu_switches_the_palette_and_keeps_the_choice(
 ) -> None:
     monkeypatch.delenv("RECDESK_APPEARANCE", raising=False)
     menu = AppearanceMenu(settings)
-    menu.actions_by_choice["dark"].trigger()
+    menu.choices["dark"].trigger()
     assert is_dark()
     assert current_appearance() == "dark"
     assert settings.value(SETTING) == "dark"
     assert chosen_appearance(settings) == "dark"
-    menu.actions_by_choice["light"].trigger()
+    menu.choices["light"].trigger()
     assert not is_dark()
     assert settings.value(SETTING) == "light"
     # The environment overrides the stored choice (tests, screenshots).
