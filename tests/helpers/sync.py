@@ -33,6 +33,11 @@ class Sync:
         """The median offset (seconds)."""
         return statistics.median(self.offsets)
 
+    def after(self, seconds: float) -> list[float]:
+        """The offsets of the flashes at or after `seconds` into the file."""
+        paired = _pairs(self.flashes, self.onsets)
+        return [offset for flash, offset in paired if flash >= seconds]
+
     @property
     def worst(self) -> float:
         """The offset farthest from zero (seconds)."""
@@ -63,12 +68,17 @@ def measure(path: Path, audio: int = 0) -> Sync:
             )
     flashes = _flashes(np.array(times), np.array(light))
     onsets = _onsets(np.concatenate(sound) if sound else np.zeros(0), rate, start or 0.0)
-    offsets = []
+    return Sync(flashes, onsets, [offset for _, offset in _pairs(flashes, onsets)])
+
+
+def _pairs(flashes: list[float], onsets: list[float]) -> list[tuple[float, float]]:
+    """Each flash with an onset near it, and the offset between them."""
+    pairs = []
     for flash in flashes:
         near = min(onsets, key=lambda onset: abs(onset - flash), default=None)
         if near is not None and abs(near - flash) < 0.4:
-            offsets.append(near - flash)
-    return Sync(flashes, onsets, offsets)
+            pairs.append((flash, near - flash))
+    return pairs
 
 
 def _flashes(times: np.ndarray, light: np.ndarray) -> list[float]:
