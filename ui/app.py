@@ -18,7 +18,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 
 from ui.connection.connection import Connection
@@ -117,11 +117,14 @@ class DesktopApp(QObject):
         except Exception as exc:
             log.error("the embedded service did not start again: %s", exc)
 
-    def _choose(self) -> None:
+    def _choose(self) -> ConnectDialog:
+        # Window-modal but not `exec()`: the dialog checks the service on the app's own loop,
+        # which a nested event loop would run only by accident.
         dialog = ConnectDialog(self.profiles, self.secrets, self.window)
-        if dialog.exec() != ConnectDialog.DialogCode.Accepted:
-            return
-        self._keep(self._switch(dialog.chosen()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._keep(self._switch(dialog.chosen())))
+        dialog.open()
+        return dialog
 
     def _keep(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -143,13 +146,16 @@ class DesktopApp(QObject):
             if self.embedded is not None:
                 await self.embedded.stop()
                 self.embedded = None
+        if old_connection is not None:
+            # First, so that no event or resync of the old service starts anything more.
+            with contextlib.suppress(Exception):
+                await old_connection.close()
         if old_window is not None:
+            # Its requests end here, not later against a closed client and a deleted window.
+            await _bounded(old_window.operations.cancel_all(), "the old window's requests")
             old_window.closed.disconnect(self._closed.set)
             old_window.close_without_asking()  # the operator chose another service
             old_window.deleteLater()
-        if old_connection is not None:
-            with contextlib.suppress(Exception):
-                await old_connection.close()
         self._show(connection)
 
 

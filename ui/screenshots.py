@@ -3,8 +3,11 @@
 
 The app runs as users run it, against its built-in demo service (offscreen Qt), in the light or the
 dark palette and in English or Chinese, goes through a short session (a room selected, its
-thumbnails in, a mixed recording started, paused, stopped; then a participant and the whole room
-recorded on this computer; last the error banner, on a window whose service does not answer) and
+thumbnails in, a mixed recording started with its live view and layout editor, stopped; a
+single-stream recording's live view; the window on a 1280x720 screen with every option shown; an
+empty search; the connect dialog and its answer for a service that cannot be reached; then a
+participant and the whole room recorded on this computer; last the error banner, on a window whose
+service does not answer) and
 saves each screen as `DIR/<screen>.png`. The demo media is kept in `build/demo-media`, so a second
 run starts at once.
 """
@@ -68,38 +71,93 @@ async def _session(folder: Path, media: Path) -> None:
             )
             controls = window.controls
             controls.form.mode.setCurrentIndex(controls.form.mode.findData("mixed"))
+            controls.form.split.setValue(2)
             controls.start()
             await _until(lambda: controls.recording and controls.recording.state == "recording")
+            await _until(lambda: controls.live.mix_picture() is not None)
+            await _until(lambda: any(done for _, done in controls.live.files.rows()))
             await asyncio.sleep(2.5)
             _save(window, folder, "main-window")
             _save(window.browser, folder, "room-browser")
             _save(window.room_view, folder, "room-streams")
-            _save(controls, folder, "record-controls")
-            editor = window.edit_layout()
-            assert editor is not None
-            editor.resize(1400, 860)
-            editor.document.select(0)
-            await _until(lambda: editor.preview_image is not None)
-            await _until(lambda: len(editor._pictures) >= 4)
-            await asyncio.sleep(0.3)
-            _save(editor, folder, "layout-editor")
-            editor.close()
+            _save(window.record_tabs, folder, "record-panel-mixed")
+            await _editor_session(window, folder)
             controls.stop()
             await _until(lambda: controls.recording and controls.recording.state == "completed")
             rec_id = controls.recording.id if controls.recording else ""
             await _until(lambda: window.recordings.select_recording(rec_id))
             await _until(lambda: window.recordings.files_model.rowCount() > 0)
             _save(window.recordings, folder, "task-list")
-            dialog = ConnectDialog(app.profiles, app.secrets, window)
-            dialog.show()
-            await asyncio.sleep(0.2)
-            _save(dialog, folder, "connect-dialog")
-            dialog.close()
+            await _single_session(window, folder)
+            await _small_screen(window, folder)
+            await _connect_session(app, window, folder)
             await _local_session(window, folder)
         finally:
             window.close()
             await app.shutdown()
         await _banner_session(folder, settings)
+
+
+async def _editor_session(window: MainWindow, folder: Path) -> None:
+    """The layout editor of the running mix, settled, then while its preview is updating."""
+    editor = window.edit_layout()
+    assert editor is not None
+    editor.resize(1400, 860)
+    editor.document.select(0)
+    await _until(lambda: editor.preview_image is not None and len(editor._pictures) >= 4)
+    await _until(lambda: not editor.renderer.updating and editor.renderer.quiet)
+    _save(editor, folder, "layout-editor")
+    editor.panel.choose_template("speaker")
+    _save(editor, folder, "layout-editor-updating")
+    await _until(lambda: not editor.renderer.updating)
+    editor.close()
+
+
+async def _single_session(window: MainWindow, folder: Path) -> None:
+    """The record panel while a single-stream recording of the 1:1 call runs."""
+    window.browser.select("call")
+    controls = window.controls
+    await _until(lambda: controls.room is not None and controls.room.room_id == "call")
+    controls.form.mode.setCurrentIndex(controls.form.mode.findData("single"))
+    controls.start()
+    await _until(lambda: controls.recording and controls.recording.state == "recording")
+    tiles = controls.live.tiles.tiles().values
+    await _until(lambda: all(t.picture for t in tiles() if t.stream.kind != "audio"))
+    await asyncio.sleep(2.0)
+    _save(window.record_tabs, folder, "record-panel-single")
+    controls.stop()
+    await _until(lambda: controls.recording and controls.recording.state == "completed")
+
+
+async def _small_screen(window: MainWindow, folder: Path) -> None:
+    """The window on a 1280x720 screen with the nine people of the class and every option shown."""
+    window.browser.select("class")
+    await _until(window.room_view.stream_ids)
+    window.controls.form.more.setChecked(True)
+    window.resize(1280, 720)
+    await asyncio.sleep(1.0)
+    _save(window, folder, "main-window-1280x720")
+    window.controls.form.more.setChecked(False)
+    window.resize(1440, 900)
+    window.browser.search.setText("xyz")
+    await asyncio.sleep(0.2)
+    _save(window.browser, folder, "room-search-empty")
+    window.browser.search.setText("")
+    window.browser.select("meeting")
+
+
+async def _connect_session(app: DesktopApp, window: MainWindow, folder: Path) -> None:
+    """The connect dialog, then its answer for a service that cannot be reached."""
+    dialog = ConnectDialog(app.profiles, app.secrets, window)
+    dialog.show()
+    await asyncio.sleep(0.2)
+    _save(dialog, folder, "connect-dialog")
+    dialog.url.setText("http://127.0.0.1:9")
+    dialog._accept()
+    await _until(dialog.problem.isVisible)
+    await asyncio.sleep(0.1)
+    _save(dialog, folder, "connect-failure")
+    dialog.close()
 
 
 async def _banner_session(folder: Path, settings: QSettings) -> None:

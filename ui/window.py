@@ -3,10 +3,12 @@
 ```
 ┌ menu: File · Room · This computer · View · Help ─────────────────────────────────────────┐
 │ [error banner: what happened — what to do]                                               │
-│ RoomBrowser │ RoomView (streams, thumbnails) │ tabs: On the service │ On this computer   │
-│ (search,    │                                │ RecordControls       │ LocalRecorderPanel │
-│  rooms)     ├────────────────────────────────┴───────────────────────────────────────────│
-│             │ RecordingList (recordings, their files, actions)                                │
+│ RoomBrowser │ RoomView (the streams as a grid of │ tabs: On the service │ On this computer │
+│ (search,    │  thumbnails, as many columns as    │ RecordControls       │ LocalRecorder-   │
+│  rooms)     │  the width holds)                  │ (scrolls)            │ Panel (scrolls)  │
+│             ├────────────────────────────────────┤                      │                  │
+│             │ RecordingList (recordings, their   │                      │                  │
+│             │  files, actions)                   │                      │                  │
 └ status: connection · recordings · free disk ─────────────────────────────────────────────┘
 ```
 
@@ -16,8 +18,10 @@ events (an automatic recording that did not start, a callback given up). The loc
 records on this computer instead (the selected room's participants through the service's live
 URLs, or this computer's devices); its files go through the `SaveFlow` into the history kept in
 the data folder.
-Geometry and splitter sizes are kept in QSettings. Closing while anything records asks first
-(`ui.closing`): stop and quit, keep recording in the tray (or minimised), or stay.
+Geometry and splitter sizes are kept in QSettings. Every panel that can grow (the record options,
+the local recorder) scrolls, so the window fits a 1280x720 screen and never grows by itself.
+Closing while anything records asks first (`ui.closing`): stop and quit, keep recording in the
+tray (or minimised), or stay.
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ from ui.common.formats import state_icon
 from ui.common.language_menu import LanguageMenu
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
+from ui.connection.reasons import explain
+from ui.help.quick_start import QuickStartDialog
+from ui.help.shortcuts import ShortcutsDialog
 from ui.layout_editor.editor import LayoutEditor, presets_folder
 from ui.layout_editor.presets import PresetStore
 from ui.local.history import HISTORY_FILE, HistoryList, HistoryStore
@@ -59,7 +66,7 @@ from ui.recordings.controls import RecordControls
 from ui.recordings.recording_list import RecordingList
 from ui.rooms.browser import RoomBrowser
 from ui.rooms.view import RoomView
-from ui.status import StatusLine, Tray
+from ui.status import RecordingCounter, StatusLine, Tray
 
 
 class MainWindow(QMainWindow):
@@ -80,49 +87,58 @@ class MainWindow(QMainWindow):
         self.browser = RoomBrowser(connection, self.operations)
         self.room_view = RoomView(connection, self.operations)
         self.controls = RecordControls(connection, self.operations, settings)
+        # The room view already fetches the selected room's pictures: the live view shares them.
+        self.controls.live.set_thumbnails(self.room_view.thumbnail)
         self.recordings = RecordingList(connection, self.operations)
         self._room_id: str | None = None
         self._data_dir = data_dir
         self.layout_editor: LayoutEditor | None = None
         self.history = HistoryStore(self._app_data() / HISTORY_FILE, self)
         self.save_flow = SaveFlow(settings, self.history, self)
+        self.local_history = HistoryList(self.history)
         self.local = LocalRecorderPanel(
             connection,
             settings,
             self.save_flow,
-            HistoryList(self.history),
+            self.local_history,
             layout_for=self._editor_layout,
         )
         self.record_tabs = QTabWidget()
         self.record_tabs.setDocumentMode(True)
-        self.record_tabs.addTab(self.controls, self.tr("On the service"))
-        # The panel scrolls rather than make the window taller than the screen allows.
-        self.local_tab = QScrollArea()
-        self.local_tab.setWidget(self.local)
-        self.local_tab.setWidgetResizable(True)
-        self.local_tab.setFrameShape(QFrame.Shape.NoFrame)
+        # Both panels scroll rather than make the window taller than the screen allows (every
+        # option shown): a window whose minimum outgrows the screen grows by itself.
+        self.service_tab = _scrolling(self.controls)
+        self.record_tabs.addTab(self.service_tab, self.tr("On the service"))
+        self.local_tab = _scrolling(self.local)
         self.record_tabs.addTab(self.local_tab, self.tr("On this computer"))
         self.record_tabs.setTabToolTip(0, self.tr("Record the room on the recording service."))
         self.record_tabs.setTabToolTip(
             1, self.tr("Record a participant, the room or this computer's devices here.")
         )
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.room_view)
-        top.addWidget(self.record_tabs)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(top)
-        right.addWidget(self.recordings)
+        # The record panels take the window's whole height (the options, the live view, the
+        # local history's rows and buttons); the room's streams share the middle column with the
+        # recordings, whose tables keep room for several rows.
+        self.middle = QSplitter(Qt.Orientation.Vertical)
+        self.middle.addWidget(self.room_view)
+        self.middle.addWidget(self.recordings)
+        self.middle.setStretchFactor(0, 2)
+        self.middle.setStretchFactor(1, 1)
+        self.middle.setChildrenCollapsible(False)
+        self.middle.setSizes([340, 400])
+        right = QSplitter(Qt.Orientation.Horizontal)
+        right.addWidget(self.middle)
+        right.addWidget(self.record_tabs)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
-        right.setSizes([520, 360])  # the streams get the room to show their pictures
+        right.setChildrenCollapsible(False)
+        right.setSizes([600, 440])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 1000])
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([230, 1050])
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -130,8 +146,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(body)
 
-        self.status = StatusLine(self.statusBar(), connection)
-        self.tray = Tray(connection, self)
+        self.counter = RecordingCounter(self.recordings.model, self.local, self)
+        self.status = StatusLine(self.statusBar(), connection, self.counter)
+        self.tray = Tray(
+            connection, self.counter, self.controls, self.local, room_of=self._room, parent=self
+        )
         self.close_guard = CloseGuard(
             self,
             connection,
@@ -144,10 +163,13 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self._quit_from_tray)
         self._menus()
         self.operations.failed.connect(self.banner.show_error)
+        self.local_history.failed.connect(self.banner.show_error)
         self.browser.room_selected.connect(self._select)
         self.browser.model.dataChanged.connect(self._room_changed)
         self.browser.model.modelReset.connect(self._room_changed)
+        self.browser.model.rowsInserted.connect(self._room_changed)
         connection.state_changed.connect(self._connection_state)
+        connection.failed.connect(self._connection_failed)
         connection.event_received.connect(self._service_event)
         self.local.state_changed.connect(self._local_state)
         self._restore()
@@ -197,6 +219,17 @@ class MainWindow(QMainWindow):
         self.language_menu = LanguageMenu(self.settings, self)
         self.view_menu.addMenu(self.language_menu)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(
+            help_menu,
+            self.tr("&Quick start"),
+            QKeySequence.StandardKey.HelpContents,
+            self._quick_start,
+        )
+        self.api_page_action = self._action(
+            help_menu, self.tr("Open the service's &API page"), None, self._open_docs
+        )
+        self._action(help_menu, self.tr("&Keyboard shortcuts"), "Ctrl+/", self._shortcuts)
+        help_menu.addSeparator()
         self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
@@ -235,7 +268,26 @@ class MainWindow(QMainWindow):
         self.record_tabs.setTabIcon(1, icon)
 
     def _open_docs(self) -> None:
-        QDesktopServices.openUrl(QUrl(f"{self.connection.url}/docs"))
+        url = f"{self.connection.url}/docs"
+        if not QDesktopServices.openUrl(QUrl(url)):
+            self.banner.show_error(
+                self.tr("No web browser opened {0}.").format(url),
+                self.tr(
+                    "Open that address in a browser yourself: the service's API page is there."
+                ),
+            )
+
+    def _quick_start(self) -> QuickStartDialog:
+        dialog = QuickStartDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -257,6 +309,7 @@ class MainWindow(QMainWindow):
         self.local.set_room(room)
 
     def _room_changed(self, *_: object) -> None:
+        self.recordings.set_rooms(self.browser.model.rooms())
         if self._room_id is None:
             return
         room = self._room(self._room_id)
@@ -300,21 +353,49 @@ class MainWindow(QMainWindow):
         return None if row is None or row < 0 else self.browser.model.room_at(row)
 
     def _connection_state(self, state: str) -> None:
-        if state == "connected":
+        # What needs the service waits for it; what the panes show stays, marked as of when.
+        up = state == "connected"
+        for action in (
+            self.start_action,
+            self.pause_action,
+            self.stop_action,
+            self.layout_action,
+            self.api_page_action,
+        ):
+            action.setEnabled(up)
+        self.controls.setEnabled(up)
+        if up:
             self.banner.hide()
         elif state == "lost":
-            self.banner.show_error(
-                self.tr("The recording service does not answer."),
-                self.tr(
-                    "RecDesk reconnects by itself as soon as it is back; what you typed is kept."
-                ),
+            failure = self.connection.failure
+            what, todo = (
+                explain(failure, self.connection.url)
+                if failure is not None
+                else (self.tr("The recording service does not answer."), "")
             )
+            since = self.connection.stale_since
+            then = (
+                self.tr("What is shown is not up to date since {0}.").format(
+                    since.strftime("%H:%M")
+                )
+                if since is not None
+                else ""
+            )
+            again = self.tr(
+                "RecDesk reconnects by itself as soon as it is back; what you typed is kept."
+            )
+            self.banner.show_error(what, " ".join(part for part in (todo, then, again) if part))
         elif state == "refused" and self.connection.refusal is not None:
             what, todo = describe(self.connection.refusal)
             self.banner.show_error(
                 self.tr("The recording service refused this app's credentials: {0}").format(what),
                 todo,
             )
+
+    def _connection_failed(self, error: Exception) -> None:
+        # A new reason while still lost (the service's host came back, but not the service).
+        if self.connection.state == "lost":
+            self._connection_state("lost")
 
     def _service_event(self, event: Event) -> None:
         """Show the failures the service reports only in its events; a held room that did not
@@ -369,6 +450,9 @@ class MainWindow(QMainWindow):
         sizes = self.settings.value("window/splitter")
         if sizes is not None:
             self.splitter.restoreState(sizes)
+        middle = self.settings.value("window/middle")
+        if middle is not None:
+            self.middle.restoreState(middle)
 
     def show_again(self) -> None:
         """Bring the window back from the tray or the taskbar."""
@@ -393,7 +477,18 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/middle", self.middle.saveState())
         if self.layout_editor is not None:
             self.layout_editor.close()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """`panel` in a frameless area that scrolls up and down, never sideways."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area

@@ -51,6 +51,7 @@ class ErrorCode(Enum):
     codec_not_in_format = _Code(
         42210, 422, None, "the format cannot hold a stream's codec as it is (see reencode)"
     )
+    unknown_preset = _Code(42211, 422, None, "no preset of the service's config has this name")
     room_not_found = _Code(40401, 404, 30000410, "no room has this id")
     stream_not_found = _Code(40402, 404, 30000411, "the room has no stream with this id")
     recording_not_found = _Code(40403, 404, None, "no recording has this id")

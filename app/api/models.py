@@ -54,6 +54,7 @@ EventType = Literal[
     "recording.file",
     "recording.snapshot",
     "recording.upload",
+    "recording.layout",
     "autorecord.held",
     "webhook.given_up",
     "disk.low",
@@ -88,13 +89,15 @@ class Stream(_Response):
 
 
 class Room(_Response):
-    """A room and its live streams; `recording` lists the ids of its active recordings."""
+    """A room and its live streams; `recording` lists the ids of its active recordings, `paused`
+    those of them that are paused now."""
 
     room_id: str
     name: str
     live: bool
     streams: list[Stream] = []
     recording: list[str] = []
+    paused: list[str] = []
 
 
 class RoomList(_Response):
@@ -132,9 +135,14 @@ class StorageInfo(_Response):
 
 
 class RecordingCreate(_Request):
-    """`POST /v1/recordings`: what to record, how, and where."""
+    """`POST /v1/recordings`: what to record, how, and where.
+
+    `preset` names a preset of the service's config (`GET /v1/presets`): its fields fill in the
+    ones this request does not give; a field the request gives, even as null, wins.
+    """
 
     room_id: str = Field(min_length=1)
+    preset: str | None = Field(default=None, min_length=1)
     mode: Mode = "single"
     stream_type: StreamType = "av"
     # None: the service picks (the streams' codecs decide: VP8/VP9 → webm, else mp4).
@@ -298,6 +306,7 @@ class Recording(_Response):
     tags: list[str] = []
     storage: StorageInfo | None = None
     callback_url: str | None = None
+    preset: str | None = None  # the config's preset it was started with, if any
     created: datetime
     started: datetime | None = None
     ended: datetime | None = None

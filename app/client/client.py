@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from app.api.layouts import layout_json
+from app.api.live import RecordingLive
 from app.api.models import (
     ACTIVE_STATES,
     Event,
@@ -37,8 +38,10 @@ from app.api.models import (
     RecordingState,
     Room,
     RoomList,
+    StorageInfo,
     StreamsUpdate,
 )
+from app.api.presets import Preset, PresetList, StorageList
 from app.client import download as _download
 from app.client import events as _events
 from app.client.errors import AlreadyStopped, error_from_response
@@ -212,10 +215,34 @@ class RecDeskClient(ApiSession):
         path = f"/v1/recordings/{_seg(recording_id)}/streams"
         return await self._call("PUT", path, Recording, json=body)
 
+    async def recording_live(self, recording_id: str) -> RecordingLive:
+        """What an active recording is writing now: its files not listed yet, with their sizes."""
+        path = f"/v1/recordings/{_seg(recording_id)}/live"
+        return await self._call("GET", path, RecordingLive)
+
+    async def recording_picture(self, recording_id: str, *, width: int | None = None) -> bytes:
+        """A mixed recording's picture now, in its layout in force, as JPEG bytes (`width`
+        scales it down)."""
+        return await self._bytes(
+            "GET",
+            f"/v1/recordings/{_seg(recording_id)}/picture",
+            params=None if width is None else {"width": str(width)},
+        )
+
     async def preview_layout(self, room_id: str, layout: Layout | Mapping[str, Any] | str) -> bytes:
         """One frame of `layout` composed from the room's current pictures, as JPEG bytes."""
         body = {"room_id": room_id, "layout": layout_json(layout)}
         return await self._bytes("POST", "/v1/layouts/preview", json=body)
+
+    # --- what the service's config offers a start ---------------------------------------------
+
+    async def presets(self) -> list[Preset]:
+        """The presets of the service's config, in its order: what `preset` may name."""
+        return (await self._call("GET", "/v1/presets", PresetList)).items
+
+    async def storage_profiles(self) -> list[StorageInfo]:
+        """The storage profiles of the service's config (no keys): what `storage` may name."""
+        return (await self._call("GET", "/v1/storage", StorageList)).items
 
     # --- images -------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 - `table`            columns aligned with two spaces between, sizes and durations right-aligned;
 - `duration`, `size` `1:02:03`, `12.3 MB` (decimal units, as `ls --si` and disk makers count);
 - `rooms_table`, `streams_table`, `recordings_table`, `files_table`, `providers_table`,
-  `images_table`  one row per item;
+  `images_table`, `presets_table`, `storage_table`  one row per item;
 - `health_detail`, `room_detail`, `recording_detail`  a `key  value` block, then its table
   (the room providers, the streams, the files);
 - `event_line`       one line per event, for following the stream.
@@ -25,8 +25,10 @@ from app.api.models import (
     RecordedFile,
     Recording,
     Room,
+    StorageInfo,
     Stream,
 )
+from app.api.presets import Preset
 
 NONE = "-"
 _UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
@@ -216,7 +218,9 @@ def recording_detail(recording: Recording) -> str:
             ("exclude", _listed(recording.exclude)),
             ("tags", _listed(recording.tags)),
             ("user data", recording.user_data or NONE),
+            ("preset", recording.preset or NONE),
             ("storage", _storage(recording)),
+            ("callback", recording.callback_url or NONE),
         ]
     )
     if not recording.files:
@@ -234,14 +238,39 @@ def _gaps(recording: Recording) -> str:
     return "; ".join(said) if said else NONE
 
 
+def presets_table(presets: Sequence[Preset]) -> str:
+    """The config's presets: name, where they upload, and their fields as `key=value`."""
+    rows = [
+        [
+            p.name,
+            _storage_text(p.storage),
+            " ".join(f"{key}={_field(value)}" for key, value in p.fields.items()) or NONE,
+        ]
+        for p in presets
+    ]
+    return table(["NAME", "STORAGE", "FIELDS"], rows)
+
+
+def storage_table(profiles: Sequence[StorageInfo]) -> str:
+    """The config's storage profiles: name, vendor, and where (endpoint/bucket/prefix)."""
+    rows = [[s.profile or NONE, s.vendor, _where(s), s.region or NONE] for s in profiles]
+    return table(["PROFILE", "VENDOR", "WHERE", "REGION"], rows)
+
+
 def _storage(recording: Recording) -> str:
     """`s3_compatible http://host/bucket/prefix (profile NAME)`, or `-`."""
-    storage = recording.storage
+    return _storage_text(recording.storage)
+
+
+def _where(storage: StorageInfo) -> str:
+    return "/".join(p for p in (storage.endpoint or "", storage.bucket, storage.prefix) if p)
+
+
+def _storage_text(storage: StorageInfo | None) -> str:
     if storage is None:
         return NONE
-    where = "/".join(p for p in (storage.endpoint or "", storage.bucket, storage.prefix) if p)
     profile = f" (profile {storage.profile})" if storage.profile else ""
-    return f"{storage.vendor} {where}{profile}"
+    return f"{storage.vendor} {_where(storage)}{profile}"
 
 
 def _field(value: object) -> str:

@@ -165,11 +165,22 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
     _docs(app)
     auth.install(app, settings)  # before every route: loopback, or credentials
     limits.install(app)  # before that: no body past its limit, checked or not
-    from app.service.routes import action, anyrtc, demo, files, images, meta, recordings
+    from app.service.routes import action, anyrtc, demo, files, images, meta, presets, recordings
+    from app.service.routes import live as recording_live
     from app.service.routes import rooms as room_routes
 
     # anyrtc and action: the seeds' own HTTP APIs, translated onto the same core.
-    for module in (meta, room_routes, recordings, files, images, anyrtc, action):
+    for module in (
+        meta,
+        room_routes,
+        recordings,
+        recording_live,
+        presets,
+        files,
+        images,
+        anyrtc,
+        action,
+    ):
         app.include_router(module.router)
     if any(isinstance(config, DemoSettings) for config in provider_configs(settings)):
         app.include_router(demo.router)

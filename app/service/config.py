@@ -118,9 +118,11 @@ class Preset:
     name: str
     request: dict[str, Any]
 
-    def for_room(self, room_id: str) -> RecordingCreate:
-        """The start request for `room_id`."""
-        return RecordingCreate.model_validate({**self.request, "room_id": room_id})
+    def for_room(self, room_id: str, overrides: Mapping[str, Any] | None = None) -> RecordingCreate:
+        """The start request for `room_id`: the preset's fields, under `overrides` (the fields a
+        request gave itself, which win), tagged with the preset's name."""
+        fields = {**self.request, **(overrides or {}), "room_id": room_id, "preset": self.name}
+        return RecordingCreate.model_validate(fields)
 
 
 @dataclass(frozen=True)
@@ -307,12 +309,14 @@ class _Reader:
                 raise self.error(
                     f"{where}.room_id", "a preset records the rooms its rules match; drop room_id"
                 )
+            if key == "preset":
+                raise self.error(f"{where}.preset", "a preset cannot name another preset")
             if key in _NOT_YET and key not in fields:
                 raise self.error(
                     f"{where}.{key}", "not supported yet by this service's recording API"
                 )
             if key not in fields:
-                known = ", ".join(f for f in fields if f != "room_id")
+                known = ", ".join(f for f in fields if f not in ("room_id", "preset"))
                 raise self.error(f"{where}.{_key(key)}", f"unknown key; a preset takes {known}")
         preset = Preset(name, dict(table))
         try:

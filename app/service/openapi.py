@@ -82,7 +82,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/v1/rooms/{room_id}/streams/{stream_id}/live"): Operation(
         "watchStreamLive", (E.room_not_found, E.stream_not_found)
     ),
-    ("POST", "/v1/recordings"): Operation("startRecording", _START),
+    ("POST", "/v1/recordings"): Operation("startRecording", (*_START, E.unknown_preset)),
     ("GET", "/v1/recordings"): Operation("listRecordings"),
     ("GET", "/v1/recordings/{recording_id}"): Operation("getRecording", (E.recording_not_found,)),
     ("POST", "/v1/recordings/{recording_id}/pause"): Operation("pauseRecording", _RUNNING),
@@ -91,9 +91,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PUT", "/v1/recordings/{recording_id}/layout"): Operation(
         "setRecordingLayout", (*_RUNNING, *_LAYOUT)
     ),
+    ("GET", "/v1/recordings/{recording_id}/live"): Operation(
+        "getRecordingLive", (E.recording_not_found, E.recording_stopped)
+    ),
+    ("GET", "/v1/recordings/{recording_id}/picture"): Operation(
+        "getRecordingPicture", (*_RUNNING, E.room_not_found, E.unknown_image, E.busy)
+    ),
     ("PUT", "/v1/recordings/{recording_id}/streams"): Operation(
         "setRecordingStreams", (*_RUNNING, E.stream_not_found)
     ),
+    ("GET", "/v1/presets"): Operation("listPresets"),
+    ("GET", "/v1/storage"): Operation("listStorageProfiles"),
     ("GET", "/v1/files"): Operation("listFiles"),
     ("GET", "/v1/files/{file_id}"): Operation("getFile", (E.file_not_found,), redirect=True),
     ("GET", "/v1/files/{file_id}/download"): Operation(

@@ -39,6 +39,47 @@
     </message>
 </context>
 <context>
+    <name>LiveView</name>
+    <message numerus="yes">
+        <source>%n upload(s) failing, tried again: {0}</source>
+        <translation>
+            <numerusform>%n upload failing, tried again: {0}</numerusform>
+            <numerusform>%n uploads failing, tried again: {0}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecordingCount</name>
+    <message numerus="yes">
+        <source>%n recording(s) here</source>
+        <translation>
+            <numerusform>%n recording here</numerusform>
+            <numerusform>%n recordings here</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused here</source>
+        <translation>
+            <numerusform>%n paused here</numerusform>
+            <numerusform>%n paused here</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s) on the service</source>
+        <translation>
+            <numerusform>%n recording on the service</numerusform>
+            <numerusform>%n recordings on the service</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused on the service</source>
+        <translation>
+            <numerusform>%n paused on the service</numerusform>
+            <numerusform>%n paused on the service</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RecordingList</name>
     <message numerus="yes">
         <source>{shown} of %n recording(s)</source>

@@ -119,12 +119,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>ConnectDialog</name>
     <message>
-        <location filename="../../ui/connection/dialog.py" line="+33"/>
+        <location filename="../../ui/connection/dialog.py" line="+52"/>
         <source>Connect to a recording service</source>
         <translation>连接录制服务</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+8"/>
+        <source>the URL&apos;s host, if left empty</source>
+        <translation>留空则使用 URL 中的主机名</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Secrets are kept in the system keyring.</source>
         <translation>密钥保存在系统密钥环中。</translation>
     </message>
@@ -159,30 +164,108 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>保存连接配置</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Connect anyway</source>
+        <translation>仍然连接</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Use this service although it does not answer now; RecDesk keeps trying.</source>
+        <translation>即使此服务现在没有响应也使用它；RecDesk 会持续重试。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+30"/>
         <source>Built-in demo service (on this computer)</source>
         <translation>内置演示服务（本机）</translation>
     </message>
     <message>
-        <location line="+27"/>
-        <source>A profile needs a name and a URL.</source>
-        <translation>连接配置需要填写名称和 URL。</translation>
+        <location line="+43"/>
+        <source>A profile needs a URL.</source>
+        <translation>连接配置需要填写 URL。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Checking {0}…</source>
+        <translation>正在检查 {0}…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{0} is not an http:// or https:// URL.</source>
+        <translation>{0} 不是以 http:// 或 https:// 开头的 URL。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type the service&apos;s address, for example {0}.</source>
+        <translation>请输入服务的地址，例如 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionReasons</name>
+    <message>
+        <location filename="../../ui/connection/reasons.py" line="+119"/>
+        <source>Nothing at {0} accepts connections: the connection was refused.</source>
+        <translation>{0} 上没有程序接受连接：连接被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Check that the service runs there and that the port is the one it prints when it starts.</source>
+        <translation>请确认服务正在该处运行，且端口与服务启动时显示的一致。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No computer named {0} was found.</source>
+        <translation>找不到名为 {0} 的计算机。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the host name in the URL, and this computer&apos;s network.</source>
+        <translation>请检查 URL 中的主机名以及本机的网络。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{0} did not answer within {1} s.</source>
+        <translation>{0} 在 {1} 秒内没有响应。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the URL; the program there may be stuck, or a firewall may hold the connection.</source>
+        <translation>请检查 URL；该处的程序可能已卡住，或防火墙拦住了连接。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The secure connection to {0} failed: {1}.</source>
+        <translation>与 {0} 的安全连接失败：{1}。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Use http:// if the service does not use TLS, or check its certificate.</source>
+        <translation>如果服务未使用 TLS，请改用 http://；否则请检查其证书。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} answers, but it is not a RecDesk service ({1}).</source>
+        <translation>{0} 有响应，但它不是 RecDesk 服务（{1}）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the URL: use the address recdesk-server prints when it starts.</source>
+        <translation>请检查 URL：使用 recdesk-server 启动时显示的地址。</translation>
     </message>
 </context>
 <context>
     <name>CopyProgressDialog</name>
     <message>
-        <location filename="../../ui/local/save_dialogs.py" line="+285"/>
+        <location filename="../../ui/local/save_dialogs.py" line="+280"/>
         <source>starting…</source>
         <translation>准备中…</translation>
     </message>
@@ -354,7 +437,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>FilePanel</name>
     <message>
-        <location filename="../../ui/recordings/file_panel.py" line="+69"/>
+        <location filename="../../ui/recordings/file_panel.py" line="+72"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
@@ -374,7 +457,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Select a recording to see its files.</source>
         <translation>选择录制任务以查看其文件。</translation>
     </message>
@@ -396,7 +479,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         </translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Could not open the folder {folder}.</source>
         <translation>无法打开文件夹 {folder}。</translation>
     </message>
@@ -406,7 +489,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>已复制 {text}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Save the recorded file</source>
         <translation>保存录制文件</translation>
     </message>
@@ -414,7 +497,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../ui/recordings/models.py" line="+280"/>
+        <location filename="../../ui/recordings/models.py" line="+297"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -447,7 +530,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>HistoryList</name>
     <message>
-        <location filename="../../ui/local/history.py" line="+255"/>
+        <location filename="../../ui/local/history.py" line="+259"/>
         <source>No local recording saved yet.</source>
         <translation>尚未保存任何本地录制文件。</translation>
     </message>
@@ -482,7 +565,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>仅移除此条记录，文件保留在原处</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+68"/>
         <source>{0} is missing: it was deleted or moved.</source>
         <translation>找不到 {0}：文件已被删除或移动。</translation>
     </message>
@@ -497,12 +580,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>没有可以打开 {0} 的程序。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The folder {0} is gone.</source>
         <translation>文件夹 {0} 已不存在。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Could not open the folder {0}.</source>
         <translation>无法打开文件夹 {0}。</translation>
     </message>
@@ -510,7 +593,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location line="-200"/>
+        <location line="-208"/>
         <source>Recording</source>
         <translation>录制中</translation>
     </message>
@@ -825,27 +908,53 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>更改水印</translation>
     </message>
     <message>
-        <location filename="../../ui/layout_editor/editor.py" line="+79"/>
+        <location filename="../../ui/layout_editor/editor.py" line="+82"/>
         <source>Layout editor</source>
         <translation>布局编辑器</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../ui/layout_editor/preview.py" line="+109"/>
         <source>The exact preview appears here.</source>
         <translation>精确预览将显示在这里。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+73"/>
+        <source>Fix the layout&apos;s problems to update the preview.</source>
+        <translation>请先修正布局中的问题，预览才会更新。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+23"/>
+        <source>Updating…</source>
+        <translation>正在更新…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Not updated</source>
+        <translation>未更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/layout_editor/editor.py" line="+23"/>
         <source>Render preview</source>
         <translation>渲染预览</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Refresh pictures</source>
+        <translation>刷新画面</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Take each stream&apos;s picture for the canvas now (they are refreshed slowly).</source>
+        <translation>立即为画布获取每路流的画面（画面平时只会缓慢刷新）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Apply to the recording…</source>
         <translation>应用到录制任务…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+7"/>
         <source>Pick another preset file.</source>
         <translation>请选择其他预设文件。</translation>
     </message>
@@ -860,12 +969,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>&lt;b&gt;精确预览&lt;/b&gt; — 由录制服务渲染</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>Layout editor — {0}</source>
         <translation>布局编辑器 — {0}</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+31"/>
         <source>Change the recording&apos;s layout?</source>
         <translation>要更改录制任务的布局吗？</translation>
     </message>
@@ -1337,6 +1446,49 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>LiveFileSizes</name>
+    <message>
+        <location filename="../../ui/recordings/live/files.py" line="+30"/>
+        <source>{0} Mbit/s</source>
+        <translation>{0} Mbit/s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} kbit/s</source>
+        <translation>{0} kbit/s</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>{0} · writing</source>
+        <translation>{0} · 写入中</translation>
+    </message>
+</context>
+<context>
+    <name>LiveView</name>
+    <message>
+        <location filename="../../ui/recordings/live/view.py" line="+223"/>
+        <source>Layout: {0}</source>
+        <translation>布局：{0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} so far</source>
+        <translation>目前 {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} · {1} so far</source>
+        <translation>{0} · 目前 {1}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n upload(s) failing, tried again: {0}</source>
+        <translation>
+            <numerusform>%n 个上传失败，正在重试：{0}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LocalControls</name>
     <message>
         <location filename="../../ui/local/controls.py" line="+31"/>
@@ -1455,12 +1607,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>已停止（{0}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/local/panel.py" line="+149"/>
+        <location filename="../../ui/local/panel.py" line="+150"/>
         <source>Not recording</source>
         <translation>未在录制</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Recent recordings</source>
         <translation>最近的录制文件</translation>
     </message>
@@ -1649,7 +1801,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>LocalSourcePicker</name>
     <message>
-        <location filename="../../ui/local/choices.py" line="+45"/>
+        <location filename="../../ui/local/choices.py" line="+46"/>
         <source>M4A (sound only)</source>
         <translation>M4A（仅声音）</translation>
     </message>
@@ -1819,23 +1971,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>摄像头 + 麦克风</translation>
     </message>
     <message>
-        <location filename="../../ui/local/choices.py" line="+9"/>
-        <source>camera</source>
-        <translation>摄像头</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location filename="../../ui/local/sources.py" line="+5"/>
+        <location line="+5"/>
         <source>screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>audio</source>
-        <translation>音频</translation>
-    </message>
-    <message>
-        <location filename="../../ui/local/sources.py" line="+1"/>
         <source>Call — {0} + microphone + speakers</source>
         <translation>通话 — {0} + 麦克风 + 扬声器</translation>
     </message>
@@ -1843,17 +1984,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="+75"/>
+        <location filename="../../ui/window.py" line="+82"/>
         <source>RecDesk</source>
         <translation>RecDesk</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>On the service</source>
         <translation>服务端</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
@@ -1868,7 +2009,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>在本机录制某个参与者、整个房间或本机设备。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+63"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1879,11 +2020,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+45"/>
         <source>Open the service&apos;s &amp;API page</source>
         <translation>打开服务的 API 页面(&amp;A)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-43"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -1953,12 +2095,32 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>&amp;Quick start</source>
+        <translation>快速入门(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;About RecDesk</source>
         <translation>关于 RecDesk(&amp;A)</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+41"/>
+        <source>No web browser opened {0}.</source>
+        <translation>没有网页浏览器打开 {0}。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open that address in a browser yourself: the service&apos;s API page is there.</source>
+        <translation>请自行在浏览器中打开该地址：服务的 API 页面就在那里。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>About RecDesk</source>
         <translation>关于 RecDesk</translation>
     </message>
@@ -1978,12 +2140,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>请先选择一个房间，再编辑其布局。</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+49"/>
         <source>The recording service does not answer.</source>
         <translation>录制服务无响应。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>What is shown is not up to date since {0}.</source>
+        <translation>显示的内容自 {0} 起未更新。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>RecDesk reconnects by itself as soon as it is back; what you typed is kept.</source>
         <translation>服务恢复后 RecDesk 会自动重新连接；已输入的内容会保留。</translation>
     </message>
@@ -1993,7 +2160,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>录制服务拒绝了本应用的凭据：{0}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>Room {0} is not being recorded automatically: {1}</source>
         <translation>房间 {0} 未能自动录制：{1}</translation>
     </message>
@@ -2034,6 +2201,135 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>Names</name>
+    <message>
+        <location filename="../../ui/common/formats.py" line="+37"/>
+        <source>Single-stream</source>
+        <translation>单流</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mixed</source>
+        <translation>合流</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>audio</source>
+        <translation>音频</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../ui/status/notices.py" line="+48"/>
+        <source>Recording of {0} stopped: the service&apos;s disk is full</source>
+        <translation>{0} 的录制已停止：服务端磁盘已满</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every file recorded so far is kept. Free some space on the service&apos;s disk, then start again.</source>
+        <translation>已录制的文件均已保留。请清理服务端磁盘空间后重新开始。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No reason given.</source>
+        <translation>未说明原因。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the room and the service, then start again.</source>
+        <translation>请检查房间和服务后重新开始。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recording of {0} failed</source>
+        <translation>{0} 的录制失败</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>It stopped because nothing was published for a while.</source>
+        <translation>由于一段时间内无人发布，录制已停止。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It stopped at its maximum duration.</source>
+        <translation>已达到最长录制时长，录制已停止。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It stopped because its source ended.</source>
+        <translation>由于来源已结束，录制已停止。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its files are in RecDesk&apos;s list of recordings.</source>
+        <translation>其文件可在 RecDesk 的录制列表中查看。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recording of {0} finished</source>
+        <translation>{0} 的录制已完成</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Recording of {0} stopped: this computer&apos;s disk is full</source>
+        <translation>{0} 的录制已停止：本机磁盘已满</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every file recorded so far is kept. Free some space on this computer, then start again.</source>
+        <translation>已录制的文件均已保留。请清理本机磁盘空间后重新开始。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Check the source, then start again.</source>
+        <translation>请检查来源后重新开始。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recording of {0} on this computer failed</source>
+        <translation>本机录制 {0} 失败</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Recording of {0} on this computer finished</source>
+        <translation>本机录制 {0} 已完成</translation>
+    </message>
+</context>
+<context>
+    <name>Opening</name>
+    <message>
+        <location filename="../../ui/common/opening.py" line="+28"/>
+        <source>No file manager could open the folder {0}.</source>
+        <translation>没有文件管理器能打开文件夹 {0}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its path is on the clipboard: paste it into a file manager or a terminal. To open folders from RecDesk, install a file manager (xdg-open opens it).</source>
+        <translation>路径已复制到剪贴板：可粘贴到文件管理器或终端中。如需从 RecDesk 打开文件夹，请安装文件管理器（由 xdg-open 启动）。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>No program could open {0}.</source>
+        <translation>没有程序能打开 {0}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its path is on the clipboard: open it in a video player. To play recordings from RecDesk, install a player the desktop opens videos with (xdg-open starts it).</source>
+        <translation>路径已复制到剪贴板：请用视频播放器打开。如需从 RecDesk 播放录制文件，请安装桌面用来打开视频的播放器（由 xdg-open 启动）。</translation>
+    </message>
+</context>
+<context>
     <name>PreviewView</name>
     <message>
         <location filename="../../ui/local/figures.py" line="-130"/>
@@ -2042,9 +2338,22 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>QuickStartDialog</name>
+    <message>
+        <location filename="../../ui/help/quick_start.py" line="+48"/>
+        <source>Quick start</source>
+        <translation>快速入门</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This copy of RecDesk carries no README; see the project&apos;s home page.</source>
+        <translation>此 RecDesk 副本未附带 README；请查看项目主页。</translation>
+    </message>
+</context>
+<context>
     <name>RecordControls</name>
     <message>
-        <location filename="../../ui/recordings/controls.py" line="+91"/>
+        <location filename="../../ui/recordings/controls.py" line="+97"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -2069,7 +2378,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>使用下方选项开始录制此房间。</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+77"/>
         <source>The start options could not be read: {}</source>
         <translation>无法读取开始录制的选项：{}</translation>
     </message>
@@ -2079,7 +2388,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>这是应用程序的错误，请报告此问题。</translation>
     </message>
     <message>
-        <location line="+170"/>
+        <location line="+179"/>
         <source>No room selected</source>
         <translation>未选择房间</translation>
     </message>
@@ -2132,12 +2441,25 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RecordOptions</name>
     <message>
-        <location filename="../../ui/recordings/form.py" line="+54"/>
+        <location filename="../../ui/recordings/form/fields.py" line="+53"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+19"/>
+        <location line="+65"/>
+        <location filename="../../ui/recordings/form/record_form.py" line="+149"/>
+        <location line="+29"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>A preset of the service fills in the options; what you change here wins.</source>
+        <translation>服务的预设会填好各项选项；您在此处的修改优先生效。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
@@ -2208,27 +2530,47 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>可选，随录制任务保存的文本</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>Upload the files to this storage of the service.</source>
+        <translation>将文件上传到服务的此存储。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>https://… (optional)</source>
+        <translation>https://…（可选）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The recording&apos;s events are also sent to this address.</source>
+        <translation>录制任务的事件也会发送到此地址。</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>More options</source>
         <translation>更多选项</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Split every</source>
         <translation>分段间隔</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Stop when idle for</source>
         <translation>空闲停止时长</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Stop after</source>
         <translation>最长录制时长</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
@@ -2243,9 +2585,19 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>流</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
         <source>Snapshot every</source>
         <translation>截图间隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback URL</source>
+        <translation>回调地址</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2253,7 +2605,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>用户数据</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-16"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
@@ -2273,7 +2625,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location filename="../../ui/recordings/form/record_form.py" line="-108"/>
+        <source>The callback URL is not an http:// or https:// URL.</source>
+        <translation>回调地址不是 http:// 或 https:// 开头的网址。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Type the address that receives the events, or clear the field.</source>
+        <translation>请输入接收事件的地址，或清空此栏。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No stream is checked.</source>
         <translation>未勾选任何流。</translation>
     </message>
@@ -2288,17 +2650,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>请在“更多选项”&gt;“流”中至少勾选一路流。</translation>
     </message>
     <message>
-        <location filename="../../ui/recordings/options.py" line="+20"/>
-        <source>Single-stream</source>
-        <translation>单流</translation>
+        <location line="+69"/>
+        <source>The service&apos;s presets could not be read: {0}</source>
+        <translation>无法读取服务的预设：{0}</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Mixed</source>
-        <translation>合流</translation>
+        <location line="+29"/>
+        <source>The preset&apos;s ({0})</source>
+        <translation>预设自带（{0}）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../ui/recordings/options.py" line="+26"/>
         <source>Audio + video</source>
         <translation>音频 + 视频</translation>
     </message>
@@ -2317,20 +2679,41 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <source>Audio and video in separate files</source>
         <translation>音频和视频分别存为文件</translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>camera</source>
-        <translation>摄像头</translation>
+</context>
+<context>
+    <name>RecordingCount</name>
+    <message numerus="yes">
+        <location filename="../../ui/status/counts.py" line="+48"/>
+        <source>%n recording(s) here</source>
+        <translation>
+            <numerusform>本机 %n 个录制中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n paused here</source>
+        <translation>
+            <numerusform>本机 %n 个已暂停</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n recording(s) on the service</source>
+        <translation>
+            <numerusform>服务端 %n 个录制中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n paused on the service</source>
+        <translation>
+            <numerusform>服务端 %n 个已暂停</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>screen</source>
-        <translation>屏幕</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>audio</source>
-        <translation>音频</translation>
+        <source>nothing recording</source>
+        <translation>无录制任务</translation>
     </message>
 </context>
 <context>
@@ -2394,7 +2777,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>状态：</translation>
     </message>
     <message numerus="yes">
-        <location line="+109"/>
+        <location line="+110"/>
         <source>{shown} of %n recording(s)</source>
         <translation>
             <numerusform>{shown} / %n 个录制</numerusform>
@@ -2411,7 +2794,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RecordingsModel</name>
     <message>
-        <location filename="../../ui/recordings/models.py" line="-155"/>
+        <location filename="../../ui/recordings/models.py" line="-166"/>
         <source>Room</source>
         <translation>房间</translation>
     </message>
@@ -2446,19 +2829,9 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+108"/>
         <source>Recording {id}</source>
         <translation>录制任务 {id}</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>mixed</source>
-        <translation>合流</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>single</source>
-        <translation>单流</translation>
     </message>
 </context>
 <context>
@@ -2576,7 +2949,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RoomBrowser</name>
     <message>
-        <location filename="../../ui/rooms/browser.py" line="+121"/>
+        <location filename="../../ui/rooms/browser.py" line="+133"/>
         <source>Search rooms…</source>
         <translation>搜索房间…</translation>
     </message>
@@ -2586,9 +2959,34 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>搜索房间</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Rooms</source>
         <translation>房间</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Clear the search</source>
+        <translation>清除搜索</translation>
+    </message>
+    <message>
+        <location line="+114"/>
+        <source>No room matches “{0}”.</source>
+        <translation>没有与“{0}”匹配的房间。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reading the rooms…</source>
+        <translation>正在读取房间…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The rooms show here once the service answers.</source>
+        <translation>服务响应后，房间将显示在这里。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This service has no rooms yet.</source>
+        <translation>此服务还没有房间。</translation>
     </message>
 </context>
 <context>
@@ -2617,6 +3015,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>recording</source>
         <translation>录制中</translation>
     </message>
@@ -2624,7 +3027,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RoomView</name>
     <message>
-        <location filename="../../ui/rooms/view.py" line="+124"/>
+        <location filename="../../ui/rooms/view.py" line="+131"/>
         <source>No room selected</source>
         <translation>未选择房间</translation>
     </message>
@@ -2634,7 +3037,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>选择房间以查看其中的参与者。</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+75"/>
         <source>No one is in this room right now.</source>
         <translation>此房间当前没有参与者。</translation>
     </message>
@@ -2647,12 +3050,32 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>SaveFlow</name>
     <message>
-        <location filename="../../ui/local/save_dialogs.py" line="-250"/>
+        <location filename="../../ui/local/save_dialogs.py" line="-243"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+4"/>
+        <source>Keep for later</source>
+        <translation>保留，稍后处理</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{0} audio ({1})</source>
+        <translation>{0} 音频 ({1})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} video ({1})</source>
+        <translation>{0} 视频 ({1})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Delete the recording (asks first)</source>
+        <translation>删除这个录制（会先确认）</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>and</source>
         <translation>和</translation>
     </message>
@@ -2669,7 +3092,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         </translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+68"/>
         <source>“{0}” already exists.</source>
         <translation>“{0}”已存在。</translation>
     </message>
@@ -2701,37 +3124,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>换个名称</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>The recording “{0}” is not saved yet.</source>
-        <translation>录制“{0}”尚未保存。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Keep the recording?</source>
-        <translation>保留这个录制？</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Keep it in {0} as “{1}”, or discard it?</source>
-        <translation>以“{1}”保留在 {0} 中，还是丢弃？</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Keep</source>
-        <translation>保留</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Choose a place…</source>
-        <translation>选择位置…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="-123"/>
         <source>Discard…</source>
         <translation>丢弃…</translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+132"/>
         <source>its %n file(s)</source>
         <translation>
             <numerusform>它的 %n 个文件</numerusform>
@@ -2778,27 +3176,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>选择其他位置…</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Recording kept</source>
-        <translation>录制已保留</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Kept “{0}” as “{1}”.</source>
-        <translation>已将“{0}”保留为“{1}”。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>In {0}. It is listed with your local recordings.</source>
-        <translation>位于 {0}。它已列在你的本地录制中。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>OK</source>
-        <translation>确定</translation>
-    </message>
-    <message>
-        <location filename="../../ui/local/save_flow.py" line="+196"/>
+        <location filename="../../ui/local/save_flow.py" line="+198"/>
         <source>Nothing was recorded.</source>
         <translation>未录制任何内容。</translation>
     </message>
@@ -2809,21 +3187,27 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+61"/>
         <source>Cannot use the folder {0}: {1}</source>
         <translation>无法使用文件夹 {0}：{1}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-45"/>
+        <source>Keep for later puts it in {0} as “{1}”, listed with your local recordings.</source>
+        <translation>选择“保留，稍后处理”会以“{1}”保留在 {0} 中，并列入本地录制列表。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Save the recording “{0}”</source>
         <translation>保存录制文件“{0}”</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>RecDesk&apos;s working folder cannot hold saved recordings.</source>
         <translation>不能将录制文件保存到 RecDesk 的工作文件夹中。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+47"/>
         <source>Discarded the recording “{0}”.</source>
         <translation>已丢弃录制文件“{0}”。</translation>
     </message>
@@ -2853,7 +3237,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>已将“{0}”保留为 {1}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Saved “{0}” as {1}</source>
         <translation>已将“{0}”保存为 {1}</translation>
     </message>
@@ -2926,6 +3310,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <location line="+3"/>
         <source>The service has no storage of this name.</source>
         <translation>服务没有此名称的存储。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The service has no preset of this name.</source>
+        <translation>服务没有此名称的预设。</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3085,6 +3474,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+3"/>
+        <source>Pick one of the service&apos;s presets, or none.</source>
+        <translation>请选择服务的某个预设，或不选。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Use a smaller value (the message names the limit).</source>
         <translation>请使用更小的值（消息中给出了限制）。</translation>
     </message>
@@ -3212,6 +3606,24 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../ui/help/shortcuts.py" line="+58"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
     <name>SourceVoices</name>
     <message>
         <location filename="../../ui/local/voices.py" line="+49"/>
@@ -3250,9 +3662,40 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>StaleMark</name>
+    <message>
+        <location filename="../../ui/connection/stale.py" line="+26"/>
+        <source>The service does not answer: this is what it said last. RecDesk reconnects by itself and brings everything up to date.</source>
+        <translation>服务没有响应：这里显示的是它最后一次提供的信息。RecDesk 会自动重新连接并更新所有内容。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not up to date since {0}</source>
+        <translation>自 {0} 起未更新</translation>
+    </message>
+</context>
+<context>
+    <name>StartNotice</name>
+    <message>
+        <location filename="../../ui/recordings/live/notice.py" line="+41"/>
+        <source>No one is in this room: waiting for someone to publish ({0})…</source>
+        <translation>此房间没有参与者：正在等待有人发布流（{0}）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for the first media ({0})…</source>
+        <translation>正在等待首个媒体数据（{0}）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No one is in this room right now. You can still start: the recording waits for someone to publish.</source>
+        <translation>此房间当前没有参与者。仍可开始录制：录制会等待有人发布流。</translation>
+    </message>
+</context>
+<context>
     <name>StatusLine</name>
     <message>
-        <location filename="../../ui/status.py" line="+40"/>
+        <location filename="../../ui/status/line.py" line="+36"/>
         <source>built-in service</source>
         <translation>内置服务</translation>
     </message>
@@ -3282,17 +3725,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>已断开与 {0} 的连接</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>{0} recording</source>
-        <translation>{0} 个录制中</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>nothing recording</source>
-        <translation>无录制任务</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+10"/>
         <source>{0} free</source>
         <translation>可用 {0}</translation>
     </message>
@@ -3300,27 +3733,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>StreamCard</name>
     <message>
-        <location filename="../../ui/rooms/stream_card.py" line="+67"/>
+        <location filename="../../ui/rooms/stream_card.py" line="+124"/>
         <source>since {time}</source>
         <translation>{time} 起</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>camera</source>
-        <translation>摄像头</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>screen</source>
-        <translation>屏幕</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>audio</source>
-        <translation>音频</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+26"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
@@ -3348,9 +3766,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>StreamTile</name>
+    <message>
+        <location filename="../../ui/recordings/live/tiles.py" line="+48"/>
+        <source>sound only</source>
+        <translation>仅声音</translation>
+    </message>
+</context>
+<context>
     <name>TaskFormat</name>
     <message>
-        <location filename="../../ui/common/formats.py" line="+26"/>
+        <location filename="../../ui/common/formats.py" line="+51"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
@@ -3406,7 +3832,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>失败，正在重试</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>{n} B</source>
         <translation>{n} B</translation>
     </message>
@@ -3434,7 +3860,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/status.py" line="+21"/>
+        <location filename="../../ui/status/tray.py" line="+87"/>
         <source>Show RecDesk</source>
         <translation>显示 RecDesk</translation>
     </message>
@@ -3444,9 +3870,44 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>RecDesk — {0} recording</source>
-        <translation>RecDesk — {0} 个录制中</translation>
+        <location line="+37"/>
+        <source>Start recording (select a room first)</source>
+        <translation>开始录制（请先选择房间）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause recording</source>
+        <translation>暂停录制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop recording</source>
+        <translation>停止录制</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start recording {0}</source>
+        <translation>开始录制 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resume recording {0}</source>
+        <translation>继续录制 {0}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pause recording {0}</source>
+        <translation>暂停录制 {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop recording {0}</source>
+        <translation>停止录制 {0}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>RecDesk — {0}</source>
+        <translation>RecDesk — {0}</translation>
     </message>
 </context>
 </TS>

@@ -1,14 +1,19 @@
 """How long the Qt event loop goes without running: a 5 ms timer and the gaps between its ticks.
 
 `StallMeter().start()` ... `.stop()`; then `longest` (seconds) and `ticks`. A tick that comes late
-means the GUI thread was busy, or waited for the GIL, for that long.
+means the GUI thread was busy, or waited for the GIL, for that long. `measure_while` measures over
+a window of a running qasync loop and counts a signal's emissions meanwhile (the record panel's
+live view reading the mix's picture), so the figure is known to cover the work it names.
 
 May import PySide6 and the standard library.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+import asyncio
+from dataclasses import dataclass
+
+from PySide6.QtCore import QElapsedTimer, QTimer, SignalInstance
 
 INTERVAL_MS = 5
 
@@ -48,3 +53,32 @@ class StallMeter:
         now = self._clock.elapsed()
         self._gaps.append(now - self._last)
         self._last = now
+
+
+@dataclass
+class Stall:
+    """The longest event-loop stall over a window of time, and what happened meanwhile."""
+
+    longest: float  # seconds
+    ticks: int
+    events: int  # how often the watched signal fired: the work measured did happen
+
+
+async def measure_while(signal: SignalInstance, seconds: float) -> Stall:
+    """The longest stall over `seconds` of a running qasync loop, counting `signal`'s emissions
+    meanwhile (a live view's pictures, say: a stall figure over a view that read nothing would
+    flatter it)."""
+    fired: list[int] = []
+
+    def count(*_: object) -> None:
+        fired.append(1)
+
+    signal.connect(count)
+    meter = StallMeter()
+    meter.start()
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        meter.stop()
+        signal.disconnect(count)
+    return Stall(meter.longest, meter.ticks, len(fired))

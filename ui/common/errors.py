@@ -47,6 +47,9 @@ HAPPENED: dict[ErrorCode, object] = {
     ErrorCode.unknown_storage: QT_TRANSLATE_NOOP(
         "ServiceErrors", "The service has no storage of this name."
     ),
+    ErrorCode.unknown_preset: QT_TRANSLATE_NOOP(
+        "ServiceErrors", "The service has no preset of this name."
+    ),
     ErrorCode.limit_exceeded: QT_TRANSLATE_NOOP(
         "ServiceErrors", "A value is beyond the service's limits."
     ),
@@ -137,6 +140,9 @@ ADVICE: dict[ErrorCode, object] = {
     ),
     ErrorCode.unknown_storage: QT_TRANSLATE_NOOP(
         "ServiceErrors", "Pick one of the service's storage profiles, or none."
+    ),
+    ErrorCode.unknown_preset: QT_TRANSLATE_NOOP(
+        "ServiceErrors", "Pick one of the service's presets, or none."
     ),
     ErrorCode.limit_exceeded: QT_TRANSLATE_NOOP(
         "ServiceErrors", "Use a smaller value (the message names the limit)."

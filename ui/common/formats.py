@@ -1,17 +1,96 @@
-"""How values read on screen: recording states (names, colours, marks), h:mm:ss, m:ss, sizes in
-kB/MB, a file's streams in one line, and how far its upload to storage got.
+"""The glossary: every name the operator reads for a mode, a format, a state, a stream, a room, a
+time or a size comes from here, so one thing is written one way on every screen.
 
-Plain functions, shared by every widget, so a state, a time or a size reads the same everywhere.
+| thing | function | reads |
+| --- | --- | --- |
+| recording mode | `mode_name` | `Single-stream`, `Mixed` |
+| file format | `format_name` | `MP4`, `MKV`, `WebM`, `FLV`, `MPEG-TS`, `HLS`, `M4A`, `Ogg` |
+| recording state | `state_name` (`state_colour`, `state_icon`) | `recording`, `paused`, ... |
+| stream kind | `kind_name` | `camera`, `screen`, `audio` |
+| a participant's stream | `stream_name` | `grace · camera` |
+| room | `room_name` | its name, else its id |
+| time run, a file's length | `format_elapsed`, `format_duration` | `0:00:24` (h:mm:ss) |
+| size | `format_size` | `812 B`, `12.3 MB` |
+| a file's streams | `format_streams` | `h264 1280x720 · aac` |
+| an upload | `format_upload` | `uploading 40%` |
+
+Names are translated in the `Names` context (states, sizes and uploads in `TaskFormat`, where they
+were first written); format names are proper names that no language translates. File names on
+disk (`grace-camera.mp4`) are contracts of the engine, not names for people: they stay as they are,
+and a screen shows the glossary's name beside them.
+
+Plain functions, shared by every widget.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from typing import Protocol
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.api.models import StreamInfo, UploadState
 from ui.common.palette import row_colour, state_role
 from ui.common.translate import translate
+
+_MODES = {
+    "single": QT_TRANSLATE_NOOP("Names", "Single-stream"),
+    "mixed": QT_TRANSLATE_NOOP("Names", "Mixed"),
+}
+# Proper names, the same in every language: the service's output formats and the local recorder's.
+_FORMATS = {
+    "mp4": "MP4",
+    "mkv": "MKV",
+    "webm": "WebM",
+    "flv": "FLV",
+    "ts": "MPEG-TS",
+    "hls": "HLS",
+    "m4a": "M4A",
+    "ogg": "Ogg",
+}
+_KINDS = {
+    "camera": QT_TRANSLATE_NOOP("Names", "camera"),
+    "screen": QT_TRANSLATE_NOOP("Names", "screen"),
+    "audio": QT_TRANSLATE_NOOP("Names", "audio"),
+}
+
+
+class NamedRoom(Protocol):
+    """What `room_name` reads of a room: the service's `Room`, or anything that has its id and
+    name."""
+
+    @property
+    def room_id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def mode_name(mode: str) -> str:
+    """A recording mode: `Single-stream` or `Mixed`."""
+    return translate("Names", _MODES[mode]) if mode in _MODES else mode
+
+
+def format_name(fmt: str) -> str:
+    """A file format by its proper name: `MP4`, `FLV`, `HLS`, `MPEG-TS`, `WebM`..."""
+    return _FORMATS.get(fmt.lower(), fmt.upper())
+
+
+def kind_name(kind: str) -> str:
+    """A stream's kind: `camera`, `screen`, `audio`."""
+    return translate("Names", _KINDS[kind]) if kind in _KINDS else kind
+
+
+def stream_name(user_id: str, kind: str | None) -> str:
+    """A participant's stream: `grace · camera` (just `grace` where the kind is not known)."""
+    return f"{user_id} · {kind_name(kind)}" if kind else user_id
+
+
+def room_name(room: NamedRoom | str) -> str:
+    """A room as people call it: its name, else its id (a bare id is shown as it is)."""
+    if isinstance(room, str):
+        return room
+    return room.name.strip() or room.room_id
 
 
 def state_colour(state: str) -> QColor:
@@ -62,15 +141,20 @@ def format_upload(state: UploadState | None, sent: int | None = None, total: int
 
 
 def format_elapsed(seconds: float) -> str:
-    """`h:mm:ss`."""
-    whole = max(0, int(seconds))
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+    """How long something has run, always `h:mm:ss` (`0:00:24`): whole seconds passed, so a clock
+    that ticks never shows a second before it has passed."""
+    return _hms(int(seconds))
 
 
 def format_duration(seconds: float) -> str:
-    """`m:ss` (minutes go past 59 rather than adding hours, as players show it)."""
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    """How long a file or a recording lasts, always `h:mm:ss` (`0:00:24`), as its elapsed time read
+    while it recorded (rounded to the nearest second)."""
+    return _hms(round(seconds))
+
+
+def _hms(whole: int) -> str:
+    whole = max(0, whole)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def format_size(size: int) -> str:

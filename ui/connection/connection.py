@@ -2,9 +2,10 @@
 
 ```
 connecting ──▶ connected ──(health fails)──▶ lost ──(health answers)──▶ connected (+ synced)
-     │  ▲          │
-     ▼  │          ▼ (a request or the events answer 401)
-    refused ◀──────┘   (checked again at every poll; connected once the credentials are taken)
+     │  ▲          │                          ▲
+     │  │          ▼ (a request or the events answer 401)
+     │  └───── refused   (checked again at every poll; connected once the credentials are taken)
+     └──(the first check fails)───────────────┘
 ```
 
 `Connection` owns one `RecDeskClient` for the app's life. It checks the service's health every
@@ -12,6 +13,11 @@ connecting ──▶ connected ──(health fails)──▶ lost ──(health 
 connected; the client reconnects the stream with `Last-Event-ID`, so no event is missed while the
 service is away. `synced` tells views to read rooms and recordings afresh: after the first
 connection and after every reconnection, since the service may have restarted.
+
+Each check has `check_timeout` seconds to answer (`ui.connection.reasons`), so a service that
+cannot be reached says so within seconds, with its reason in `failure` (`failed` when the reason
+changes), whether it was never reached or was lost. While it is not connected, what the views
+show is as of `last_contact`, the last time the service answered (`stale_since`).
 
 Health is open to every caller, so it cannot tell whether the service takes this app's
 credentials: before it says "connected", the connection makes one signed request (a page of
@@ -27,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
@@ -34,6 +41,7 @@ from PySide6.QtCore import QObject, Signal
 from app.api.models import Event, Health
 from app.client.client import RecDeskClient
 from app.client.errors import ClientError, Unauthorized
+from ui.connection.reasons import CHECK_TIMEOUT, reason_of, within
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,7 @@ class Connection(QObject):
     health_changed = Signal(object)  # Health
     event_received = Signal(object)  # app.api.models.Event
     synced = Signal()
+    failed = Signal(object)  # the ClientError that says why, each time the reason changes
 
     def __init__(
         self,
@@ -58,6 +67,7 @@ class Connection(QObject):
         secret: str | None = None,
         embedded: bool = False,
         poll: float = 2.0,
+        check_timeout: float = CHECK_TIMEOUT,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,7 +78,10 @@ class Connection(QObject):
         self.health: Health | None = None
         self.refusal: Unauthorized | None = None  # why the service refused us, while "refused"
         self._refused_at = 0.0  # the loop's time of the last refusal
+        self.failure: Exception | None = None  # why the service was not usable at the last check
+        self.last_contact: datetime | None = None  # when it last answered while connected
         self._poll = poll
+        self._check_timeout = check_timeout
         self._watching: asyncio.Task[None] | None = None
         self._following: asyncio.Task[None] | None = None
 
@@ -88,10 +101,16 @@ class Connection(QObject):
         await self.client.aclose()
         self._set_state("closed")
 
+    @property
+    def stale_since(self) -> datetime | None:
+        """While not connected, when the service last answered (what views show is as of then);
+        None while connected, or if it never answered."""
+        return None if self.state == "connected" else self.last_contact
+
     async def _watch(self) -> None:
         while True:
             try:
-                health = await self.client.health()
+                health = await within(self.client.health(), self._check_timeout, self.url)
             except Exception as exc:  # whatever fails, the watch goes on: it is the state
                 if not isinstance(exc, ClientError):
                     log.exception("checking the service failed")
@@ -99,14 +118,16 @@ class Connection(QObject):
             else:
                 self.health = health
                 self.health_changed.emit(health)
-                if self.state != "connected" and not self._refused_lately():
+                if self.state == "connected":
+                    self.last_contact = datetime.now()
+                elif not self._refused_lately():
                     await self._connect(health)
             await asyncio.sleep(self._poll)
 
     async def _connect(self, health: Health) -> None:
         """Connected, if a signed request is taken; then follow the events and resync views."""
         try:
-            await self.client.rooms()
+            await within(self.client.rooms(), self._check_timeout, self.url)
         except Unauthorized as exc:
             self._refuse(exc)
             return
@@ -114,6 +135,8 @@ class Connection(QObject):
             self._lose(exc)
             return
         self.refusal = None
+        self.failure = None
+        self.last_contact = datetime.now()
         self._set_state("connected")
         if self._following is None or self._following.done():
             self._following = asyncio.ensure_future(self._follow(health.last_event_id))
@@ -139,13 +162,23 @@ class Connection(QObject):
         if self.state != "refused":
             log.warning("service %s refused this app's credentials: %s", self.url, error)
         self.refusal = error
+        self._note_failure(error)
         self._refused_at = asyncio.get_running_loop().time()
         self._set_state("refused")
 
     def _lose(self, error: Exception) -> None:
-        if self.state not in ("lost", "connecting"):
+        if self.state == "connecting":
+            log.warning("service %s cannot be reached: %s", self.url, error)
+        elif self.state != "lost":
             log.warning("service %s lost: %s", self.url, error)
-        self._set_state("lost" if self.state != "connecting" else "connecting")
+        self._note_failure(error)
+        self._set_state("lost")
+
+    def _note_failure(self, error: Exception) -> None:
+        before = self.failure
+        self.failure = error
+        if before is None or reason_of(before) != reason_of(error) or str(before) != str(error):
+            self.failed.emit(error)
 
     def _set_state(self, state: State) -> None:
         if state != self.state:

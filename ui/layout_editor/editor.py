@@ -5,25 +5,27 @@
 │ LayoutCanvas (the output at its true aspect,  │ LayoutPanel (template, canvas, region,    │
 │ each region showing its stream's snapshot)    │ streams, problems)                        │
 ├ exact preview (the service's compositor) ─────┴── [Apply to the recording] ───────────────┤
+│ [Render preview] [Refresh pictures]                                                       │
 ```
 
 What the canvas shows is drawn by Qt; the exact preview beside it is one frame rendered by the
 service's compositor (`POST /v1/layouts/preview`), the same filter graph a recording runs, so what
-the operator sees there is what gets recorded. It is rendered again half a second after the
-layout stops changing. The snapshots in the regions refresh every few seconds. "Apply" changes a
-running mixed recording's layout from its next frame, after a confirmation. The background and
-watermark images are picked from the service's images area, where Upload… puts a file of this
-computer first (`ui.layout_editor.images`): a service draws no other images.
+the operator sees there is what gets recorded. It is rendered again at once after a change, marked
+"Updating…" until it comes (`ui.layout_editor.preview`), and fitted to its box at any size. The
+snapshots in the regions are taken when the editor opens and then slowly, one stream at a time,
+only while it is shown (`ui.layout_editor.pictures`): an editor nobody touches asks the service
+for nothing. "Apply" changes a running mixed recording's layout from its next frame, after a
+confirmation. The background and watermark images are picked from the service's images area,
+where Upload… puts a file of this computer first (`ui.layout_editor.images`): a service draws no
+other images.
 """
 
 from __future__ import annotations
 
-import logging
-from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QPixmap
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QHideEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,25 +37,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Recording, Room
-from app.client.errors import ClientError
-from app.layout.errors import LayoutError
 from app.layout.model import Layout
 from app.layout.templates import StreamRef
 from app.media.pipeline.layouts import default_layout
 from ui.common.banner import ErrorBanner
+from ui.common.formats import room_name
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
 from ui.layout_editor.canvas import LayoutCanvas
 from ui.layout_editor.document import LayoutDocument
+from ui.layout_editor.fields import stream_label
 from ui.layout_editor.images import ImagePicker, ServiceImages
 from ui.layout_editor.panel import LayoutPanel
+from ui.layout_editor.pictures import EVERY_S, StreamPictures
 from ui.layout_editor.presets import PresetsBar, PresetStore
-
-log = logging.getLogger(__name__)
-
-PICTURE_WIDTH = 480
-PREVIEW_DELAY_MS = 500
-PICTURES_EVERY_MS = 3000
+from ui.layout_editor.preview import QUIET_MS, PreviewPicture, PreviewRenderer
 
 
 def starting_layout(room: Room, recording: Recording | None) -> Layout:
@@ -64,7 +62,11 @@ def starting_layout(room: Room, recording: Recording | None) -> Layout:
 
 
 class LayoutEditor(QWidget):
-    """The editor for one room (and its running mixed recording, if any)."""
+    """The editor for one room (and its running mixed recording, if any).
+
+    `pictures_every` (seconds) paces the regions' snapshots and `preview_quiet_ms` the preview of
+    a run of changes (`ui.layout_editor.pictures`, `ui.layout_editor.preview`).
+    """
 
     applied = Signal(object)  # the Recording after its layout changed
 
@@ -74,6 +76,9 @@ class LayoutEditor(QWidget):
         operations: Operations,
         presets: PresetStore,
         parent: QWidget | None = None,
+        *,
+        pictures_every: float = EVERY_S,
+        preview_quiet_ms: int = QUIET_MS,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Layout editor"))
@@ -90,22 +95,25 @@ class LayoutEditor(QWidget):
         section = self.panel.canvas_section
         for picker in (section.background_image, section.watermark):
             self._offer_images(picker)
-        self.preview = QLabel(self.tr("The exact preview appears here."))
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(320, 180)
-        self.preview.setStyleSheet("background: #202020; color: #bbbbbb;")
+        self.preview = PreviewPicture()
         self.preview_image: bytes | None = None
+        self.renderer = PreviewRenderer(
+            connection, operations, self.document, self.preview, quiet_ms=preview_quiet_ms
+        )
+        self.renderer.shown.connect(self._shown)
+        self.pictures = StreamPictures(connection, operations, every=pictures_every, parent=self)
+        self.pictures.taken.connect(self._picture)
+        self._pictures: dict[str, QPixmap] = {}
         self.preview_button = QPushButton(self.tr("Render preview"))
+        self.pictures_button = QPushButton(self.tr("Refresh pictures"))
+        self.pictures_button.setToolTip(
+            self.tr("Take each stream's picture for the canvas now (they are refreshed slowly).")
+        )
         self.apply_button = QPushButton(self.tr("Apply to the recording…"))
         self.apply_button.setEnabled(False)
         self._build()
-        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self.render_preview)
-        self._pictures_timer = QTimer(self, interval=PICTURES_EVERY_MS)
-        self._pictures_timer.timeout.connect(self.refresh_pictures)
-        self._pictures: dict[str, QPixmap] = {}
-        self.document.changed.connect(lambda _layout: self._preview_timer.start())
         self.preview_button.clicked.connect(self.render_preview)
+        self.pictures_button.clicked.connect(self.refresh_pictures)
         self.apply_button.clicked.connect(self.confirm_apply)
         self.presets.failed.connect(
             lambda message: self.banner.show_error(message, self.tr("Pick another preset file."))
@@ -125,6 +133,7 @@ class LayoutEditor(QWidget):
         column.addWidget(self.preview, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.pictures_button)
         buttons.addStretch(1)
         buttons.addWidget(self.apply_button)
         column.addLayout(buttons)
@@ -150,71 +159,33 @@ class LayoutEditor(QWidget):
         self.room = room
         self.recording = recording if recording and recording.mode == "mixed" else None
         self.panel.set_streams(list(room.streams))
+        self.renderer.room_id = room.room_id
+        # The reset is a change: the preview of the room's layout is asked for at once.
         self.document.reset(starting_layout(room, self.recording))
         self.apply_button.setEnabled(self.recording is not None)
-        self.setWindowTitle(self.tr("Layout editor — {0}").format(room.name))
+        self.setWindowTitle(self.tr("Layout editor — {0}").format(room_name(room)))
         self._pictures.clear()
+        self.canvas.set_names({s.stream_id: stream_label(s) for s in room.streams})
+        self.canvas.set_pictures({})
         self.images.refresh()
-        self.refresh_pictures()
-        self._pictures_timer.start()
-        self.render_preview()
+        self.pictures.open(room)
 
     # --- pictures and the exact preview -------------------------------------------------------
 
     def refresh_pictures(self) -> None:
-        """Fetch each video stream's current picture for its region."""
-        room = self.room
-        if room is None:
-            return
-        for stream in room.streams:
-            if stream.kind == "audio":
-                continue
-            self.operations.run(
-                self._snapshot(room.room_id, stream.stream_id),
-                on_done=partial(self._picture, stream.stream_id),
-            )
+        """Take each video stream's current picture for its region now."""
+        self.pictures.refresh()
 
-    async def _snapshot(self, room_id: str, stream_id: str) -> bytes | None:
-        try:
-            return await self.connection.client.snapshot(room_id, stream_id, width=PICTURE_WIDTH)
-        except ClientError as exc:  # a participant that left: keep the last picture
-            log.info("no picture of %s/%s: %s", room_id, stream_id, exc)
-            return None
-
-    def _picture(self, stream_id: str, data: bytes | None) -> None:
-        if data is None:
-            return
-        pixmap = QPixmap()
-        if pixmap.loadFromData(data):
-            self._pictures[stream_id] = pixmap
-            self.canvas.set_pictures(dict(self._pictures))
+    def _picture(self, stream_id: str, pixmap: QPixmap) -> None:
+        self._pictures[stream_id] = pixmap
+        self.canvas.set_pictures(dict(self._pictures))
 
     def render_preview(self) -> None:
         """Ask the service's compositor for one frame of the layout as it is now."""
-        room = self.room
-        if room is None:
-            return
-        layout = self.document.layout
-        try:
-            layout.validate()
-        except LayoutError:
-            return  # the problems list says what to fix; a broken layout has no preview
-        self.operations.run(
-            self.connection.client.preview_layout(room.room_id, layout),
-            on_done=self._show_preview,
-        )
+        self.renderer.render()
 
-    def _show_preview(self, jpeg: bytes) -> None:
-        pixmap = QPixmap()
-        if not pixmap.loadFromData(jpeg):
-            return
+    def _shown(self, jpeg: bytes) -> None:
         self.preview_image = jpeg
-        size = self.preview.size()
-        self.preview.setPixmap(
-            pixmap.scaled(
-                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        )
 
     # --- applying -------------------------------------------------------------------------------
 
@@ -247,11 +218,31 @@ class LayoutEditor(QWidget):
         self.recording = recording
         self.applied.emit(recording)
 
+    # --- asking nothing while out of sight ------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Take pictures at the pace again, and render what changed while hidden."""
+        super().showEvent(event)
+        self._follow_sight()
+
     def hideEvent(self, event: QHideEvent) -> None:
-        """Stop fetching pictures and previews while hidden."""
-        self._pictures_timer.stop()
-        self._preview_timer.stop()
+        """Take no pictures and render no preview while hidden."""
         super().hideEvent(event)
+        self._follow_sight()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Minimised counts as hidden (not every window system hides a minimised window)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._follow_sight()
+
+    def _follow_sight(self) -> None:
+        if self.isVisible() and not self.window().isMinimized():
+            self.pictures.resume()
+            self.renderer.resume()
+        else:
+            self.pictures.pause()
+            self.renderer.pause()
 
 
 def presets_folder(data_dir: Path) -> Path:

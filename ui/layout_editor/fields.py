@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Stream
-from ui.common.translate import translate
+from ui.common.formats import stream_name
 from ui.layout_editor.document import LayoutDocument
 
 TEMPLATE_HINTS = {
@@ -49,11 +49,6 @@ FIT_NAMES = {
     "fill": QT_TRANSLATE_NOOP("LayoutEditor", "Fill (crop to the box)"),
     "stretch": QT_TRANSLATE_NOOP("LayoutEditor", "Stretch (distort)"),
 }
-STREAM_KINDS = {
-    "camera": QT_TRANSLATE_NOOP("LayoutEditor", "camera"),
-    "screen": QT_TRANSLATE_NOOP("LayoutEditor", "screen"),
-    "audio": QT_TRANSLATE_NOOP("LayoutEditor", "audio"),
-}
 RESOLUTIONS = (
     (1920, 1080, QT_TRANSLATE_NOOP("LayoutEditor", "1920 x 1080 (Full HD)")),
     (1280, 720, QT_TRANSLATE_NOOP("LayoutEditor", "1280 x 720 (HD)")),
@@ -70,8 +65,7 @@ clamps (and so silently changes) a value read from a layout."""
 
 def stream_label(stream: Stream) -> str:
     """How a stream is named in the panel: "alice · camera"."""
-    kind = translate("LayoutEditor", STREAM_KINDS.get(stream.kind, stream.kind))
-    return f"{stream.user_id} · {kind}"
+    return stream_name(stream.user_id, stream.kind)
 
 
 def align_labels(*forms: QFormLayout) -> None:

@@ -61,6 +61,7 @@ class RegionItem(QGraphicsItem):
         self.region: Region | None = None
         self.problems: list[str] = []
         self.locked = False
+        self.name = ""
         self._picture: QPixmap | None = None
         self._background = _FALLBACK
         self._rect = QRectF()
@@ -73,8 +74,10 @@ class RegionItem(QGraphicsItem):
         background: QColor,
         problems: list[str],
         locked: bool,
+        name: str | None = None,
     ) -> None:
-        """Take the region's current state and repaint."""
+        """Take the region's current state and repaint; `name` is its stream's as the glossary
+        writes it ("grace · camera"; the stream id when the room does not have it)."""
         rect = _rect_of(region)
         if rect != self._rect:
             self.prepareGeometryChange()
@@ -84,7 +87,8 @@ class RegionItem(QGraphicsItem):
         self._background = background
         self.problems = problems
         self.locked = locked
-        self.setToolTip("\n".join(problems) if problems else _summary(region, locked))
+        self.name = name or region.stream_id or translate("RegionItem", "empty")
+        self.setToolTip("\n".join(problems) if problems else _summary(self.name, region, locked))
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -135,7 +139,7 @@ class RegionItem(QGraphicsItem):
         painter.restore()
 
     def _label(self, painter: QPainter, device: QRectF, region: Region) -> None:
-        name = region.stream_id or translate("RegionItem", "empty")
+        name = self.name
         font = QFont(painter.font())
         metrics = QFontMetricsF(font)
         if self._picture is not None:
@@ -174,8 +178,7 @@ def _placeholder(region: Region) -> QColor:
     return colour(getattr(region.placeholder, "color", None))
 
 
-def _summary(region: Region, locked: bool) -> str:
-    name = region.stream_id or translate("RegionItem", "empty")
+def _summary(name: str, region: Region, locked: bool) -> str:
     text = translate("RegionItem", "{name}: {width} x {height} at {x}, {y}").format(
         name=name, width=region.width, height=region.height, x=region.x, y=region.y
     )

@@ -55,6 +55,7 @@ class LayoutView(QGraphicsView):
         self.setMinimumSize(320, 180)
         self._items: list[RegionItem] = []
         self._pictures: dict[str, QPixmap] = {}
+        self._names: dict[str, str] = {}
         self._grid: int | None = None
         self._guides: list[Guide] = []
         self._problems: dict[int | None, list[str]] = {}
@@ -79,6 +80,11 @@ class LayoutView(QGraphicsView):
         """The latest picture of each stream, by stream id; regions of other streams show their
         placeholder."""
         self._pictures = dict(pictures)
+        self.refresh()
+
+    def set_names(self, names: Mapping[str, str]) -> None:
+        """Each stream's name by stream id, as the regions show it."""
+        self._names = dict(names)
         self.refresh()
 
     def set_grid(self, step: int | None) -> None:
@@ -138,6 +144,7 @@ class LayoutView(QGraphicsView):
                 background=background,
                 problems=self._problems.get(item.index, []),
                 locked=item.index in self.document.locked,
+                name=self._names.get(sid) if isinstance(sid, str) else None,
             )
         self.viewport().update()
 

@@ -32,16 +32,17 @@ from app.layout.templates import StreamKind
 from app.media.local import DEFAULT_QUALITY, LocalInput, LocalSpec
 from app.media.local.spec import FormatName, QualityName
 from app.media.sources.base import Device
-from ui.common.translate import translate
+from ui.common.formats import format_name, kind_name, room_name, stream_name
 
 log = logging.getLogger(__name__)
 
 # The formats and the engine's quality presets (app.media.local.spec) by name, as the source
-# picker lists them (translated there, in its context).
+# picker lists them (translated there, in its context): the glossary's names (`format_name`),
+# M4A with what it holds.
 FORMAT_NAMES = {
-    "mp4": "MP4",
-    "mkv": "MKV",
-    "webm": "WebM",
+    "mp4": format_name("mp4"),
+    "mkv": format_name("mkv"),
+    "webm": format_name("webm"),
     "m4a": QT_TRANSLATE_NOOP("LocalSourcePicker", "M4A (sound only)"),
 }
 QUALITY_NAMES = {
@@ -54,17 +55,6 @@ QUALITY_NAMES = {
 RoomSource = Literal["participant", "room-audio", "room-mix"]
 # The room choices mixed from whoever is in the room: they follow people who join and leave.
 FOLLOWS_ROOM: tuple[RoomSource, ...] = ("room-mix", "room-audio")
-
-# A participant's kind, as the source list names it.
-_KINDS = {
-    "camera": QT_TRANSLATE_NOOP("LocalSourcePicker", "camera"),
-    "screen": QT_TRANSLATE_NOOP("LocalSourcePicker", "screen"),
-    "audio": QT_TRANSLATE_NOOP("LocalSourcePicker", "audio"),
-}
-
-
-def _kind_name(kind: str) -> str:
-    return translate("LocalSourcePicker", _KINDS.get(kind, kind))
 
 
 @dataclass(frozen=True)
@@ -120,14 +110,16 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
     if not room.streams:
         return []
 
+    called = room_name(room)
+
     def of(source: RoomSource) -> RoomOf:
-        return RoomOf(source, room.room_id, room.name)
+        return RoomOf(source, room.room_id, called)
 
     urls = {s.stream_id: live_url(base_url, room.room_id, s.stream_id) for s in room.streams}
     choices = [
         SourceChoice(
             f"participant:{s.stream_id}",
-            f"{room.name} — {s.user_id} ({_kind_name(s.kind)})",
+            f"{called} — {stream_name(s.user_id, s.kind)}",
             (LocalInput(s.stream_id, urls[s.stream_id], s.kind),),
             mixed=False,
             room=of("participant"),
@@ -139,7 +131,7 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
         choices.append(
             SourceChoice(
                 "room-audio",
-                f"{room.name} — audio",
+                f"{called} — {kind_name('audio')}",
                 heard,
                 room=of("room-audio"),
             )
@@ -147,7 +139,7 @@ def room_choices(room: Room, base_url: str) -> list[SourceChoice]:
     choices.append(
         SourceChoice(
             "room-mix",
-            room.name,
+            called,
             _inputs("room-mix", room, base_url),
             whole_room=True,
             room=of("room-mix"),

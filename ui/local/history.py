@@ -6,7 +6,9 @@
   (`local-recordings.json`), written atomically on every change; `changed` says when.
 - `HistoryModel`: the entries as table rows; a file deleted or moved since shows as *missing*.
 - `HistoryList`: the table with **Open** (the system's player; a double click too), **Show in
-  folder** (the file manager) and **Remove from list** (the entry only, never the file).
+  folder** (the file manager) and **Remove from list** (the entry only, never the file). Where no
+  program opens the file or folder, `failed` says so (the window's banner) and its path goes on
+  the clipboard.
 """
 
 from __future__ import annotations
@@ -31,13 +33,13 @@ from PySide6.QtCore import (
     QProcess,
     QStandardPaths,
     Qt,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QFont, QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.common.formats import format_duration, format_size
+from ui.common.opening import open_file, open_folder
 from ui.common.palette import row_colour, tint
 from ui.common.tables import table_view
 
@@ -237,11 +239,13 @@ class HistoryModel(QAbstractTableModel):
 class HistoryList(QWidget):
     """The local recordings saved so far, with Open, Show in folder and Remove from list."""
 
+    failed = Signal(str, str)  # what happened, what to do: no program opened a file or folder
+
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.model = HistoryModel(store, self)
-        self.view = table_view(self.model)
+        self.view = table_view(self.model, rows=3)
         self.view.setObjectName("localHistory")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(HistoryModel.LABEL, QHeaderView.ResizeMode.Stretch)
@@ -266,6 +270,7 @@ class HistoryList(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.hide()  # shown once it has something to say: the buttons stay in sight
 
         buttons = QHBoxLayout()
         for button in (self.open_button, self.folder_button, self.remove_button):
@@ -277,6 +282,7 @@ class HistoryList(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        layout.addStretch(0)  # the room the table leaves when it is hidden goes below
         self._selection_changed()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -306,7 +312,10 @@ class HistoryList(QWidget):
         self.open_button.setEnabled(present)
         self.folder_button.setEnabled(row is not None and self._folder_of(row).is_dir())
         self.remove_button.setEnabled(row is not None)
-        self.empty.setVisible(self.model.rowCount() == 0)
+        empty = self.model.rowCount() == 0
+        # An empty table says less than the sentence, and takes the room of several lines.
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
 
     def _folder_of(self, row: int) -> Path:
         paths = self.model.entry_at(row).paths
@@ -324,14 +333,14 @@ class HistoryList(QWidget):
         present = [p for p in entry.paths if p.is_file()]
         if not present:
             self.refresh()
-            self.status.setText(
-                self.tr("{0} is missing: it was deleted or moved.").format(entry.paths[0])
-            )
+            self._say(self.tr("{0} is missing: it was deleted or moved.").format(entry.paths[0]))
             return
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(present[0]))):
-            self.status.setText(self.tr("Opened {0}").format(present[0]))
+        failure = open_file(present[0])
+        if failure is None:
+            self._say(self.tr("Opened {0}").format(present[0]))
         else:
-            self.status.setText(self.tr("No program opens {0}.").format(present[0]))
+            self._say(self.tr("No program opens {0}.").format(present[0]))
+            self.failed.emit(*failure)
 
     def show_selected_in_folder(self) -> None:
         """Open the folder that holds the selected recording in the file manager."""
@@ -341,13 +350,19 @@ class HistoryList(QWidget):
         entry = self.model.entry_at(row)
         folder = self._folder_of(row)
         if not folder.is_dir():
-            self.status.setText(self.tr("The folder {0} is gone.").format(folder))
+            self._say(self.tr("The folder {0} is gone.").format(folder))
             return
         target = next((p for p in entry.paths if p.is_file()), None)
         if target is not None and _reveal(target):
             return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.status.setText(self.tr("Could not open the folder {0}.").format(folder))
+        failure = open_folder(folder)
+        if failure is not None:
+            self._say(self.tr("Could not open the folder {0}.").format(folder))
+            self.failed.emit(*failure)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def remove_selected(self) -> None:
         """Forget the selected entry; its files stay."""

@@ -76,6 +76,7 @@ PanelState = Literal["idle", "starting", "recording", "paused", "stopping", "sav
 STATS_EVERY_MS = 250
 NOTE_MS = 4000  # how long the status line says who joined or left
 RELEASE_AFTER_MS = 1000  # after a recording ends: collect and return its memory
+MAX_WIDTH = 720  # the preview with its figures beside it, and fields of a sensible width
 
 
 RecorderFactory = Callable[..., LocalRecorder]
@@ -149,7 +150,11 @@ class LocalRecorderPanel(QWidget):
         self._set_state("idle", self.tr("Not recording"))
 
     def _build(self, history: QWidget | None) -> None:
+        # Fields no wider than a form needs, however wide the tab is made.
+        self.setMaximumWidth(MAX_WIDTH)
         column = QVBoxLayout(self)
+        # Its tab's own margins frame it: the history's buttons keep in sight at 1280x800.
+        column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(self.picker)
         column.addWidget(self.figures)
         column.addWidget(self.voices)

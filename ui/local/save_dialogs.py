@@ -1,10 +1,12 @@
 """The dialogs of saving a local recording, built ready to `open()` (never a blocking `exec()`).
 
-- `save_dialog(...)`: Qt's own (non-native) save dialog, so it looks the same everywhere and a
-  test can type a name and accept it; with a line under it when the recording has several parts.
-- `message_box(...)`: a question with named buttons (`box.findChild(QPushButton, "keep")`), and
-  the flow's questions built with it: replace an existing file, keep or discard, sure to discard,
-  a save that failed, a recording kept.
+- `save_dialog(...)`: the one question a stopped recording asks, in Qt's own (non-native) save
+  dialog, so it looks the same everywhere and a test can type a name and accept it: Save where
+  chosen, `Keep for later` (its Cancel: kept in the default folder, nothing lost), or `Discard…`;
+  a line under it says where a kept recording goes, and names the parts of a recording in parts.
+- `message_box(...)`: a question with named buttons (`box.findChild(QPushButton, "discard")`),
+  and the flow's questions built with it: replace an existing file, sure to discard, a save that
+  failed.
 - `CopyProgressDialog`: bytes copied of the total across volumes, with a Cancel button.
 
 Each has an objectName, so tests and screenshots find it.
@@ -31,17 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.formats import format_size
+from ui.common.formats import format_name, format_size
 from ui.common.palette import tint
 from ui.common.translate import TranslationContext, translate
 
 SaveFlow = TranslationContext("SaveFlow")  # the context of every text here
-_FILTERS = {
-    ".mp4": "MP4 video (*.mp4)",
-    ".mkv": "Matroska video (*.mkv)",
-    ".webm": "WebM video (*.webm)",
-    ".m4a": "M4A audio (*.m4a)",
-}
+_AUDIO_SUFFIXES = (".m4a", ".ogg")
 _SCALE = 1000  # a QProgressBar holds an int: it counts per mille, not bytes
 Role = QMessageBox.ButtonRole
 
@@ -52,11 +49,16 @@ def save_dialog(
     start: Path,
     suffix: str,
     parts_for: Callable[[str], Sequence[str]] | None = None,
+    *,
+    note: str = "",
+    on_discard: Callable[[], None] | None = None,
 ) -> QFileDialog:
     """A save dialog at `start` (a folder and a proposed name) for files ending in `suffix`.
 
     `parts_for(typed name)` gives the names a recording in parts is saved as; they are shown
     under the dialog as the name is typed, so the operator knows one name stands for them all.
+    `note` is a line under it (what `Keep for later` does); its Cancel button reads `Keep for
+    later`, and `on_discard` adds a `Discard…` button (named `discard`) that calls it.
     """
     dialog = QFileDialog(parent, title, str(start.parent))
     dialog.setObjectName("localSaveDialog")
@@ -66,23 +68,60 @@ def save_dialog(
     dialog.setOptions(
         QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.DontConfirmOverwrite
     )
-    filters = [_FILTERS[suffix]] if suffix in _FILTERS else []
+    filters = [_filter(suffix)] if suffix else []
     dialog.setNameFilters([*filters, translate("SaveFlow", "All files (*)")])
     if suffix:
         dialog.setDefaultSuffix(suffix.lstrip("."))
+    # Closing the dialog, Esc and Cancel all keep the recording: the button says so.
+    dialog.setLabelText(QFileDialog.DialogLabel.Reject, translate("SaveFlow", "Keep for later"))
     if parts_for is not None:
         _add_parts_note(dialog, parts_for)
+    if note or on_discard is not None:
+        _add_note(dialog, note, "saveNote", _discard_button(on_discard) if on_discard else None)
     dialog.selectFile(start.name)
     dialog.resize(760, 480)
     return dialog
 
 
-def _add_parts_note(dialog: QFileDialog, parts_for: Callable[[str], Sequence[str]]) -> None:
-    note = QLabel()
-    note.setObjectName("partsNote")
+def _filter(suffix: str) -> str:
+    """The dialog's filter for a format: `MP4 video (*.mp4)`, named by the glossary."""
+    if suffix in _AUDIO_SUFFIXES:
+        text = translate("SaveFlow", "{0} audio ({1})")
+    else:
+        text = translate("SaveFlow", "{0} video ({1})")
+    return text.format(format_name(suffix.lstrip(".")), f"*{suffix}")
+
+
+def _discard_button(on_discard: Callable[[], None]) -> QPushButton:
+    # Apart from Save and Keep for later, under them: the one answer that deletes stands alone.
+    discard = QPushButton(translate("SaveFlow", "Discard…"))
+    discard.setObjectName("discard")
+    discard.setToolTip(translate("SaveFlow", "Delete the recording (asks first)"))
+    discard.setAutoDefault(False)
+    discard.clicked.connect(on_discard)
+    return discard
+
+
+def _add_note(dialog: QFileDialog, text: str, name: str, beside: QWidget | None = None) -> QLabel:
+    """A hint line under the dialog's own rows, with `beside` in its last column."""
+    note = QLabel(text)
+    note.setObjectName(name)
     note.setWordWrap(True)
     note.setContentsMargins(0, 4, 0, 4)
     tint(note, "hint")
+    grid = dialog.layout()
+    if isinstance(grid, QGridLayout):
+        row, columns = grid.rowCount(), grid.columnCount()
+        if beside is None:
+            grid.addWidget(note, row, 0, 1, columns)
+        else:
+            grid.addWidget(note, row, 0, 1, columns - 1)
+            grid.addWidget(beside, row, columns - 1, Qt.AlignmentFlag.AlignTop)
+    return note
+
+
+def _add_parts_note(dialog: QFileDialog, parts_for: Callable[[str], Sequence[str]]) -> None:
+    note = _add_note(dialog, "", "partsNote")
 
     def update(typed: str) -> None:
         names = list(parts_for(typed.strip())) if typed.strip() else []
@@ -103,9 +142,6 @@ def _add_parts_note(dialog: QFileDialog, parts_for: Callable[[str], Sequence[str
             .replace("{last}", f"“{names[-1]}”")
         )
 
-    grid = dialog.layout()
-    if isinstance(grid, QGridLayout):
-        grid.addWidget(note, grid.rowCount(), 0, 1, grid.columnCount())
     edit = dialog.findChild(QLineEdit, "fileNameEdit")
     if edit is not None:
         edit.textChanged.connect(update)
@@ -188,30 +224,6 @@ def replace_question(parent: QWidget | None, existing: Sequence[Path], folder: P
     )
 
 
-def keep_question(
-    parent: QWidget | None, label: str, folder: Path, kept_as: str, note: str = ""
-) -> QMessageBox:
-    """Keep the recording in the default folder (`keep`), `choose` a place, or `discard` it?"""
-    text = translate("SaveFlow", "The recording “{0}” is not saved yet.").format(label)
-    return message_box(
-        parent,
-        "localSaveKeep",
-        icon=QMessageBox.Icon.Question,
-        title=translate("SaveFlow", "Keep the recording?"),
-        text=f"{note} {text}" if note else text,
-        informative=translate("SaveFlow", "Keep it in {0} as “{1}”, or discard it?").format(
-            folder, kept_as
-        ),
-        buttons=[
-            ("keep", translate("SaveFlow", "Keep"), Role.AcceptRole),
-            ("choose", translate("SaveFlow", "Choose a place…"), Role.ActionRole),
-            ("discard", translate("SaveFlow", "Discard…"), Role.DestructiveRole),
-        ],
-        default="keep",
-        escape="keep",  # closing the question must not lose the recording
-    )
-
-
 def discard_question(parent: QWidget | None, label: str, count: int, size: int) -> QMessageBox:
     """Really `discard` (delete) the recording, or `cancel`?"""
     what = SaveFlow.tr("its %n file(s)", "", count)
@@ -245,23 +257,6 @@ def error_box(parent: QWidget | None, text: str, folder: Path) -> QMessageBox:
             "SaveFlow", "Nothing was lost: the recording is still in {0}."
         ).format(folder),
         buttons=[("ok", translate("SaveFlow", "Choose another place…"), Role.AcceptRole)],
-        default="ok",
-        escape="ok",
-    )
-
-
-def kept_notice(parent: QWidget | None, label: str, path: Path) -> QMessageBox:
-    """Where a kept recording went."""
-    return message_box(
-        parent,
-        "localSaveNotice",
-        icon=QMessageBox.Icon.Information,
-        title=translate("SaveFlow", "Recording kept"),
-        text=translate("SaveFlow", "Kept “{0}” as “{1}”.").format(label, path.name),
-        informative=translate(
-            "SaveFlow", "In {0}. It is listed with your local recordings."
-        ).format(path.parent),
-        buttons=[("ok", translate("SaveFlow", "OK"), Role.AcceptRole)],
         default="ok",
         escape="ok",
     )

@@ -3,24 +3,29 @@
 ```
 finish(files, folder, name, label)
   ├─ save_mode "folder" ────────────────────────────────▶ move into the folder (a free name)
-  └─ save_mode "ask": save dialog ── accepted ─▶ target exists? ── Replace ─▶ move ─▶ saved
-                         │                          └─ Choose another name ─▶ save dialog
-                         └─ cancelled ─▶ Keep? ── Keep ─▶ move into the default folder ─▶ kept
-                                             ├─ Choose a place… ─▶ save dialog
-                                             └─ Discard… ─▶ sure? ── Discard ─▶ discarded
-                                                                 └─ Cancel ─▶ Keep?
-move: a rename on one volume; across volumes a copy with progress and Cancel (▶ Keep?); a failure
-says why (▶ save dialog). Saved or kept: the working folder goes (`mark_saved`), a history entry
-is added, and `finished(SaveOutcome)` is emitted.
+  └─ save_mode "ask": save dialog ── Save ─▶ target exists? ── Replace ─▶ move ─▶ saved
+                         │                     └─ Choose another name ─▶ save dialog
+                         ├─ Keep for later (Cancel, Esc, closed) ─▶ move into the default
+                         │                                          folder (a free name) ─▶ kept
+                         └─ Discard… ─▶ sure? ── Discard ─▶ discarded
+                                             └─ Cancel ─▶ save dialog
+move: a rename on one volume; across volumes a copy with progress and Cancel (▶ save dialog, which
+says the copy was cancelled); a failure says why (▶ save dialog). Saved or kept: the working
+folder goes (`mark_saved`, and the working directory once empty), a history entry is added, and
+`finished(SaveOutcome)` is emitted; its message (where the recording went) is the panel's status.
 ```
+
+The save dialog is the one question a stopped recording asks: its note says where `Keep for later`
+puts the recording, so cancelling it is an answer, not the start of more questions, and only
+Discard (confirmed) deletes anything.
 
 A recording is written, while it records, into a working folder of its own under `workdir()`
 (`<default folder>/.recdesk-recording/`, on the default folder's volume), so keeping it or saving
 it beside the default folder is a rename. Nothing is ever lost on the way: every path out of a
 dialog ends in saved, kept or an explicit, confirmed discard, and a file is deleted from the
 working folder only once its copy is whole. Recordings finished while one is being saved wait
-their turn. Dialogs are kept as attributes (`dialog`, `question`, `progress_dialog`, `notice`)
-and opened with `open()`, so the GUI never waits and a test can answer them.
+their turn. Dialogs are kept as attributes (`dialog`, `question`, `progress_dialog`) and opened
+with `open()`, so the GUI never waits and a test can answer them.
 """
 
 from __future__ import annotations
@@ -51,8 +56,6 @@ from ui.local.save_dialogs import (
     clicked_name,
     discard_question,
     error_box,
-    keep_question,
-    kept_notice,
     replace_question,
     save_dialog,
 )
@@ -112,9 +115,8 @@ class SaveFlow(QObject):
         self.dialog: QFileDialog | None = None
         self.question: QMessageBox | None = None
         self.progress_dialog: CopyProgressDialog | None = None
-        self.notice: QMessageBox | None = None
         self.stage = "idle"
-        """idle, asking, replace, keep, discard, moving or error: where the flow stands."""
+        """idle, asking, replace, discard, moving or error: where the flow stands."""
         self._queue: deque[_Recording] = deque()
         self._current: _Recording | None = None
         self._start_at: Path | None = None
@@ -213,8 +215,8 @@ class SaveFlow(QObject):
             return
         self._move(unique_targets(rec.files, folder / (rec.name + rec.suffix)), "saved")
 
-    def ask(self) -> None:
-        """Open the save dialog for the recording being saved."""
+    def ask(self, note: str = "") -> None:
+        """Open the save dialog for the recording being saved (`note`: what happened before)."""
         rec = self._rec()
         folder = self.default_folder()
         with contextlib.suppress(OSError):
@@ -224,15 +226,19 @@ class SaveFlow(QObject):
         def parts_for(typed: str) -> list[str]:
             return [p.name for p in targets_for(rec.files, with_suffix(Path(typed), rec.suffix))]
 
+        kept_as = self._kept_targets()[0].name
+        keep = self.tr("Keep for later puts it in {0} as “{1}”, listed with your local recordings.")
         dialog = save_dialog(
             self._parent,
             self.tr("Save the recording “{0}”").format(rec.label),
             start,
             rec.suffix,
             parts_for if len(rec.files) > 1 else None,
+            note=" ".join(t for t in (note, keep.format(folder, kept_as)) if t),
+            on_discard=lambda: self._confirm_discard(dialog),
         )
         dialog.accepted.connect(lambda: self._chosen(Path(dialog.selectedFiles()[0])))
-        dialog.rejected.connect(self._ask_keep)
+        dialog.rejected.connect(self._keep)
         self._show("asking", dialog=dialog)
         dialog.open()
 
@@ -256,30 +262,29 @@ class SaveFlow(QObject):
         self._show("replace", question=box)
         box.open()
 
-    def _ask_keep(self, note: str = "") -> None:
+    def _kept_targets(self) -> list[Path]:
         rec = self._rec()
+        return unique_targets(rec.files, self.default_folder() / (rec.name + rec.suffix))
+
+    def _keep(self) -> None:
+        """Kept for later: into the default folder under a free name, asking nothing more."""
         folder = self.default_folder()
-        kept_as = unique_targets(rec.files, folder / (rec.name + rec.suffix))[0].name
-        box = keep_question(self._parent, rec.label, folder, kept_as, note)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._failed(self.tr("Cannot use the folder {0}: {1}").format(folder, exc.strerror))
+            return
+        self._move(self._kept_targets(), "kept")
 
-        def answered() -> None:
-            match clicked_name(box):
-                case "choose":
-                    self.ask()
-                case "discard":
-                    self._confirm_discard()
-                case _:
-                    self._move(unique_targets(rec.files, folder / (rec.name + rec.suffix)), "kept")
-
-        box.finished.connect(answered)
-        self._show("keep", question=box)
-        box.open()
-
-    def _confirm_discard(self) -> None:
+    def _confirm_discard(self, dialog: QFileDialog) -> None:
+        # The save dialog steps aside (without answering) while the operator confirms.
+        with contextlib.suppress(RuntimeError):
+            dialog.rejected.disconnect(self._keep)
+        dialog.hide()
         rec = self._rec()
         box = discard_question(self._parent, rec.label, len(rec.files), rec.size)
         box.finished.connect(
-            lambda: self._discard() if clicked_name(box) == "discard" else self._ask_keep()
+            lambda: self._discard() if clicked_name(box) == "discard" else self.ask()
         )
         self._show("discard", question=box)
         box.open()
@@ -324,7 +329,7 @@ class SaveFlow(QObject):
             self.progress_dialog = None
         error = done.exception()
         if isinstance(error, MoveCancelled):
-            self._ask_keep(self.tr("The copy was cancelled; nothing was moved."))
+            self.ask(self.tr("The copy was cancelled; nothing was moved."))
             return
         if error is not None:
             log.warning("saving %s failed: %s", self._rec().folder, error)
@@ -351,8 +356,6 @@ class SaveFlow(QObject):
             log.warning("cannot add %s to the history: %s", paths[0], exc)
         if action == "kept":
             message = self.tr("Kept “{0}” as {1}").format(rec.label, paths[0])
-            self.notice = kept_notice(self._parent, rec.label, paths[0])
-            self.notice.open()
         else:
             message = self.tr("Saved “{0}” as {1}").format(rec.label, paths[0])
         more = len(paths) - 1
@@ -363,7 +366,7 @@ class SaveFlow(QObject):
     def _failed(self, text: str) -> None:
         rec = self._rec()
         box = error_box(self._parent, text, rec.folder)
-        box.finished.connect(self.ask)
+        box.finished.connect(lambda _result: self.ask())  # not the result as a note
         self._show("error", question=box)
         box.open()
 

@@ -52,6 +52,7 @@ from app.api.models import Room
 from app.layout.model import Layout
 from app.media.local import DEFAULT_QUALITY, LOCAL_FORMATS, QUALITIES, LocalInput, LocalSpec
 from app.media.sources.devices import DeviceReport, device_report
+from ui.common.formats import room_name
 from ui.local.choices import (
     FORMAT_NAMES,
     QUALITY_NAMES,
@@ -250,7 +251,7 @@ class LocalSourcePicker(QWidget):
         room = self._room
         if room is not None:
             participants = [c for c in self._room_choices if c.key.startswith("participant:")]
-            self._group(model, self.tr("Participants of {0}").format(room.name), participants)
+            self._group(model, self.tr("Participants of {0}").format(room_name(room)), participants)
             self._group(
                 model,
                 self.tr("This room"),
@@ -299,7 +300,7 @@ class LocalSourcePicker(QWidget):
         for choice in choices:
             label = (names or {}).get(choice.key) or choice.label
             if choice.key.startswith("participant:"):
-                label = label.removeprefix(f"{self._room.name} — " if self._room else "")
+                label = label.removeprefix(f"{room_name(self._room)} — " if self._room else "")
             item = QStandardItem(label)
             item.setData(choice.key, _KEY_ROLE)
             item.setToolTip("\n".join(i.source for i in choice.inputs))

@@ -10,6 +10,10 @@ none ──Start──▶ starting ─▶ recording ◀──Pause/Resume──�
                                  └────────Stop────────────┘──▶ stopping ─▶ completed | failed
 ```
 
+While a recording runs, `ui.recordings.live.LiveView` under the buttons shows what it does (its
+picture, streams, files, layout in force, gaps); an empty room, or a start waiting for media, is
+said at once above them.
+
 Every request runs through `Operations`, so a refusal reaches the operator as what happened and
 what to do; a refused start also marks the field it names. The start options live in
 `ui.recordings.form.RecordForm`, which keeps what the operator typed whatever goes wrong.
@@ -34,6 +38,8 @@ from ui.common.operations import Operations
 from ui.common.palette import Role, tint
 from ui.connection.connection import Connection
 from ui.recordings.form import RecordForm
+from ui.recordings.live import LiveView
+from ui.recordings.live.notice import StartNotice
 from ui.recordings.options import summary
 
 ENDED = ("completed", "failed")
@@ -65,7 +71,7 @@ class RecordControls(QWidget):
         self._elapsed = 0.0
         self._elapsed_at = time.monotonic()
 
-        self.form = RecordForm(settings)
+        self.form = RecordForm(settings, connection=connection)
         # The option widgets, reachable from here too.
         self.mode = self.form.mode
         self.stream_type = self.form.stream_type
@@ -93,6 +99,8 @@ class RecordControls(QWidget):
         self.resume_button = QPushButton(self.tr("Resume"))
         self.stop_button = QPushButton(self.tr("Stop"))
         self.start_button.setToolTip(self.tr("Start recording this room with the options below."))
+        self.notice_label = StartNotice()
+        self.live = LiveView(connection, operations)
 
         status = QHBoxLayout()
         status.addWidget(self.state_label, 1)
@@ -103,7 +111,9 @@ class RecordControls(QWidget):
         column = QVBoxLayout(self)
         column.addLayout(status)
         column.addWidget(self.summary_label)
+        column.addWidget(self.notice_label)
         column.addLayout(buttons)
+        column.addWidget(self.live)
         column.addWidget(self.form)
         column.addStretch(1)
 
@@ -252,12 +262,17 @@ class RecordControls(QWidget):
         )
 
     def _on_event(self, event: Event) -> None:
-        if event.type != "recording.state" or self._room is None:
+        if event.type not in ("recording.state", "recording.layout") or self._room is None:
             return
         data = event.data
         if data.get("room_id") != self._room.room_id:
             return
         shown = self._recording
+        if event.type == "recording.layout":
+            # Its layout changed while it runs: the summary names the one in force from now.
+            if shown is not None and data.get("recording_id") == shown.id:
+                self._read(shown.id)
+            return
         state = data.get("state")
         if shown is not None and data.get("recording_id") == shown.id:
             if shown.state in ENDED:
@@ -300,7 +315,8 @@ class RecordControls(QWidget):
         self._shown = max(self._shown, number)
         self._elapsed = rec.elapsed if rec is not None else 0.0
         self._elapsed_at = time.monotonic()
-        if rec is not None and rec.state == "recording":
+        # Ticking while it starts too: the notice counts the wait for the first media.
+        if rec is not None and rec.state in ("starting", "recording"):
             self._timer.start()
         else:
             self._timer.stop()
@@ -309,11 +325,13 @@ class RecordControls(QWidget):
             self.recording_changed.emit(rec)
 
     def _now(self) -> float:
-        ticking = self._timer.isActive()
+        rec = self._recording
+        ticking = self._timer.isActive() and rec is not None and rec.state == "recording"
         return self._elapsed + (time.monotonic() - self._elapsed_at if ticking else 0.0)
 
     def _show_elapsed(self) -> None:
         self.elapsed_label.setText(format_elapsed(self._now()))
+        self.notice_label.show_for(self._recording, self._room)
 
     def _refresh(self) -> None:
         rec = self._recording
@@ -332,6 +350,7 @@ class RecordControls(QWidget):
         self.summary_label.setToolTip(rec.id if rec is not None else "")
         self.state_label.setText(self._state_text(rec))
         tint(self.state_label, _STATE_ROLES.get(state or ""))
+        self.live.set_recording(rec, self._room)
         self._show_elapsed()
 
     def _state_text(self, rec: Recording | None) -> str:

@@ -1,6 +1,7 @@
 """`FilePanel`: one recording's files, and what the operator can do with the selected one.
 
-Open its folder (only when the app runs the service itself, so the file is on this machine),
+Open its folder (only when the app runs the service itself, so the file is on this machine; where
+no file manager opens it, the window's banner says so and the path goes on the clipboard),
 copy its path or its download URL, or download it (`ui.recordings.download_bar`). Each action is a
 button, an entry of the table's context menu, and a shortcut while the table has focus; a double
 click opens the folder, or downloads when the service is elsewhere.
@@ -13,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import RecordedFile, Recording
+from ui.common.opening import open_folder
 from ui.common.operations import Operations
 from ui.common.tables import table_view
 from ui.connection.connection import Connection
@@ -44,6 +46,7 @@ class FilePanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self._connection = connection
+        self._operations = operations
         self.recording: Recording | None = None
         """The recording whose files are shown."""
 
@@ -85,7 +88,8 @@ class FilePanel(QWidget):
         self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setWordWrap(True)
-        self.download_bar.status_changed.connect(self.status.setText)
+        self.status.hide()  # shown once it has something to say: the table keeps the room
+        self.download_bar.status_changed.connect(self._say)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_folder_button)
@@ -186,10 +190,11 @@ class FilePanel(QWidget):
         path = self.local_path(file) if file is not None else None
         if path is None:
             return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
-            self.status.setText(
-                self.tr("Could not open the folder {folder}.").format(folder=path.parent)
-            )
+        failure = open_folder(path.parent)
+        if failure is not None:
+            # In the window's banner, as every failure: the status line is easily missed.
+            self._say(self.tr("Could not open the folder {folder}.").format(folder=path.parent))
+            self._operations.failed.emit(*failure)
 
     def copy_path(self) -> None:
         """Put the selected file's path on the clipboard (relative when the service is remote)."""
@@ -206,7 +211,11 @@ class FilePanel(QWidget):
 
     def _copy(self, text: str) -> None:
         QApplication.clipboard().setText(text)
-        self.status.setText(self.tr("Copied {text}").format(text=text))
+        self._say(self.tr("Copied {text}").format(text=text))
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def ask_download(self) -> None:
         """Ask where to save the selected file, then download it there."""

@@ -11,6 +11,7 @@ files; the
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -26,12 +27,15 @@ from PySide6.QtGui import QBrush
 
 from app.api.models import RecordedFile, Recording, UploadState
 from ui.common.formats import (
+    NamedRoom,
     format_duration,
     format_elapsed,
     format_size,
     format_streams,
     format_upload,
+    mode_name,
     percent,
+    room_name,
     state_colour,
     state_icon,
     state_name,
@@ -125,6 +129,8 @@ class RecordingsModel(_RowsModel[Recording]):
         super().__init__(parent)
         # When each row's elapsed time was last reported, to count on from it while recording.
         self._reported: dict[str, float] = {}
+        # The rooms' names as the room list last had them: a row names its room as it does.
+        self._room_names: dict[str, str] = {}
         self.uploads = UploadProgress()  # shared with the files' model
         self._headers = [
             self.tr("Room"),
@@ -163,6 +169,21 @@ class RecordingsModel(_RowsModel[Recording]):
             last = self.columnCount() - 1
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         self._follow_clock()
+
+    def set_rooms(self, rooms: Iterable[NamedRoom]) -> None:
+        """The rooms known to the room list: each row's Room reads its name (`room_name`), as the
+        room list writes it, rather than its id."""
+        names = {room.room_id: room_name(room) for room in rooms}
+        if names == self._room_names:
+            return
+        self._room_names = names
+        if self._rows:
+            column = self.index(0, self.ROOM), self.index(len(self._rows) - 1, self.ROOM)
+            self.dataChanged.emit(*column, [Qt.ItemDataRole.DisplayRole])
+
+    def room_label(self, room_id: str) -> str:
+        """How the table names the room `room_id`: its name where the room list has it."""
+        return self._room_names.get(room_id, room_id)
 
     def upload_event(self, data: dict[str, Any]) -> None:
         """A `recording.upload` event: its recording's state reads how far the upload got."""
@@ -238,9 +259,9 @@ class RecordingsModel(_RowsModel[Recording]):
     def _text(self, rec: Recording, column: int) -> str:
         match column:
             case self.ROOM:
-                return rec.room_id
+                return self.room_label(rec.room_id)
             case self.MODE:
-                return self.tr("mixed") if rec.mode == "mixed" else self.tr("single")
+                return mode_name(rec.mode)
             case self.STATE:
                 progress = self.uploads.of_recording(rec) if rec.state == "uploading" else None
                 if progress is None:

@@ -1,4 +1,5 @@
-"""The start options of a recording in words: their values, names, and the field a refusal names.
+"""The start options of a recording in words: their values, names, the field a refusal names, and
+how a preset's options meet the operator's.
 
 Shared by the form that edits the options (`ui.recordings.form`) and the controls that show what a
 recording records (`ui.recordings.controls`), so an option is called the same everywhere.
@@ -7,31 +8,27 @@ recording records (`ui.recordings.controls`), so an option is called the same ev
 from __future__ import annotations
 
 import re
+from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.api.errors import ErrorCode
-from app.api.models import Recording
+from app.api.models import Recording, RecordingCreate
+from app.api.presets import Preset
 from app.client.errors import ServiceError
+from ui.common.formats import format_name, mode_name
 from ui.common.templates import template_name
 from ui.common.translate import translate
 
-MODES = (
-    ("single", QT_TRANSLATE_NOOP("RecordOptions", "Single-stream")),
-    ("mixed", QT_TRANSLATE_NOOP("RecordOptions", "Mixed")),
-)
+MODES = ("single", "mixed")  # named by the glossary (`ui.common.formats.mode_name`)
 STREAM_TYPES = (
     ("av", QT_TRANSLATE_NOOP("RecordOptions", "Audio + video")),
     ("audio", QT_TRANSLATE_NOOP("RecordOptions", "Audio only")),
     ("video", QT_TRANSLATE_NOOP("RecordOptions", "Video only")),
     ("separate", QT_TRANSLATE_NOOP("RecordOptions", "Audio and video in separate files")),
 )
-STREAM_KINDS = {
-    "camera": QT_TRANSLATE_NOOP("RecordOptions", "camera"),
-    "screen": QT_TRANSLATE_NOOP("RecordOptions", "screen"),
-    "audio": QT_TRANSLATE_NOOP("RecordOptions", "audio"),
-}
-# File formats are shown by their names (mp4, mkv...), which no language translates.
+# File formats are shown by the glossary's names (MP4, MKV...), which no language translates.
 FORMATS = ("mp4", "mkv", "webm", "flv", "ts", "hls", "m4a", "ogg")
 # The format choice that names none: the service picks by the streams' codecs (WebM for an SFU's
 # VP8, MP4 otherwise).
@@ -51,6 +48,8 @@ _FIELD_OF_CODE = {
     ErrorCode.codec_not_in_format: "format",
     ErrorCode.invalid_layout: "layout",
     ErrorCode.stream_not_found: "streams",
+    ErrorCode.unknown_preset: "preset",
+    ErrorCode.unknown_storage: "storage",
 }
 _FIELD_OF_NAME = {
     "mode": "mode",
@@ -67,6 +66,9 @@ _FIELD_OF_NAME = {
     "exclude": "streams",
     "snapshot_seconds": "snapshot",
     "user_data": "user_data",
+    "preset": "preset",
+    "storage": "storage",
+    "callback_url": "callback_url",
 }
 _LEADING_NAME = re.compile(r"^\s*(name rule|[a-z_]+)")
 
@@ -82,14 +84,46 @@ def field_for(error: BaseException) -> str | None:
 
 
 def summary(rec: Recording) -> str:
-    """What a recording records, in one line: "Mixed · Grid · Audio + video · mp4"."""
-    modes, types = dict(MODES), dict(STREAM_TYPES)
+    """What a recording records, in one line: "Mixed · Grid · Audio + video · MP4"."""
+    types = dict(STREAM_TYPES)
     parts = [
-        translate("RecordOptions", modes[rec.mode]),
+        mode_name(rec.mode),
         translate("RecordOptions", types[rec.stream_type]),
-        rec.format,
+        format_name(rec.format),
     ]
     template = rec.layout.template if rec.layout is not None else None
     if rec.mode == "mixed" and isinstance(template, str):
         parts.insert(1, template_name(template))
     return " · ".join(parts)
+
+
+def preset_values(preset: Preset) -> dict[str, Any]:
+    """A preset's start options as a request made with it gets them: its own fields, and the
+    service's defaults for those it leaves out."""
+    defaults = {
+        name: info.get_default(call_default_factory=True)
+        for name, info in RecordingCreate.model_fields.items()
+        if not info.is_required()
+    }
+    return {**defaults, **preset.fields}
+
+
+def over_preset(fields: dict[str, Any], preset_fields: dict[str, Any]) -> dict[str, Any]:
+    """What a request with a preset sends: the fields that differ from the preset's, as the form
+    showed them when the preset was chosen; a field the form now leaves out, but the preset had,
+    is sent as its default, so that the operator's change wins over the preset."""
+    changed = {
+        key: value for key, value in fields.items() if preset_fields.get(key, _UNSET) != value
+    }
+    for key in preset_fields.keys() - fields.keys():
+        changed[key] = RecordingCreate.model_fields[key].get_default(call_default_factory=True)
+    return changed
+
+
+def is_http_url(text: str) -> bool:
+    """Whether `text` is an http:// or https:// URL with a host, as `callback_url` must be."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+_UNSET = object()

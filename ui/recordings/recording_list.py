@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Event, RecordedFile, Recording, RecordingState
-from ui.common.formats import state_icon, state_name
+from ui.common.formats import NamedRoom, state_icon, state_name
 from ui.common.operations import Operations
 from ui.common.tables import table_view
 from ui.connection.connection import Connection
@@ -115,8 +115,9 @@ class RecordingList(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.files)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The files table under its label and buttons gets as many rows as the recordings'.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -193,7 +194,13 @@ class RecordingList(QWidget):
             at = 1
             while at < self.room_filter.count() and self.room_filter.itemData(at) < room_id:
                 at += 1
-            self.room_filter.insertItem(at, room_id, room_id)
+            self.room_filter.insertItem(at, self.model.room_label(room_id), room_id)
+
+    def set_rooms(self, rooms: Iterable[NamedRoom]) -> None:
+        """The rooms the service lists: the table and the room filter name each by its name."""
+        self.model.set_rooms(rooms)
+        for at in range(1, self.room_filter.count()):
+            self.room_filter.setItemText(at, self.model.room_label(self.room_filter.itemData(at)))
 
     def _count_changed(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

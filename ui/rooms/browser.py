@@ -3,6 +3,10 @@
 `RoomBrowser` reads all rooms when the connection is (re)synced and after that re-reads only the
 room an event names (`RoomFetcher`: one read per room in flight), so a busy service with 10,000
 rooms costs one row's update per change. Picking a room emits `room_selected(room_id)`.
+
+The list never stands blank without a word: a search that matches nothing says so (with a way to
+clear it), as does a service without rooms or one that has not answered yet. While the service
+does not answer, the rooms it listed last stay, greyed, under a `StaleMark`.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFrame,
+    QLabel,
     QLineEdit,
     QListView,
+    QPushButton,
+    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -29,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Event, Room
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
+from ui.connection.stale import StaleMark
 from ui.rooms.fetcher import RoomFetcher, changed_room
 from ui.rooms.model import Index, RoomsFilterModel, RoomsModel
 
@@ -36,7 +45,10 @@ _PAD_X, _PAD_Y, _GAP, _DOT = 10, 6, 2, 12
 
 
 class RoomDelegate(QStyledItemDelegate):
-    """Paints a room as two lines: its name, and "live · 4 people · recording" under it."""
+    """Paints a room as two lines: its name, and "live · 4 people · recording" under it; greyed
+    while `stale` (what the service said last, not what it says now)."""
+
+    stale = False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         """Draw the row's background, its status dot and its two elided lines."""
@@ -61,7 +73,7 @@ class RoomDelegate(QStyledItemDelegate):
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         group = (
             QPalette.ColorGroup.Normal
-            if opt.state & QStyle.StateFlag.State_Enabled
+            if opt.state & QStyle.StateFlag.State_Enabled and not self.stale
             else QPalette.ColorGroup.Disabled
         )
         if selected:
@@ -138,7 +150,8 @@ class RoomBrowser(QWidget):
 
         self.view = QListView(self)
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(RoomDelegate(self.view))
+        self.delegate = RoomDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
         # Every row has the same height: the view then lays out 10,000 rows without asking each.
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -147,17 +160,50 @@ class RoomBrowser(QWidget):
         self.view.setAccessibleName(self.tr("Rooms"))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
+        # In the list's place when it has no row to show: why, and what to do.
+        self.empty = QFrame(self)
+        self.empty.setFrameShape(self.view.frameShape())
+        self.empty.setFrameShadow(self.view.frameShadow())
+        self.empty.setBackgroundRole(QPalette.ColorRole.Base)  # the list's own ground
+        self.empty.setAutoFillBackground(True)
+        self.empty_text = QLabel(self.empty)
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.clear_button = QPushButton(self.tr("Clear the search"), self.empty)
+        self.clear_button.clicked.connect(self._clear_search)
+        note = QVBoxLayout(self.empty)
+        note.addStretch(1)
+        note.addWidget(self.empty_text)
+        note.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        note.addStretch(2)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.empty)
+        for changed in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            changed.connect(self._show_rows)
+        self.search.textChanged.connect(self._show_rows)  # after the filter has run
+        self.stale = StaleMark(connection, self)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.search)
-        layout.addWidget(self.view)
+        layout.addWidget(self.stale)
+        layout.addWidget(self.pages)
 
         self._fetcher = RoomFetcher(connection, operations, self)
         self._fetcher.fetched.connect(self._room_fetched)
         self._fetcher.gone.connect(self.model.remove_room)
         connection.synced.connect(self.reload)
         connection.event_received.connect(self._on_event)
+        connection.state_changed.connect(self._connection_state)
+        self._listed = False  # the service has listed its rooms at least once
+        self._connection_state(connection.state)
         if connection.state == "connected":
             # Built after the first sync: read the rooms now rather than at the next one.
             self.reload()
@@ -201,7 +247,9 @@ class RoomBrowser(QWidget):
 
     def _loaded(self, rooms: list[Room]) -> None:
         self._loading = False
+        self._listed = True
         self.model.reset(rooms)
+        self._show_rows()
         # Events that came while the list was read may be newer than what it says.
         for room_id in sorted(self._changed_while_loading):
             self._fetcher.request(room_id)
@@ -220,6 +268,37 @@ class RoomBrowser(QWidget):
 
     def _room_fetched(self, room: Room) -> None:
         self.model.update_room(room)
+
+    # --- what the list says -------------------------------------------------------------------
+
+    def _connection_state(self, state: str) -> None:
+        self.delegate.stale = self._connection.stale_since is not None
+        self.view.viewport().update()
+        self._show_rows()
+
+    def _show_rows(self, *_: object) -> None:
+        """The list, or the note that says why it has no row."""
+        searched = self.search.text().strip()
+        if self.proxy.rowCount():
+            self.pages.setCurrentWidget(self.view)
+            return
+        if searched and self.model.rowCount():
+            text = self.tr("No room matches “{0}”.").format(searched)
+        elif not self._listed:
+            text = (
+                self.tr("Reading the rooms…")
+                if self._connection.state in ("connecting", "connected")
+                else self.tr("The rooms show here once the service answers.")
+            )
+        else:
+            text = self.tr("This service has no rooms yet.")
+        self.empty_text.setText(text)
+        self.clear_button.setVisible(bool(searched))
+        self.pages.setCurrentWidget(self.empty)
+
+    def _clear_search(self) -> None:
+        self.search.clear()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- selection ----------------------------------------------------------------------------
 

@@ -51,15 +51,30 @@ def room_summary(room: Room, people: int | None = None) -> str:
         parts.append(RoomSummary.tr("no one"))
     else:
         parts.append(RoomSummary.tr("%n person(s)", "", count))
-    if room.recording:
+    if is_paused(room):
+        parts.append(RoomSummary.tr("paused"))
+    elif room.recording:
         parts.append(RoomSummary.tr("recording"))
     return " · ".join(parts)
 
 
+def is_paused(room: Room) -> bool:
+    """Whether a room has recordings and every one of them is paused: nothing is recorded now."""
+    return bool(room.recording) and set(room.recording) <= set(room.paused)
+
+
 def status_colour(room: Room) -> str:
-    """The colour of a room's dot: red while recording, else green when live, grey when idle
-    (as the palette in use draws them, `#rrggbb`)."""
-    role: Role = "recording" if room.recording else "live" if room.live else "idle"
+    """The colour of a room's dot: red while recording, amber while its recordings are paused,
+    else green when live, grey when idle (as the palette in use draws them, `#rrggbb`)."""
+    role: Role = (
+        "paused"
+        if is_paused(room)
+        else "recording"
+        if room.recording
+        else "live"
+        if room.live
+        else "idle"
+    )
     return row_colour(role).name()
 
 

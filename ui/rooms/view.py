@@ -1,13 +1,15 @@
-"""The selected room: its name and state, and a card per live stream with a picture that refreshes.
+"""The selected room: its name and state, and a grid of cards, one per live stream, with pictures
+that refresh.
 
 `RoomView` shows the room it is given (`set_room`) and follows it from then on: an event for the
 room re-reads it (`RoomFetcher`), and the cards (`ui.rooms.stream_card`) are updated in place, so a
-picture is kept while its stream stays. Video streams show the service's snapshot, asked for 192
-pixels wide (the service scales it, so only a small JPEG crosses the wire and decoding it on the
-GUI thread is cheap: 0.1 ms for one) every `refresh_interval_ms` while the view is visible, for
-the cards in sight; sound-only streams show a drawn loudspeaker. A snapshot that fails is logged
-and the old picture kept: a stream whose picture is late is no news for the operator, whereas
-each refresh failing into a dialog would bury them.
+picture is kept while its stream stays; they fill as many columns as the view's width holds
+(`ui.rooms.stream_grid`), scrolling down, never sideways. Video streams show the service's
+snapshot, asked for 192 pixels wide (the service scales it, so only a small JPEG crosses the wire
+and decoding it on the GUI thread is cheap: 0.1 ms for one) every `refresh_interval_ms` while the
+view is visible, for the cards in sight; sound-only streams show a drawn loudspeaker. A snapshot
+that fails is logged and the old picture kept: a stream whose picture is late is no news for the
+operator, whereas each refresh failing into a dialog would bury them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ui.connection.connection import Connection
 from ui.rooms.fetcher import RoomFetcher, changed_room
 from ui.rooms.model import room_summary, status_colour, status_dot
 from ui.rooms.stream_card import THUMB_WIDTH, StreamCard, has_picture, mute
+from ui.rooms.stream_grid import StreamGrid
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +69,18 @@ class RoomView(QWidget):
         self._empty.setWordWrap(True)
         self._empty.setContentsMargins(24, 24, 24, 24)
         mute(self._empty)
+        self.grid = StreamGrid()
         body = QWidget()
-        self._cards_layout = QVBoxLayout(body)
-        self._cards_layout.setContentsMargins(0, 0, 0, 0)
-        self._cards_layout.setSpacing(8)
-        self._cards_layout.addWidget(self._empty)
-        self._cards_layout.addStretch(1)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._empty)
+        column.addWidget(self.grid)
+        column.addStretch(1)
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The grid takes the width it is given: it scrolls down, never sideways.
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(body)
 
         layout = QVBoxLayout(self)
@@ -117,6 +123,7 @@ class RoomView(QWidget):
             for card in self._cards.values():
                 _drop(card)
             self._cards.clear()
+            self.grid.set_cards([])
             self._failing.clear()
         self._room = room
         if room is None:
@@ -187,16 +194,15 @@ class RoomView(QWidget):
         for stream_id in [s for s in self._cards if s not in current]:
             _drop(self._cards.pop(stream_id))
         added = False
-        for position, stream in enumerate(room.streams):
+        for stream in room.streams:
             card = self._cards.get(stream.stream_id)
             if card is None:
                 card = self._cards[stream.stream_id] = StreamCard(stream)
                 added = True
             else:
                 card.set_stream(stream)
-            # After the empty-room label, in the room's order.
-            self._cards_layout.insertWidget(position + 1, card)
         self._cards = {stream.stream_id: self._cards[stream.stream_id] for stream in room.streams}
+        self.grid.set_cards(list(self._cards.values()))  # in the room's order
         if room.streams:
             self._empty.hide()
         else:

@@ -72,6 +72,7 @@ def recording_request(args: argparse.Namespace) -> RecordingCreate:
     """The `record start` request: the `--request` file's fields, the flags given over them."""
     given: dict[str, Any] = {
         "room_id": args.room,
+        "preset": args.preset,
         "mode": args.mode,
         "stream_type": args.stream_type,
         "format": args.format,
@@ -86,6 +87,8 @@ def recording_request(args: argparse.Namespace) -> RecordingCreate:
         "exclude": args.exclude,
         "user_data": args.user_data,
         "tags": args.tag,
+        "storage": args.storage,
+        "callback_url": args.callback_url,
         "layout": layout_argument(args.layout) if args.layout is not None else None,
     }
     flags = {key: value for key, value in given.items() if value not in (None, [])}

@@ -11,7 +11,13 @@ from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
-from app.api.models import FileList, ImageList, RecordingList, RoomList
+from app.api.models import (
+    FileList,
+    ImageList,
+    RecordingList,
+    RoomList,
+)
+from app.api.presets import PresetList, StorageList
 from app.client import tables
 from app.client.client import RecDeskClient
 from app.client.ctl.parser import UsageError
@@ -85,6 +91,20 @@ async def _images(client: RecDeskClient, args: argparse.Namespace) -> str | None
             )
 
 
+async def _presets(client: RecDeskClient, args: argparse.Namespace) -> str:
+    found = await client.presets()
+    if args.json:
+        return PresetList(items=found).model_dump_json(indent=2)
+    return tables.presets_table(found)
+
+
+async def _storage(client: RecDeskClient, args: argparse.Namespace) -> str:
+    found = await client.storage_profiles()
+    if args.json:
+        return StorageList(items=found).model_dump_json(indent=2)
+    return tables.storage_table(found)
+
+
 async def _events(client: RecDeskClient, args: argparse.Namespace) -> None:
     async with aclosing(client.events(args.since)) as stream:
         async for event in stream:
@@ -135,6 +155,8 @@ HANDLERS: dict[str, Handler] = {
     "layout": _layout,
     "files": _files,
     "images": _images,
+    "presets": _presets,
+    "storage": _storage,
     "events": _events,
     "download": _download,
 }

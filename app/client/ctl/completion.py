@@ -2,9 +2,10 @@
 
 argcomplete does the work: the script a shell loads (`recdesk-ctl completion bash|zsh|fish`)
 runs `recdesk-ctl` itself on Tab, and the program answers from its own parser, so commands,
-flags and choices never drift from what the command line accepts. Room and recording ids are
-asked of the service named by `--url`/`$RECDESK_URL`, with the same credentials as a command;
-a service that does not answer within a second offers nothing rather than holding the prompt.
+flags and choices never drift from what the command line accepts. Room and recording ids, and the
+names of the config's presets and storage profiles, are asked of the service named by
+`--url`/`$RECDESK_URL`, with the same credentials as a command; a service that does not answer
+within a second offers nothing rather than holding the prompt.
 """
 
 from __future__ import annotations
@@ -72,6 +73,24 @@ def recording_ids(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> lis
 
     async def ask(client: RecDeskClient) -> list[str]:
         return [recording.id for recording in await client.all_recordings()]
+
+    return _from_service(parsed_args, ask, prefix)
+
+
+def preset_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
+    """The names of the presets of the service's config."""
+
+    async def ask(client: RecDeskClient) -> list[str]:
+        return [preset.name for preset in await client.presets()]
+
+    return _from_service(parsed_args, ask, prefix)
+
+
+def storage_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
+    """The names of the storage profiles of the service's config."""
+
+    async def ask(client: RecDeskClient) -> list[str]:
+        return [info.profile for info in await client.storage_profiles() if info.profile]
 
     return _from_service(parsed_args, ask, prefix)
 

@@ -9,7 +9,14 @@ from typing import Any, NoReturn, get_args
 
 from app.api.models import Mode, OutputFormat, RecordingState, StreamType
 from app.client.client import DEFAULT_URL
-from app.client.ctl.completion import SHELLS, layouts, recording_ids, room_ids
+from app.client.ctl.completion import (
+    SHELLS,
+    layouts,
+    preset_names,
+    recording_ids,
+    room_ids,
+    storage_names,
+)
 from app.version import version_line
 
 PROG = "recdesk-ctl"
@@ -89,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _complete(room_argument, room_ids)
     _request_flag(start, "RecordingCreate, as POST /v1/recordings takes it")
+    _complete(
+        start.add_argument(
+            "--preset",
+            metavar="NAME",
+            help="a preset of the service's config; the other flags override its fields",
+        ),
+        preset_names,
+    )
     start.add_argument("--mode", choices=get_args(Mode))
     start.add_argument("--stream-type", choices=get_args(StreamType))
     start.add_argument(
@@ -114,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--snapshot", type=_seconds, metavar="SECONDS", help="a JPEG every ...")
     start.add_argument("--include", nargs="+", action="extend", metavar="ID", default=[])
     start.add_argument("--exclude", nargs="+", action="extend", metavar="ID", default=[])
+    _complete(
+        start.add_argument(
+            "--storage",
+            metavar="PROFILE",
+            help="upload the files to this storage profile of the service's config "
+            "(a whole storage, keys included, goes in the --request file)",
+        ),
+        storage_names,
+    )
+    start.add_argument(
+        "--callback-url", metavar="URL", help="POST this recording's events here too"
+    )
     start.add_argument("--user-data", metavar="TEXT")
     start.add_argument("--tag", nargs="+", action="extend", metavar="TAG", default=[])
     for name, text in [
@@ -152,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument("file", type=Path, metavar="FILE")
     upload.add_argument("--name", help="its name in the images area (default: the file's)")
     command(image_actions, "delete", "delete an image").add_argument("name", metavar="NAME")
+
+    command(commands, "presets", "list the presets of the service's config (record --preset)")
+    command(commands, "storage", "list the storage profiles of the service's config (--storage)")
 
     download = command(commands, "download", "download a recorded file")
     download.add_argument("file_id", metavar="FILE_ID")

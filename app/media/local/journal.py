@@ -15,7 +15,8 @@ reports it with `killed=True`, and `recover_unfinished` makes its files playable
 saved (the app died in the save dialog): its files are whole. A folder whose process still runs
 belongs to that process (this app's own recording waiting in its save dialog, another RecDesk
 window) and is not reported. Once the desktop has moved the files out, `mark_saved` removes the
-folder; `discard_unfinished` removes it with whatever is left in it. Either raises `OSError` when
+folder, and the working directory with it when that is left empty; `discard_unfinished` removes
+it with whatever is left in it. Either raises `OSError` when
 the folder cannot be removed, so that nobody believes it gone.
 """
 
@@ -143,12 +144,17 @@ def discard_unfinished(item: Unfinished) -> None:
 
 
 def mark_saved(folder: Path) -> None:
-    """The files were moved out: remove the working folder (what is left in it, and the journal).
+    """The files were moved out: remove the working folder (what is left in it, and the journal),
+    and the working directory it was in once no other recording's folder is left there.
 
-    `OSError` if it cannot be removed; a folder already gone is fine.
+    `OSError` if the recording's folder cannot be removed; a folder already gone is fine.
     """
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(folder)
+    # The recorder made the (hidden) working directory; an empty one left beside the operator's
+    # recordings is clutter. Another recording's folder in it keeps it (the rmdir fails).
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()
 
 
 def _alive(pid: int) -> bool:

@@ -79,9 +79,11 @@ def preview_jpeg(
     images: ImageStore,
     *,
     cancel: threading.Event | None = None,
+    max_width: int | None = None,
 ) -> bytes:
     """One frame of `layout` made from each region's stream as it is now (blocking); its images
-    from the images area (an image removed since it was checked: 422 `unknown_image`).
+    from the images area (an image removed since it was checked: 422 `unknown_image`); scaled
+    down to at most `max_width` pixels wide when given.
 
     Once `cancel` is set it stops at its next step (a stream read, the composing, the JPEG) with
     `PreviewCancelled`: a preview nobody waits for gives its thread back.
@@ -98,7 +100,7 @@ def preview_jpeg(
     except ImageError as exc:
         raise ApiError(ErrorCode.unknown_image, str(exc)) from exc
     _go_on(cancel)
-    return encode_jpeg(picture)
+    return encode_jpeg(picture, max_width=max_width)
 
 
 class PreviewCancelled(Exception):

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from pathlib import Path
 from typing import Any
 
 from app.api.errors import ApiError, ErrorCode
@@ -42,7 +43,7 @@ from app.service.recordings.formats import with_format
 from app.service.recordings.layouts import changed_layout
 from app.service.recordings.life import TaskLife
 from app.service.recordings.records import Records, refused
-from app.service.recordings.runner import TaskRunner
+from app.service.recordings.runner import TaskRunner, unfinished_files
 from app.service.recordings.supervisor import WorkerPool
 from app.service.recordings.task import ActiveTask, checked_request, now_utc, wanted
 from app.service.rooms.base import LiveStream, RoomChange, RoomProvider
@@ -129,6 +130,19 @@ class TaskManager:
     def active_ids(self, room_id: str) -> list[str]:
         """Ids of the room's active recordings."""
         return [t.id for t in self._tasks.values() if t.rec.room_id == room_id]
+
+    def paused_ids(self, room_id: str) -> list[str]:
+        """Ids of the room's paused recordings (a room whose recordings are all paused is not
+        being recorded right now, and says so)."""
+        return [
+            t.id for t in self._tasks.values() if t.rec.room_id == room_id and t.state == "paused"
+        ]
+
+    def writing(self, recording_id: str) -> tuple[ActiveTask, list[Path]]:
+        """An active recording's task and the files it is writing now, not listed yet (404
+        unknown, 409 ended)."""
+        task = self._active(recording_id)
+        return task, unfinished_files(task, self._life.known_files(task))
 
     @property
     def active_count(self) -> int:
@@ -268,6 +282,11 @@ class TaskManager:
         task.rec.layout = layout
         self._records.save(task.rec)
         await self._runner.send(task, SetLayout(layout))
+        # Whoever shows the recording shows the layout in force from now on, not the first one.
+        self._records.publish(
+            "recording.layout",
+            {"recording_id": task.id, "room_id": task.rec.room_id, "template": layout.template},
+        )
         return self.get(recording_id)
 
     async def set_streams(self, recording_id: str, update: StreamsUpdate) -> Recording:

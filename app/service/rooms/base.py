@@ -122,14 +122,15 @@ class RoomState:
         """A room is live while it has at least one stream."""
         return bool(self.streams)
 
-    def to_api(self, recording: list[str] | None = None) -> Room:
-        """The wire form, with the ids of its active recordings."""
+    def to_api(self, recording: list[str] | None = None, paused: list[str] | None = None) -> Room:
+        """The wire form, with the ids of its active recordings and of those paused."""
         return Room(
             room_id=self.room_id,
             name=self.name,
             live=self.live,
             streams=[s.to_api() for s in self.streams.values()],
             recording=recording or [],
+            paused=paused or [],
         )
 
 

@@ -42,4 +42,4 @@ def _act(service: ServiceDep, room_id: str, user_id: str, *, join: bool) -> Room
         rooms.leave(room_id, user_id)
     state = rooms.room(room_id)
     assert state is not None
-    return state.to_api(service.tasks.active_ids(room_id))
+    return state.to_api(service.tasks.active_ids(room_id), service.tasks.paused_ids(room_id))

@@ -13,6 +13,7 @@ from app.api.models import (
     RecordingState,
     StreamsUpdate,
 )
+from app.service.recordings.presets import with_preset
 from app.service.routes.deps import ServiceDep
 
 router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
@@ -20,8 +21,11 @@ router = APIRouter(prefix="/v1/recordings", tags=["recordings"])
 
 @router.post("", response_model=Recording, status_code=201)
 async def start(body: RecordingCreate, service: ServiceDep) -> Recording:
-    """Start recording a room (409 if it already records in this mode)."""
-    return await service.tasks.create(body)
+    """Start recording a room (409 if it already records in this mode); a `preset` of the
+    config fills in the fields the body does not give (422 `unknown_preset` if it has none)."""
+    config = service.settings.config
+    request = with_preset(body, {} if config is None else config.presets)
+    return await service.tasks.create(request)
 
 
 @router.get("", response_model=RecordingList)

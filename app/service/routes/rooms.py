@@ -29,7 +29,7 @@ async def rooms(service: ServiceDep, cursor: str | None = None) -> RoomList:
     page = every[offset : offset + size]
     more = offset + size < len(every)
     return RoomList(
-        items=[r.to_api(service.tasks.active_ids(r.room_id)) for r in page],
+        items=[_room_api(service, r) for r in page],
         next=offset_cursor(offset + size) if more else None,
     )
 
@@ -37,8 +37,7 @@ async def rooms(service: ServiceDep, cursor: str | None = None) -> RoomList:
 @router.get("/{room_id}", response_model=Room)
 async def room(room_id: str, service: ServiceDep) -> Room:
     """One room."""
-    state = _room(service, room_id)
-    return state.to_api(service.tasks.active_ids(room_id))
+    return _room_api(service, _room(service, room_id))
 
 
 @router.get(
@@ -74,6 +73,12 @@ async def live(
     stream = _stream(service, room_id, stream_id)
     chosen = format or live_format(stream)
     return StreamingResponse(restream(stream, chosen), media_type=_MEDIA_TYPES[chosen])
+
+
+def _room_api(service: ServiceDep, state: RoomState) -> Room:
+    """A room as the API shows it, with its active and paused recordings."""
+    room_id = state.room_id
+    return state.to_api(service.tasks.active_ids(room_id), service.tasks.paused_ids(room_id))
 
 
 def _room(service: ServiceDep, room_id: str) -> RoomState:

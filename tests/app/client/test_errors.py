@@ -51,6 +51,7 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.invalid_name_rule: InvalidRequest,
     ErrorCode.unsupported_output: InvalidRequest,
     ErrorCode.unknown_storage: InvalidRequest,
+    ErrorCode.unknown_preset: InvalidRequest,
     ErrorCode.limit_exceeded: InvalidRequest,
     ErrorCode.unknown_image: InvalidRequest,
     ErrorCode.invalid_image: InvalidRequest,

@@ -260,6 +260,20 @@ def test_a_finished_recording_not_yet_saved_is_found_until_marked_saved(tmp_path
     assert find_unfinished(tmp_path) == []
 
 
+def test_the_working_directory_goes_with_its_last_recording(tmp_path: Path) -> None:
+    workdir = tmp_path / ".recdesk-recording"
+    first, second = workdir / "20261121-183005-a1b2c3", workdir / "20261121-190000-d4e5f6"
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+        (folder / "journal.json").write_text("{}")
+    mark_saved(first)
+    assert not first.exists()
+    assert second.is_dir()  # another recording's folder keeps the working directory
+    mark_saved(second)
+    assert not workdir.exists()  # no empty hidden folder left beside the recordings
+    assert tmp_path.is_dir()
+
+
 def test_silence_reads_as_the_floor(tmp_path: Path) -> None:
     quiet = LocalInput("mic", "lavfi:anullsrc=r=48000:cl=stereo,arealtime", "audio")
     recorder = LocalRecorder(LocalSpec("mic", (quiet,), mixed=True), tmp_path, name="quiet")

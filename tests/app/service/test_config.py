@@ -95,6 +95,7 @@ def test_a_full_config(tmp_path: Path) -> None:
     lecture = config.presets["lecture"].for_room("studio-class-math")
     assert lecture == RecordingCreate(
         room_id="studio-class-math",
+        preset="lecture",
         mode="mixed",
         stream_type="av",
         format="mp4",
@@ -230,6 +231,10 @@ MISTAKES = {
     "a room in a preset": (
         '[presets.lecture]\nroom_id = "class"',
         "presets.lecture.room_id: a preset records the rooms its rules match; drop room_id",
+    ),
+    "a preset in a preset": (
+        '[presets.lecture]\npreset = "voice"',
+        "presets.lecture.preset: a preset cannot name another preset",
     ),
     "a storage profile that is not there": (
         '[presets.lecture]\nstorage = "s3://bucket"',

@@ -51,7 +51,7 @@ def test_a_room_offers_each_participant_its_sound_and_the_whole_room() -> None:
         LocalInput("ann-cam", f"{URL}/v1/rooms/meeting/streams/ann-cam/live", "camera"),
     )
     assert not cam.mixed
-    assert cam.label == "Team meeting — ann (camera)"
+    assert cam.label == "Team meeting — ann · camera"
     # The room's sound leaves out the screen, which carries none.
     audio = choices["room-audio"]
     assert [(i.stream_id, i.kind) for i in audio.inputs] == [
@@ -68,6 +68,12 @@ def test_a_room_offers_each_participant_its_sound_and_the_whole_room() -> None:
     assert mix.mixed
     assert mix.whole_room
     assert mix.room == RoomOf("room-mix", "meeting", "Team meeting")
+
+
+def test_a_room_without_a_name_is_called_by_its_id_and_streams_by_the_glossary() -> None:
+    unnamed = Room(room_id="class", name=" ", live=True, streams=[stream("grace-cam", "camera")])
+    labels = [c.label for c in room_choices(unnamed, URL)]
+    assert labels == ["class — grace · camera", "class — audio", "class"]
 
 
 def test_an_empty_room_offers_nothing() -> None:

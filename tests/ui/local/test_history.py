@@ -90,7 +90,7 @@ def test_open_and_show_in_folder_ask_the_system(
     assert model.rowCount() == 3
     assert not widget.empty.isVisible()
     assert model.index(0, HistoryModel.LABEL).data() == "Team meeting"
-    assert model.index(0, HistoryModel.DURATION).data() == "30:34"
+    assert model.index(0, HistoryModel.DURATION).data() == "0:30:34"
     assert model.index(0, HistoryModel.SIZE).data() == "48.1 MB"
     assert model.index(1, HistoryModel.FILE).data() == "Lecture-001.mp4 + 1 more part"
     assert model.index(2, HistoryModel.FILE).data().startswith("missing")

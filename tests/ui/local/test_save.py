@@ -1,6 +1,7 @@
-"""Saving a local recording once it stops, as the operator answers the dialogs: saved where
-chosen, straight into a folder, kept, discarded, an existing file replaced only when asked, a copy
-across volumes with progress (and cancelled), parts saved together, and the history filled."""
+"""Saving a local recording once it stops, as the operator answers the one question: saved where
+chosen, straight into a folder, kept for later (Cancel, nothing more asked), discarded (confirmed),
+an existing file replaced only when asked, a copy across volumes with progress (and cancelled),
+parts saved together, the history filled, and no empty working folder left behind."""
 
 from __future__ import annotations
 
@@ -12,9 +13,19 @@ from pathlib import Path
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.local_panel import PATTERN_AND_TONE, record
+from tests.helpers.local_panel import click as click_button
 from tests.helpers.local_save import (
     NAME,
     STARTED,
@@ -27,6 +38,7 @@ from tests.helpers.local_save import (
 )
 from tests.ui.conftest import until
 from ui.local.history import HISTORY_FILE, HistoryStore
+from ui.local.panel import LocalRecorderPanel
 from ui.local.save_dialogs import type_and_accept
 from ui.local.save_flow import SaveOutcome
 from ui.local.settings import DEFAULT_FOLDER, NAME_TEMPLATE, SAVE_FOLDER, SAVE_MODE
@@ -135,75 +147,101 @@ def test_the_name_template_fills_label_room_date_and_time(flow: Flow, settings: 
     assert flow.suggested_name("Talk", STARTED) == "Talk 2026-11-21"  # no room, no dangling dash
 
 
-def test_cancel_then_keep_moves_it_to_the_default_folder(
+def test_cancelling_the_save_keeps_it_and_asks_nothing_more(
     flow: Flow, aloop: qasync.QEventLoop, tmp_path: Path, h264_aac: Path
 ) -> None:
     folder = working_folder(flow, h264_aac)
     original = digest(files_of(folder)[0])
+    kept = tmp_path / "Movies" / f"{NAME}.mp4"
 
     async def scenario() -> None:
         flow.finish(files_of(folder), folder, NAME, "Team meeting")
         await until(lambda: flow.dialog is not None and flow.dialog.isVisible())
-        assert flow.dialog is not None
-        flow.dialog.reject()
-        await until(lambda: flow.question is not None and flow.question.isVisible())
-        assert flow.question is not None
-        assert flow.question.objectName() == "localSaveKeep"
-        assert str(tmp_path / "Movies") in flow.question.informativeText()
-        assert folder.exists()  # nothing moved yet
-        assert not flow.question.grab().isNull()
-        click(flow.question, "keep")
-        await until(lambda: flow.outcomes)
+        dialog = flow.dialog
+        assert dialog is not None
+        # The one question says what each answer does: Cancel reads "Keep for later", and
+        # where that puts the recording.
+        assert dialog.labelText(QFileDialog.DialogLabel.Reject) == "Keep for later"
+        note = dialog.findChild(QLabel, "saveNote")
+        assert note is not None
+        assert f"in {tmp_path / 'Movies'} as “{kept.name}”" in note.text()
+        assert dialog.findChild(QPushButton, "discard") is not None
+        dialog.reject()  # Cancel, Esc or the window's close button
+        await until(lambda: flow.outcomes or flow.question is not None)
+        assert flow.question is None  # no second question
 
     aloop.run_until_complete(scenario())
-    kept = tmp_path / "Movies" / f"{NAME}.mp4"
     assert flow.outcomes[0].action == "kept"
     assert flow.outcomes[0].paths == [kept]
+    assert str(kept) in flow.outcomes[0].message  # the panel's status line says where
     assert digest(kept) == original
+    assert 3.5 < plays(kept) < 4.5
     assert not folder.exists()
-    # It says where the recording went.
-    assert flow.notice is not None
-    assert flow.notice.objectName() == "localSaveNotice"
-    assert f"“{kept.name}”" in flow.notice.text()
-    assert str(kept.parent) in flow.notice.informativeText()
-    assert not flow.notice.grab().isNull()
+    assert not flow.workdir().exists()  # no empty hidden folder left beside the recordings
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isModal()]
     assert [e.paths for e in flow.history.entries()] == [(kept,)]
 
 
-def test_cancel_then_discard_asks_to_confirm_and_deletes_the_recording(
+def test_stopping_a_local_recording_and_cancelling_its_save_keeps_it_in_one_step(
+    local_panel: LocalRecorderPanel, qtbot: QtBot, aloop: qasync.QEventLoop, tmp_path: Path
+) -> None:
+    panel, flow = local_panel, local_panel.save_flow
+    choice = panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
+
+    async def scenario() -> None:
+        await record(qtbot, panel, choice.key, 1.0)
+        assert flow.workdir().is_dir()  # the recording is written there while it records
+        click_button(qtbot, panel.stop_button)
+        await until(lambda: flow.dialog is not None and flow.dialog.isVisible())
+        assert flow.dialog is not None
+        flow.dialog.reject()
+        await until(lambda: panel.state == "idle" or flow.question is not None)
+        assert flow.question is None  # the one question was the only one
+
+    aloop.run_until_complete(scenario())
+    outcome = panel.outcome
+    assert outcome is not None
+    assert outcome.action == "kept"
+    [kept] = outcome.paths
+    assert kept.parent == tmp_path / "Movies"
+    assert plays(kept) > 0.5
+    assert str(kept) in panel.status_label.text()
+    assert not flow.workdir().exists()  # no empty hidden folder left behind
+    assert list((tmp_path / "Movies").iterdir()) == [kept]
+
+
+def test_discard_in_the_save_dialog_asks_to_confirm_and_deletes_the_recording(
     flow: Flow, aloop: qasync.QEventLoop, tmp_path: Path, h264_aac: Path
 ) -> None:
     folder = working_folder(flow, h264_aac)
 
-    async def question(name: str) -> QMessageBox:
-        await until(
-            lambda: (
-                flow.question is not None
-                and flow.question.objectName() == name
-                and flow.question.isVisible()
-            )
-        )
+    async def discard_clicked() -> QMessageBox:
+        await until(lambda: flow.dialog is not None and flow.dialog.isVisible())
+        assert flow.dialog is not None
+        button = flow.dialog.findChild(QPushButton, "discard")
+        assert button is not None
+        button.click()
+        await until(lambda: flow.question is not None and flow.question.isVisible())
         assert flow.question is not None
+        assert flow.question.objectName() == "localSaveDiscard"
         return flow.question
 
     async def scenario() -> None:
         flow.finish(files_of(folder), folder, NAME, "Team meeting")
-        await until(lambda: flow.dialog is not None and flow.dialog.isVisible())
-        assert flow.dialog is not None
-        flow.dialog.reject()
-        click(await question("localSaveKeep"), "discard")
-        confirm = await question("localSaveDiscard")
+        confirm = await discard_clicked()
         assert not confirm.grab().isNull()
-        click(confirm, "cancel")  # changed my mind: back to keep or discard
-        click(await question("localSaveKeep"), "discard")
+        click(confirm, "cancel")  # changed my mind: back to the save dialog, nothing kept yet
+        confirm = await discard_clicked()
         assert files_of(folder)  # not yet
-        click(await question("localSaveDiscard"), "discard")
+        assert flow.outcomes == []
+        click(confirm, "discard")
         await until(lambda: flow.outcomes)
 
     aloop.run_until_complete(scenario())
     assert flow.outcomes[0].action == "discarded"
     assert flow.outcomes[0].paths == []
     assert not folder.exists()
+    assert not flow.workdir().exists()
     assert not any((tmp_path / "Movies").glob("*.mp4"))
     assert flow.history.entries() == []
 
@@ -316,11 +354,15 @@ def test_a_cancelled_copy_leaves_the_recording_as_it_was(
         flow.progress_dialog.cancel_button.click()
         assert flow.progress_dialog.label.text() == "Cancelling…"
         pressed.set()
-        await until(lambda: flow.stage == "keep" and flow.question is not None)
+        await until(
+            lambda: flow.stage == "asking" and flow.dialog is not None and flow.dialog.isVisible()
+        )
 
     aloop.run_until_complete(scenario())
-    assert flow.question is not None
-    assert "cancelled" in flow.question.text()
+    assert flow.dialog is not None  # asked again where, and told why
+    note = flow.dialog.findChild(QLabel, "saveNote")
+    assert note is not None
+    assert "The copy was cancelled; nothing was moved." in note.text()
     assert flow.progress_dialog is None
     assert digest(sources[0]) == original
     assert not chosen.exists()
@@ -381,6 +423,9 @@ def test_recordings_finished_while_one_is_saved_wait_their_turn(
             assert flow.dialog is not None
             type_and_accept(flow.dialog, tmp_path / f"take {expected}.mp4")
             await until(lambda n=expected: len(flow.outcomes) == n)  # type: ignore[misc]
+
+            # The second one's folder keeps the working directory until it is saved too.
+            assert flow.workdir().exists() == (expected == 1)
 
     aloop.run_until_complete(scenario())
     assert [o.paths for o in flow.outcomes] == [

@@ -120,7 +120,7 @@ def test_start_pause_resume_stop_a_mixed_recording(
             lambda: controls.elapsed_label.text() not in (first, format_elapsed(0)), timeout=5
         )
         # While it runs, the start options give way to what it records.
-        assert controls.summary_label.text() == "Mixed · Active speaker · Audio + video · mp4"
+        assert controls.summary_label.text() == "Mixed · Active speaker · Audio + video · MP4"
         assert not controls.form.isVisible()
         assert controls.grab().save(str(tmp_path / "recording.png"))
 

@@ -351,7 +351,7 @@ def test_sizes_durations_and_streams_read_as_people_write_them(qapp: QApplicatio
     assert format_size(812) == "812 B"
     assert format_size(12_345_678) == "12.3 MB"
     assert format_size(2_500_000_000) == "2.5 GB"
-    assert format_duration(187.4) == "3:07"
+    assert format_duration(187.4) == "0:03:07"
     assert format_elapsed(3725.9) == "1:02:05"
     video = StreamInfo(type="video", codec="h264", width=1280, height=720)
     audio = StreamInfo(type="audio", codec="aac", sample_rate=48000, channels=2)

@@ -1,20 +1,21 @@
-"""The start options of a recording, as a form: what `RecordControls` sends when Start is clicked.
+"""The option widgets of the record form, laid out, and the marks on a refused field.
 
-`RecordForm` owns the option widgets (basic ones on top, the rest under "More options"), turns them
-into a `RecordingCreate`, remembers them as defaults in `QSettings` (keys `record/...`), and marks
-the field a refused request names. It never clears what the operator typed: a failed request or a
-dropped connection leaves every value as it was.
+`FormFields` makes every start option's widget and puts them in one grid: the basic options on
+top, the rest under "More options", two to a row where they are short, so that the open form fits
+a 720-pixel screen, and no field stretches across a wide window. It lists a room's streams to check,
+and outlines the field a refused request names until the operator edits it. What the options mean
+as a request is `ui.recordings.form.RecordForm`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -23,22 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import RecordingCreate, Stream
+from app.api.models import Stream
 from app.layout.model import TEMPLATES
 from ui.common.errors import describe
+from ui.common.formats import format_name, mode_name, stream_name
 from ui.common.palette import colour
 from ui.common.templates import template_name
 from ui.common.translate import translate
-from ui.recordings.options import (
-    AUDIO_FORMATS,
-    AUTO_FORMAT,
-    DEFAULT_NAME_RULES,
-    FORMATS,
-    MODES,
-    STREAM_KINDS,
-    STREAM_TYPES,
-    field_for,
-)
+from ui.recordings.options import AUTO_FORMAT, FORMATS, MODES, STREAM_TYPES, field_for
+
+# Where fields stop growing in a wide window: a choice or a number needs little room, a name or a
+# URL more; beyond, the window's space is left empty rather than stretched across the screen.
+CHOICE_WIDTH = 320
+NUMBER_WIDTH = 150
+TEXT_WIDTH = 480
 
 
 def _invalid_style() -> str:
@@ -59,8 +58,8 @@ def _spin(maximum: int, value: int, *, off: str | None = None) -> QSpinBox:
     return spin
 
 
-class RecordForm(QWidget):
-    """Every start option of a recording; `request(room_id)` builds what Start sends."""
+class FormFields(QWidget):
+    """Every start option's widget, in one grid; "More options" opens the second part."""
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,16 +68,24 @@ class RecordForm(QWidget):
         self._unchecked: set[str] = set()
         self._tooltips: dict[QWidget, str] = {}
 
+        self.preset = QComboBox()
+        self.preset.addItem(translate("RecordOptions", "None"), "")
+        self.preset.setToolTip(
+            translate(
+                "RecordOptions",
+                "A preset of the service fills in the options; what you change here wins.",
+            )
+        )
         self.mode = QComboBox()
-        for value, name in MODES:
-            self.mode.addItem(translate("RecordOptions", name), value)
+        for value in MODES:
+            self.mode.addItem(mode_name(value), value)
         self.stream_type = QComboBox()
         for value, name in STREAM_TYPES:
             self.stream_type.addItem(translate("RecordOptions", name), value)
         self.format = QComboBox()
         self.format.addItem(translate("RecordOptions", "Automatic"), AUTO_FORMAT)
         for value in FORMATS:
-            self.format.addItem(value, value)
+            self.format.addItem(format_name(value), value)
         self.format.setToolTip(
             translate(
                 "RecordOptions",
@@ -126,6 +133,17 @@ class RecordForm(QWidget):
             translate("RecordOptions", "optional text kept with the recording")
         )
 
+        self.storage = QComboBox()
+        self.storage.addItem(translate("RecordOptions", "None"), "")
+        self.storage.setToolTip(
+            translate("RecordOptions", "Upload the files to this storage of the service.")
+        )
+        self.callback_url = QLineEdit()
+        self.callback_url.setPlaceholderText(translate("RecordOptions", "https://… (optional)"))
+        self.callback_url.setToolTip(
+            translate("RecordOptions", "The recording's events are also sent to this address.")
+        )
+
         self.more = QToolButton()
         self.more.setText(translate("RecordOptions", "More options"))
         self.more.setCheckable(True)
@@ -133,43 +151,78 @@ class RecordForm(QWidget):
         self.more.setArrowType(Qt.ArrowType.RightArrow)
         # A disclosure line, not a button that stays pressed while open.
         self.more.setStyleSheet("QToolButton { border: none; padding: 2px 0; }")
-        advanced_rows = (
-            (translate("RecordOptions", "Split every"), self.split),
-            (translate("RecordOptions", "Stop when idle for"), self.max_idle),
-            (translate("RecordOptions", "Stop after"), self.max_duration),
-            (translate("RecordOptions", "File name"), self.name_rule),
-            (translate("RecordOptions", "Folder"), self.folder),
-            (translate("RecordOptions", "Streams"), self.streams),
-            (translate("RecordOptions", "Snapshot every"), self.snapshot),
-            (translate("RecordOptions", "User data"), self.user_data),
-        )
-        self.advanced: tuple[QWidget, ...] = tuple(widget for _, widget in advanced_rows)
 
-        # One form for all rows, so that every field starts at the same column.
-        self._rows = QFormLayout(self)
-        self._rows.setContentsMargins(0, 0, 0, 0)
-        self._rows.addRow(translate("RecordOptions", "Mode"), self.mode)
-        self._rows.addRow(translate("RecordOptions", "Record"), self.stream_type)
-        self._rows.addRow(translate("RecordOptions", "Format"), self.format)
-        self._rows.addRow(translate("RecordOptions", "Layout"), self.layout_template)
-        self._rows.addRow(self.more)
-        for label, row in advanced_rows:
-            self._rows.addRow(label, row)
-            self._rows.setRowVisible(row, False)
+        # One grid for all rows, so that every field starts at the same column; short fields go
+        # two to a row (label, field, label, field), the others span the row.
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        # The last column takes the room there is; each field stops at its maximum width, and
+        # what it leaves of a wide window stays empty.
+        self._grid.setColumnStretch(3, 1)
+        self._labels: dict[QWidget, QLabel] = {}
+        self._row = 0
+        self._add(translate("RecordOptions", "Preset"), self.preset)
+        self._add(translate("RecordOptions", "Mode"), self.mode)
+        self._add(translate("RecordOptions", "Record"), self.stream_type)
+        self._add(translate("RecordOptions", "Format"), self.format)
+        self._add(translate("RecordOptions", "Layout"), self.layout_template)
+        self._grid.addWidget(self.more, self._row, 0, 1, 4)
+        self._row += 1
+        self.advanced: tuple[QWidget, ...] = (
+            self._add(translate("RecordOptions", "Split every"), self.split),
+            self._add(translate("RecordOptions", "Stop after"), self.max_duration, beside=True),
+            self._add(translate("RecordOptions", "Stop when idle for"), self.max_idle),
+            self._add(translate("RecordOptions", "Snapshot every"), self.snapshot, beside=True),
+            self._add(translate("RecordOptions", "File name"), self.name_rule),
+            self._add(translate("RecordOptions", "Folder"), self.folder),
+            self._add(translate("RecordOptions", "Streams"), self.streams),
+            self._add(translate("RecordOptions", "Storage"), self.storage),
+            self._add(translate("RecordOptions", "Callback URL"), self.callback_url),
+            self._add(translate("RecordOptions", "User data"), self.user_data),
+        )
+        self._shown_more = False
+        self._set_visible(self.preset, False)  # until the service offers presets
+        for widget in self.advanced:
+            self._set_visible(widget, False)
 
         self.more.toggled.connect(self.show_more)
-        self.mode.currentIndexChanged.connect(self._mode_changed)
-        self.format.currentIndexChanged.connect(self._format_changed)
-        self.stream_type.currentIndexChanged.connect(self._stream_type_changed)
         for widget in self.fields().values():
             self._tooltips[widget] = widget.toolTip()
         self._watch_edits()
-        self.restore()
-        self._mode_changed()
+
+    def _add(self, label: str, widget: QWidget, *, beside: bool = False) -> QWidget:
+        """Put a labelled field on the next row (or `beside` the last one's short field)."""
+        width = (
+            NUMBER_WIDTH
+            if isinstance(widget, QSpinBox)
+            else CHOICE_WIDTH
+            if isinstance(widget, QComboBox)
+            else TEXT_WIDTH
+        )
+        widget.setMaximumWidth(width)
+        title = QLabel(label)
+        title.setBuddy(widget)
+        self._labels[widget] = title
+        if beside:
+            self._grid.addWidget(title, self._row - 1, 2)
+            self._grid.addWidget(widget, self._row - 1, 3)
+        else:
+            self._grid.addWidget(title, self._row, 0)
+            if isinstance(widget, QListWidget):  # a tall field has its label at its top
+                self._grid.setAlignment(title, Qt.AlignmentFlag.AlignTop)
+            span = 1 if isinstance(widget, QSpinBox) else 3
+            self._grid.addWidget(widget, self._row, 1, 1, span)
+            self._row += 1
+        return widget
+
+    def _set_visible(self, widget: QWidget, shown: bool) -> None:
+        widget.setVisible(shown)
+        self._labels[widget].setVisible(shown)
 
     def fields(self) -> dict[str, QWidget]:
         """The option widgets by field name (the names `field_for` returns)."""
         return {
+            "preset": self.preset,
             "mode": self.mode,
             "stream_type": self.stream_type,
             "format": self.format,
@@ -182,14 +235,18 @@ class RecordForm(QWidget):
             "streams": self.streams,
             "snapshot": self.snapshot,
             "user_data": self.user_data,
+            "storage": self.storage,
+            "callback_url": self.callback_url,
         }
 
     def show_more(self, shown: bool) -> None:
         """Open or close "More options"."""
         self.more.setChecked(shown)
         self.more.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self._shown_more = shown
         for widget in self.advanced:
-            self._rows.setRowVisible(widget, shown)
+            offered = widget is not self.storage or self.storage.count() > 1
+            self._set_visible(widget, shown and offered)
 
     # --- the room's streams -------------------------------------------------------------------
 
@@ -201,8 +258,7 @@ class RecordForm(QWidget):
         self.streams.blockSignals(True)
         self.streams.clear()
         for stream in streams:
-            kind = translate("RecordOptions", STREAM_KINDS.get(stream.kind, stream.kind))
-            item = QListWidgetItem(f"{stream.user_id} · {kind}")
+            item = QListWidgetItem(stream_name(stream.user_id, stream.kind))
             item.setData(Qt.ItemDataRole.UserRole, stream.stream_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             unchecked = stream.stream_id in self._unchecked
@@ -228,97 +284,6 @@ class RecordForm(QWidget):
         else:
             self._unchecked.add(stream_id)
 
-    # --- the request --------------------------------------------------------------------------
-
-    def problem(self) -> tuple[str, str] | None:
-        """(what, what to do) when the form cannot be sent as it is; the field is marked."""
-        checked, unchecked = self.checked_streams()
-        if unchecked and not checked:
-            self.mark("streams", translate("RecordOptions", "No stream is checked."))
-            return (
-                translate(
-                    "RecordOptions", "No stream is checked, so there would be nothing to record."
-                ),
-                translate(
-                    "RecordOptions", "Check at least one stream under More options, Streams."
-                ),
-            )
-        return None
-
-    def request(self, room_id: str) -> RecordingCreate:
-        """The start request the form describes, for `room_id`."""
-        mode = self.mode.currentData()
-        fields: dict[str, Any] = {
-            "room_id": room_id,
-            "mode": mode,
-            "stream_type": self.stream_type.currentData(),
-            "folder": self.folder.text().strip(),
-            "max_idle_seconds": float(self.max_idle.value()),
-        }
-        if (chosen := self.format.currentData()) != AUTO_FORMAT:
-            fields["format"] = chosen
-        if mode == "mixed":
-            fields["layout"] = self.layout_template.currentData()
-        # An empty field or a 0 leaves the option out, so the service's default applies.
-        if rule := self.name_rule.text().strip():
-            fields["name_rule"] = rule
-        for key, spin in (
-            ("split_seconds", self.split),
-            ("max_duration_seconds", self.max_duration),
-            ("snapshot_seconds", self.snapshot),
-        ):
-            if spin.value():
-                fields[key] = float(spin.value())
-        checked, unchecked = self.checked_streams()
-        if unchecked:
-            # Only a partial choice is sent: with every stream checked, people who join later
-            # are recorded too.
-            fields["include"] = checked
-        if text := self.user_data.text().strip():
-            fields["user_data"] = text
-        return RecordingCreate(**fields)
-
-    # --- defaults -----------------------------------------------------------------------------
-
-    def remember(self) -> None:
-        """Keep the current options as the defaults of the next session."""
-        if self._settings is None:
-            return
-        s = self._settings
-        s.setValue("record/mode", self.mode.currentData())
-        s.setValue("record/stream_type", self.stream_type.currentData())
-        s.setValue("record/format", self.format.currentData())
-        s.setValue("record/layout", self.layout_template.currentData())
-        for key, spin in self._spins().items():
-            s.setValue(f"record/{key}", spin.value())
-        for key, edit in self._edits().items():
-            s.setValue(f"record/{key}", edit.text())
-        s.sync()
-
-    def restore(self) -> None:
-        """Load the remembered defaults, if any; values that no longer fit are skipped."""
-        if self._settings is None:
-            return
-        s = self._settings
-        for key, combo in (
-            ("mode", self.mode),
-            ("stream_type", self.stream_type),
-            ("format", self.format),
-            ("layout", self.layout_template),
-        ):
-            index = combo.findData(s.value(f"record/{key}"))
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        for key, spin in self._spins().items():
-            value = s.value(f"record/{key}")
-            # INI files give text back; a value that is not a number is left as the default.
-            if value is not None and str(value).isdigit():
-                spin.setValue(int(value))
-        for key, edit in self._edits().items():
-            value = s.value(f"record/{key}")
-            if value is not None:
-                edit.setText(str(value))
-
     def _spins(self) -> dict[str, QSpinBox]:
         return {
             "split": self.split,
@@ -328,7 +293,12 @@ class RecordForm(QWidget):
         }
 
     def _edits(self) -> dict[str, QLineEdit]:
-        return {"name_rule": self.name_rule, "folder": self.folder, "user_data": self.user_data}
+        return {
+            "name_rule": self.name_rule,
+            "folder": self.folder,
+            "user_data": self.user_data,
+            "callback_url": self.callback_url,
+        }
 
     # --- marking a refused field --------------------------------------------------------------
 
@@ -366,7 +336,8 @@ class RecordForm(QWidget):
 
     def _watch_edits(self) -> None:
         # Editing a marked field is the operator dealing with it: the mark goes.
-        for combo in (self.mode, self.stream_type, self.format, self.layout_template):
+        combos = (self.preset, self.mode, self.stream_type, self.format, self.layout_template)
+        for combo in (*combos, self.storage):
             combo.currentIndexChanged.connect(lambda _i, w=combo: self._unmark(w))
         for spin in self._spins().values():
             spin.valueChanged.connect(lambda _v, w=spin: self._unmark(w))
@@ -374,19 +345,3 @@ class RecordForm(QWidget):
             edit.textEdited.connect(lambda _t, w=edit: self._unmark(w))
         self.streams.itemChanged.connect(self._stream_toggled)
         self.streams.itemChanged.connect(lambda _item: self._unmark(self.streams))
-
-    # --- options that depend on each other ----------------------------------------------------
-
-    def _mode_changed(self) -> None:
-        mode = self.mode.currentData()
-        self.layout_template.setEnabled(mode == "mixed")
-        self.name_rule.setPlaceholderText(DEFAULT_NAME_RULES.get(mode, ""))
-
-    def _format_changed(self) -> None:
-        if self.format.currentData() in AUDIO_FORMATS:
-            # These formats hold sound only; the service would refuse any other stream type.
-            self.stream_type.setCurrentIndex(self.stream_type.findData("audio"))
-
-    def _stream_type_changed(self) -> None:
-        if self.stream_type.currentData() != "audio" and self.format.currentData() in AUDIO_FORMATS:
-            self.format.setCurrentIndex(self.format.findData(AUTO_FORMAT))

@@ -1,0 +1,52 @@
+"""The status bar: the connection's state, what records (here and on the service) and the
+service's free disk space."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from app.api.models import Health
+from ui.common.formats import format_size
+from ui.common.palette import Role, colour, follow_palette
+from ui.connection.connection import Connection
+from ui.status.counts import Counts, RecordingCounter
+
+
+class StatusLine(QObject):
+    """Fills a `QStatusBar` from a connection and a `RecordingCounter`: state, recordings on this
+    computer and on the service, free disk space."""
+
+    def __init__(self, bar: QStatusBar, connection: Connection, counter: RecordingCounter) -> None:
+        super().__init__(bar)
+        self.state = QLabel()
+        self.recordings = QLabel()
+        self.disk = QLabel()
+        for label in (self.recordings, self.disk, self.state):
+            bar.addPermanentWidget(label)
+        self._connection = connection
+        connection.state_changed.connect(self._state)
+        connection.health_changed.connect(self._health)
+        counter.changed.connect(self._counted)
+        self._state(connection.state)
+        self._counted(counter.counts)
+        follow_palette(self.state, lambda: self._state(self._connection.state))
+
+    def _state(self, state: str) -> None:
+        where = self.tr("built-in service") if self._connection.embedded else self._connection.url
+        text = {
+            "connecting": self.tr("Connecting to {0}…"),
+            "connected": self.tr("Connected to {0}"),
+            "refused": self.tr("Refused by {0}"),
+            "lost": self.tr("Service lost ({0}) — reconnecting…"),
+            "closed": self.tr("Disconnected from {0}"),
+        }[state].format(where)
+        roles: dict[str, Role] = {"connected": "ok", "lost": "error", "refused": "error"}
+        dot = colour(roles.get(state, "idle"), self.state.palette()).name()
+        self.state.setText(f'<span style="color:{dot}">●</span> {text}')
+
+    def _counted(self, counts: Counts) -> None:
+        self.recordings.setText(counts.summary())
+
+    def _health(self, health: Health) -> None:
+        self.disk.setText(self.tr("{0} free").format(format_size(health.free_bytes)))
