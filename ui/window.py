@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Event, Room
-from app.client.tables import size
 from app.layout.model import Layout
 from ui.closing import CloseGuard
 from ui.common.appearance import AppearanceMenu
@@ -67,6 +66,7 @@ from ui.recordings.recording_list import RecordingList
 from ui.rooms.browser import RoomBrowser
 from ui.rooms.view import RoomView
 from ui.status import RecordingCounter, StatusLine, Tray
+from ui.status.banners import banner_of
 
 
 class MainWindow(QMainWindow):
@@ -398,46 +398,10 @@ class MainWindow(QMainWindow):
             self._connection_state("lost")
 
     def _service_event(self, event: Event) -> None:
-        """Show the failures the service reports only in its events; a held room that did not
-        fail (an operator's stop, a recording started by hand) needs nobody's attention."""
-        data = event.data
-        if event.type == "autorecord.held" and data.get("failed"):
-            self.banner.show_error(
-                self.tr("Room {0} is not being recorded automatically: {1}").format(
-                    data.get("room_id"), data.get("reason")
-                ),
-                self.tr(
-                    "It is tried again once the room has emptied and someone publishes; "
-                    "check the preset {0} in the service's config."
-                ).format(data.get("preset")),
-            )
-        elif event.type == "webhook.given_up":
-            self.banner.show_error(
-                self.tr("The service gave up a callback to {0} after {1} attempts: {2}").format(
-                    data.get("url"), data.get("attempts"), data.get("error")
-                ),
-                self.tr("Check that the receiver answers; the recording and its files are kept."),
-            )
-        elif event.type == "disk.low":
-            free, reserve = size(data.get("free_bytes")), size(data.get("reserve_bytes"))
-            if data.get("short"):
-                self.banner.show_error(
-                    self.tr(
-                        "The service's disk is full ({0} free, reserve {1}): its recordings were "
-                        "stopped and new ones are refused."
-                    ).format(free, reserve),
-                    self.tr(
-                        "Every file recorded so far is kept. Free some space on the service's "
-                        "disk, then start again."
-                    ),
-                )
-            else:
-                self.banner.show_error(
-                    self.tr("The service's disk is nearly full: {0} free.").format(free),
-                    self.tr(
-                        "Recordings stop when less than {0} is free; free some space now."
-                    ).format(reserve),
-                )
+        """Show the failures the service reports only in its events (`banner_of`)."""
+        shown = banner_of(event)
+        if shown is not None:
+            self.banner.show_error(*shown)
 
     # --- window state -----------------------------------------------------------------------------
 

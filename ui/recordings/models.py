@@ -3,9 +3,8 @@
 `RecordingsModel` holds `Recording`s as the service last reported them, and makes the elapsed
 time of a running recording tick once a second from the last known value, so the operator sees it
 move between the service's events; an uploading recording reads `uploading 40%` from the
-`recording.upload` events (`UploadProgress`), as its files do. `FilesModel` shows one recording's
-files; the
-`RecordingsFilterModel` proxy keeps the rows of one room and/or one state.
+`recording.upload` events (`ui.recordings.uploads`), as its files do. `FilesModel` shows one
+recording's files; the `RecordingsFilterModel` proxy keeps the rows of one room and/or one state.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
-from app.api.models import RecordedFile, Recording, UploadState
+from app.api.models import RecordedFile, Recording
 from ui.common.formats import (
     NamedRoom,
     format_duration,
@@ -34,13 +33,13 @@ from ui.common.formats import (
     format_streams,
     format_upload,
     mode_name,
-    percent,
     room_name,
     state_colour,
     state_icon,
     state_name,
 )
 from ui.recordings.gaps import gaps_note, gaps_tooltip
+from ui.recordings.uploads import UploadProgress
 
 RecordingRole = Qt.ItemDataRole.UserRole + 1
 """A `RecordingsModel` row's `Recording`."""
@@ -50,45 +49,6 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 """A value that sorts a column in its natural order (seconds, bytes, times), not as text."""
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class UploadProgress:
-    """How far each file's upload got, by the `recording.upload` events: newer than any record
-    fetched before them."""
-
-    def __init__(self) -> None:
-        self._files: dict[str, tuple[str, UploadState, int, int]] = {}
-
-    def update(self, data: dict[str, Any]) -> str | None:
-        """Take an event's data; the recording it concerns, None if it is not an upload's."""
-        recording_id, file_id = data.get("recording_id"), data.get("file_id")
-        state, sent, total = data.get("state"), data.get("bytes"), data.get("total")
-        if not (isinstance(recording_id, str) and isinstance(file_id, str)):
-            return None
-        if state in ("pending", "uploading", "uploaded", "failed"):
-            self._files[file_id] = (recording_id, state, int(sent or 0), int(total or 0))
-        return recording_id
-
-    def of_file(self, file: RecordedFile) -> tuple[UploadState | None, int | None, int]:
-        """A file's upload state, bytes sent (None: unknown) and total."""
-        if file.file_id in self._files:
-            _, state, sent, total = self._files[file.file_id]
-            return state, sent, total
-        return file.upload, None, file.size
-
-    def of_recording(self, recording: Recording) -> int | None:
-        """The percentage of a recording's bytes stored, None before any upload event."""
-        sent = total = 0
-        heard = False
-        for file in recording.files:
-            if file.file_id in self._files:
-                _, _, file_sent, file_total = self._files[file.file_id]
-                heard = True
-            else:
-                file_total = file.size
-                file_sent = file.size if file.upload == "uploaded" else 0
-            sent, total = sent + file_sent, total + file_total
-        return percent(sent, total) if heard else None
 
 
 _Row = TypeVar("_Row")

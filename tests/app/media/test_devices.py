@@ -69,7 +69,9 @@ def test_alsa_capture_is_encoded_to_aac(record: Record, tmp_path: Path) -> None:
     assert event["reencoded"] == [{"type": "audio", "from": "pcm_s16le", "to": "aac"}]
     got = probe(tmp_path / "mic.m4a")
     assert got.codecs() == {"audio": "aac"}
-    assert got.media_duration() == pytest.approx(1.0, abs=0.05)
+    # ALSA stamps what it delivers by the wall clock: on a loaded host a late read moves the
+    # stamps ahead of the samples, and a second of stamps holds 0.94 s of sound (seen in CI).
+    assert got.media_duration() == pytest.approx(1.0, abs=0.1)
 
 
 def test_list_devices_shows_screens_and_windows_by_name(xvfb: Xvfb, tmp_path: Path) -> None:

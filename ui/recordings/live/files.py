@@ -19,7 +19,7 @@ from app.api.models import RecordedFile
 from ui.common.formats import format_duration, format_size, format_upload
 from ui.common.palette import tint
 from ui.common.translate import TranslationContext
-from ui.recordings.models import UploadProgress
+from ui.recordings.uploads import UploadProgress
 
 LiveFileSizes = TranslationContext("LiveFileSizes")
 

@@ -40,7 +40,7 @@ from ui.recordings.gaps import gaps_note
 from ui.recordings.live.files import ByteRate, LiveFiles, format_bitrate
 from ui.recordings.live.poller import LivePoller
 from ui.recordings.live.tiles import StreamTiles, recorded_streams
-from ui.recordings.models import UploadProgress
+from ui.recordings.uploads import UploadProgress
 
 Thumbnails = Callable[[str], QPixmap | None]
 
