@@ -497,7 +497,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../ui/recordings/models.py" line="+297"/>
+        <location filename="../../ui/recordings/models.py" line="+262"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -908,7 +908,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>更改水印</translation>
     </message>
     <message>
-        <location filename="../../ui/layout_editor/editor.py" line="+82"/>
+        <location filename="../../ui/layout_editor/editor.py" line="+84"/>
         <source>Layout editor</source>
         <translation>布局编辑器</translation>
     </message>
@@ -974,7 +974,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>布局编辑器 — {0}</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Change the recording&apos;s layout?</source>
         <translation>要更改录制任务的布局吗？</translation>
     </message>
@@ -1032,21 +1032,6 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <location line="+1"/>
         <source>Stretch (distort)</source>
         <translation>拉伸（变形）</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>camera</source>
-        <translation>摄像头</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>screen</source>
-        <translation>屏幕</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>audio</source>
-        <translation>音频</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1826,7 +1811,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>原始尺寸 · 30 fps</translation>
     </message>
     <message>
-        <location filename="../../ui/local/sources.py" line="+115"/>
+        <location filename="../../ui/local/sources.py" line="+116"/>
         <source>What to record on this computer.</source>
         <translation>要在本机录制的内容。</translation>
     </message>
@@ -2009,7 +1994,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>在本机录制某个参与者、整个房间或本机设备。</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2130,7 +2115,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>&lt;h3&gt;RecDesk&lt;/h3&gt;&lt;p&gt;录制实时音视频房间：支持单流录制与合流录制、分段录制，以及暂停和继续。&lt;/p&gt;&lt;p&gt;已连接到 {0}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>No room is selected.</source>
         <translation>未选择房间。</translation>
     </message>
@@ -2159,51 +2144,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <source>The recording service refused this app&apos;s credentials: {0}</source>
         <translation>录制服务拒绝了本应用的凭据：{0}</translation>
     </message>
-    <message>
-        <location line="+15"/>
-        <source>Room {0} is not being recorded automatically: {1}</source>
-        <translation>房间 {0} 未能自动录制：{1}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>It is tried again once the room has emptied and someone publishes; check the preset {0} in the service&apos;s config.</source>
-        <translation>待房间清空后再有人发布流时会重试；请检查服务配置中的预设 {0}。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The service gave up a callback to {0} after {1} attempts: {2}</source>
-        <translation>服务向 {0} 发送回调，尝试 {1} 次后已放弃：{2}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Check that the receiver answers; the recording and its files are kept.</source>
-        <translation>请检查接收端能否正常响应；录制任务及其文件均已保留。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>The service&apos;s disk is full ({0} free, reserve {1}): its recordings were stopped and new ones are refused.</source>
-        <translation>服务端磁盘已满（可用 {0}，预留 {1}）：其上的录制任务已停止，且不再接受新的录制。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Every file recorded so far is kept. Free some space on the service&apos;s disk, then start again.</source>
-        <translation>已录制的文件均已保留。请清理服务端磁盘空间后重新开始。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The service&apos;s disk is nearly full: {0} free.</source>
-        <translation>服务端磁盘即将用尽：剩余 {0}。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Recordings stop when less than {0} is free; free some space now.</source>
-        <translation>可用空间低于 {0} 时录制将停止；请立即清理磁盘空间。</translation>
-    </message>
 </context>
 <context>
     <name>Names</name>
     <message>
-        <location filename="../../ui/common/formats.py" line="+37"/>
+        <location filename="../../ui/common/formats.py" line="+38"/>
         <source>Single-stream</source>
         <translation>单流</translation>
     </message>
@@ -2226,6 +2171,36 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <location line="+1"/>
         <source>audio</source>
         <translation>音频</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped: nothing published for a while</source>
+        <translation>已停止：一段时间内无人推流</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped at its maximum duration</source>
+        <translation>已停止：达到最长录制时长</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped: the source ended</source>
+        <translation>已停止：源已结束</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped: the disk is full</source>
+        <translation>已停止：磁盘已满</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped: no media came</source>
+        <translation>已停止：没有收到媒体</translation>
     </message>
 </context>
 <context>
@@ -2777,7 +2752,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>状态：</translation>
     </message>
     <message numerus="yes">
-        <location line="+110"/>
+        <location line="+116"/>
         <source>{shown} of %n recording(s)</source>
         <translation>
             <numerusform>{shown} / %n 个录制</numerusform>
@@ -2794,7 +2769,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RecordingsModel</name>
     <message>
-        <location filename="../../ui/recordings/models.py" line="-166"/>
+        <location filename="../../ui/recordings/models.py" line="-170"/>
         <source>Room</source>
         <translation>房间</translation>
     </message>
@@ -2829,7 +2804,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+112"/>
         <source>Recording {id}</source>
         <translation>录制任务 {id}</translation>
     </message>
@@ -2930,13 +2905,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RegionItem</name>
     <message>
-        <location filename="../../ui/layout_editor/items.py" line="+138"/>
-        <location line="+40"/>
+        <location filename="../../ui/layout_editor/items.py" line="+90"/>
         <source>empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+92"/>
         <source>{name}: {width} x {height} at {x}, {y}</source>
         <translation>{name}：{width} x {height}，位于 {x}, {y}</translation>
     </message>
@@ -3776,7 +3750,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>TaskFormat</name>
     <message>
-        <location filename="../../ui/common/formats.py" line="+51"/>
+        <location filename="../../ui/common/formats.py" line="+8"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>

@@ -6,6 +6,7 @@ time or a size comes from here, so one thing is written one way on every screen.
 | recording mode | `mode_name` | `Single-stream`, `Mixed` |
 | file format | `format_name` | `MP4`, `MKV`, `WebM`, `FLV`, `MPEG-TS`, `HLS`, `M4A`, `Ogg` |
 | recording state | `state_name` (`state_colour`, `state_icon`) | `recording`, `paused`, ... |
+| why a recording ended | `reason_name` | `stopped`, `stopped at its maximum duration`, ... |
 | stream kind | `kind_name` | `camera`, `screen`, `audio` |
 | a participant's stream | `stream_name` | `grace · camera` |
 | room | `room_name` | its name, else its id |
@@ -97,6 +98,22 @@ def state_colour(state: str) -> QColor:
     """The colour a state is written in: red recording or failed, amber paused, blue uploading,
     green completed; readable in the rows of a table in the palette in use."""
     return row_colour(state_role(state))
+
+
+def reason_name(reason: str | None) -> str:
+    """Why a recording ended, in the operator's language: the service's reasons by name, any other
+    text (a failure's message) as it is."""
+    if not reason:
+        return ""
+    names = {
+        "stopped": translate("Names", "stopped"),
+        "idle": translate("Names", "stopped: nothing published for a while"),
+        "max-duration": translate("Names", "stopped at its maximum duration"),
+        "source-ended": translate("Names", "stopped: the source ended"),
+        "disk-full": translate("Names", "stopped: the disk is full"),
+        "no media": translate("Names", "stopped: no media came"),
+    }
+    return names.get(reason, reason)
 
 
 def state_name(state: str) -> str:

@@ -33,6 +33,7 @@ from ui.common.formats import (
     format_streams,
     format_upload,
     mode_name,
+    reason_name,
     room_name,
     state_colour,
     state_icon,
@@ -209,7 +210,7 @@ class RecordingsModel(_RowsModel[Recording]):
                 return QBrush(state_colour(rec.state))
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.REASON and (rec.reason or rec.gaps):
-                return "\n".join(t for t in (rec.reason, gaps_tooltip(rec)) if t)
+                return "\n".join(t for t in (reason_name(rec.reason), gaps_tooltip(rec)) if t)
             if column == self.ROOM:
                 return self.tr("Recording {id}").format(id=rec.id)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ELAPSED, self.FILES):
@@ -236,7 +237,7 @@ class RecordingsModel(_RowsModel[Recording]):
                 return started.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             case _:
                 # What it missed reads beside why it ended: the files' timeline jumps there.
-                return " · ".join(t for t in (rec.reason, gaps_note(rec)) if t)
+                return " · ".join(t for t in (reason_name(rec.reason), gaps_note(rec)) if t)
 
     def _sort_key(self, rec: Recording, column: int) -> Any:
         match column:

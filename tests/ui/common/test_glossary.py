@@ -34,6 +34,7 @@ from ui.common.formats import (
     format_elapsed,
     format_name,
     mode_name,
+    reason_name,
     room_name,
     stream_name,
 )
@@ -74,6 +75,9 @@ def test_the_glossary_names_each_thing_one_way() -> None:
     assert format_duration(24.6) == "0:00:25"  # a length: to the nearest second
     assert format_duration(187.4) == "0:03:07"
     assert format_elapsed(3725) == format_duration(3725) == "1:02:05"
+    assert reason_name("max-duration") == "stopped at its maximum duration"
+    assert reason_name("worker exited with status 1") == "worker exited with status 1"
+    assert reason_name(None) == ""
 
 
 def test_the_recording_list_names_a_room_as_the_room_list_does(qapp: QApplication) -> None:
