@@ -28,12 +28,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -52,8 +51,7 @@ from ui.common.language_menu import LanguageMenu
 from ui.common.operations import Operations
 from ui.connection.connection import Connection
 from ui.connection.reasons import explain
-from ui.help.quick_start import QuickStartDialog
-from ui.help.shortcuts import ShortcutsDialog
+from ui.help.menu import HelpMenu
 from ui.layout_editor.editor import LayoutEditor, presets_folder
 from ui.layout_editor.presets import PresetStore
 from ui.local.history import HISTORY_FILE, HistoryList, HistoryStore
@@ -177,11 +175,12 @@ class MainWindow(QMainWindow):
     # --- menus and shortcuts ----------------------------------------------------------------------
 
     def _menus(self) -> None:
+        self.help_menu = HelpMenu(self, lambda: self.connection.url, self.banner)
         file = self.menuBar().addMenu(self.tr("&File"))
         self._action(
             file, self.tr("&Connect to a service…"), "Ctrl+Shift+O", self.connect_requested
         )
-        self._action(file, self.tr("Open the service's &API page"), None, self._open_docs)
+        self._action(file, self.tr("Open the service's &API page"), None, self.help_menu.open_docs)
         file.addSeparator()
         self._action(file, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         room = self.menuBar().addMenu(self.tr("&Room"))
@@ -218,19 +217,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addMenu(self.appearance_menu)
         self.language_menu = LanguageMenu(self.settings, self)
         self.view_menu.addMenu(self.language_menu)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self._action(
-            help_menu,
-            self.tr("&Quick start"),
-            QKeySequence.StandardKey.HelpContents,
-            self._quick_start,
-        )
-        self.api_page_action = self._action(
-            help_menu, self.tr("Open the service's &API page"), None, self._open_docs
-        )
-        self._action(help_menu, self.tr("&Keyboard shortcuts"), "Ctrl+/", self._shortcuts)
-        help_menu.addSeparator()
-        self._action(help_menu, self.tr("&About RecDesk"), None, self._about)
+        self.menuBar().addMenu(self.help_menu)
+        self.api_page_action = self.help_menu.api_page_action
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -266,38 +254,6 @@ class MainWindow(QMainWindow):
         # The tab says that something records here even while the other tab is shown.
         icon = state_icon(state) if state in ("recording", "paused") else QIcon()
         self.record_tabs.setTabIcon(1, icon)
-
-    def _open_docs(self) -> None:
-        url = f"{self.connection.url}/docs"
-        if not QDesktopServices.openUrl(QUrl(url)):
-            self.banner.show_error(
-                self.tr("No web browser opened {0}.").format(url),
-                self.tr(
-                    "Open that address in a browser yourself: the service's API page is there."
-                ),
-            )
-
-    def _quick_start(self) -> QuickStartDialog:
-        dialog = QuickStartDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def _shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(self.menuBar(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About RecDesk"),
-            self.tr(
-                "<h3>RecDesk</h3><p>Record real-time audio/video rooms: single-stream or mixed, "
-                "in parts, with pause and resume.</p><p>Connected to {0}</p>"
-            ).format(self.connection.url),
-        )
 
     # --- the selected room ------------------------------------------------------------------------
 

@@ -528,6 +528,54 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <location filename="../../ui/help/menu.py" line="+25"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Quick start</source>
+        <translation>快速入门(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open the service&apos;s &amp;API page</source>
+        <translation>打开服务的 API 页面(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;About RecDesk</source>
+        <translation>关于 RecDesk(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No web browser opened {0}.</source>
+        <translation>没有网页浏览器打开 {0}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open that address in a browser yourself: the service&apos;s API page is there.</source>
+        <translation>请自行在浏览器中打开该地址：服务的 API 页面就在那里。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>About RecDesk</source>
+        <translation>关于 RecDesk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;h3&gt;RecDesk&lt;/h3&gt;&lt;p&gt;Record real-time audio/video rooms: single-stream or mixed, in parts, with pause and resume.&lt;/p&gt;&lt;p&gt;Connected to {0}&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;RecDesk&lt;/h3&gt;&lt;p&gt;录制实时音视频房间：支持单流录制与合流录制、分段录制，以及暂停和继续。&lt;/p&gt;&lt;p&gt;已连接到 {0}&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>HistoryList</name>
     <message>
         <location filename="../../ui/local/history.py" line="+259"/>
@@ -1969,7 +2017,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="+82"/>
+        <location filename="../../ui/window.py" line="+80"/>
         <source>RecDesk</source>
         <translation>RecDesk</translation>
     </message>
@@ -1994,7 +2042,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>在本机录制某个参与者、整个房间或本机设备。</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+65"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2005,12 +2053,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+45"/>
         <source>Open the service&apos;s &amp;API page</source>
         <translation>打开服务的 API 页面(&amp;A)</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="+2"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -2075,47 +2122,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>&amp;Quick start</source>
-        <translation>快速入门(&amp;Q)</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;About RecDesk</source>
-        <translation>关于 RecDesk(&amp;A)</translation>
-    </message>
-    <message>
-        <location line="+41"/>
-        <source>No web browser opened {0}.</source>
-        <translation>没有网页浏览器打开 {0}。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Open that address in a browser yourself: the service&apos;s API page is there.</source>
-        <translation>请自行在浏览器中打开该地址：服务的 API 页面就在那里。</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>About RecDesk</source>
-        <translation>关于 RecDesk</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&lt;h3&gt;RecDesk&lt;/h3&gt;&lt;p&gt;Record real-time audio/video rooms: single-stream or mixed, in parts, with pause and resume.&lt;/p&gt;&lt;p&gt;Connected to {0}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;RecDesk&lt;/h3&gt;&lt;p&gt;录制实时音视频房间：支持单流录制与合流录制、分段录制，以及暂停和继续。&lt;/p&gt;&lt;p&gt;已连接到 {0}&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="+66"/>
         <source>No room is selected.</source>
         <translation>未选择房间。</translation>
     </message>
@@ -3221,6 +3228,49 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>
             <numerusform>及另外 %n 个分段</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ServiceBanners</name>
+    <message>
+        <location filename="../../ui/status/banners.py" line="+20"/>
+        <source>Room {0} is not being recorded automatically: {1}</source>
+        <translation>房间 {0} 未能自动录制：{1}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It is tried again once the room has emptied and someone publishes; check the preset {0} in the service&apos;s config.</source>
+        <translation>待房间清空后再有人发布流时会重试；请检查服务配置中的预设 {0}。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The service gave up a callback to {0} after {1} attempts: {2}</source>
+        <translation>服务向 {0} 发送回调，尝试 {1} 次后已放弃：{2}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check that the receiver answers; the recording and its files are kept.</source>
+        <translation>请检查接收端能否正常响应；录制任务及其文件均已保留。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The service&apos;s disk is full ({0} free, reserve {1}): its recordings were stopped and new ones are refused.</source>
+        <translation>服务端磁盘已满（可用 {0}，预留 {1}）：其上的录制任务已停止，且不再接受新的录制。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Every file recorded so far is kept. Free some space on the service&apos;s disk, then start again.</source>
+        <translation>已录制的文件均已保留。请清理服务端磁盘空间后重新开始。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The service&apos;s disk is nearly full: {0} free.</source>
+        <translation>服务端磁盘即将用尽：剩余 {0}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recordings stop when less than {0} is free; free some space now.</source>
+        <translation>可用空间低于 {0} 时录制将停止；请立即清理磁盘空间。</translation>
     </message>
 </context>
 <context>

@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.bench import editor_idle
+from tests.bench.settings import FULL, Settings
+from tests.bench.summary import Row
 from tests.helpers.service import ServiceProcess
 
 if TYPE_CHECKING:  # Qt is imported where the measuring starts, after its platform is chosen
@@ -174,4 +177,76 @@ def report(result: Result) -> list[str]:
         f"  longest event-loop stall, 9 thumbnails + a mixed recording and its live view: "
         f"{result.stall * 1e3:.0f} ms "
         f"({result.ticks} ticks of a 5 ms timer, {result.live_pictures} mix pictures read)",
+    ]
+
+
+def rows(settings: Settings) -> list[Row]:
+    """Run the desktop benchmarks (and the idle layout editor's), print them, and give the
+    summary's rows."""
+    print(
+        f"\n[6] the desktop app: cold starts ({settings.desktop_repeats} each), filtering 10,000 "
+        f"rooms, event-loop stalls over {settings.stall_seconds:g} s"
+    )
+    result = measure(settings.desktop_repeats, settings.stall_seconds)
+    for line in report(result):
+        print(line)
+    remote = statistics.median(result.remote)
+    embedded = statistics.median(result.embedded)
+    slowest = max(result.keystrokes)
+    return [
+        Row(
+            "cold start, running service (median)",
+            f"{remote:.2f} s",
+            f"<= {TARGET_REMOTE:g} s",
+            remote <= TARGET_REMOTE,
+        ),
+        Row(
+            "cold start, embedded service (median)",
+            f"{embedded:.2f} s",
+            f"<= {TARGET_EMBEDDED:g} s",
+            embedded <= TARGET_EMBEDDED,
+        ),
+        *(
+            Row(
+                f"bundle cold start, {how} (median)",
+                f"{statistics.median(values):.2f} s",
+                f"<= {TARGET_EMBEDDED:g} s",
+                statistics.median(values) <= TARGET_EMBEDDED,
+            )
+            for how, values in (
+                ("running service", result.bundle_remote),
+                ("embedded service", result.bundle_embedded),
+            )
+            if values
+        ),
+        Row(
+            "filter 10,000 rooms, slowest keystroke",
+            f"{slowest * 1e3:.1f} ms",
+            f"<= {TARGET_FILTER * 1e3:g} ms",
+            slowest <= TARGET_FILTER,
+        ),
+        Row(
+            "longest event-loop stall",
+            f"{result.stall * 1e3:.0f} ms",
+            f"<= {TARGET_STALL * 1e3:g} ms",
+            result.stall <= TARGET_STALL,
+        ),
+        *_editor_idle(settings),
+    ]
+
+
+def _editor_idle(settings: Settings) -> list[Row]:
+    """The layout editor open and idle: the service's CPU (3 windows of 30 s, quick: 1 of 10 s)."""
+    full = settings.desktop_repeats >= FULL.desktop_repeats
+    runs, seconds = (3, 30.0) if full else (1, 10.0)
+    result = editor_idle.measure(runs, seconds)
+    for line in editor_idle.report(result):
+        print(line)
+    return [
+        Row(
+            f"layout editor idle: service CPU over {seconds:g} s (median)",
+            f"{result.idle * 100:.2f} %",
+            f"< {editor_idle.TARGET_IDLE * 100:g} % of a core",
+            result.passed,
+        )
     ]

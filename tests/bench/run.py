@@ -89,7 +89,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -98,7 +97,6 @@ from tests.bench import (
     call,
     concurrency,
     desktop,
-    editor_idle,
     janus,
     local,
     mix_cpu,
@@ -133,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "service"):
         rows += _service(settings)
     if args.only in (None, "desktop"):
-        rows += _desktop(settings)
+        rows += desktop.rows(settings)
     if args.only in (None, "local"):
         rows += _local(settings, args.ffmpeg)
     if args.only in (None, "janus"):
@@ -295,76 +293,6 @@ def _service(settings: Settings) -> list[Row]:
             f"<= {service.TARGET_LATENCY_RATIO:g}x",
             latency_ok,
         ),
-    ]
-
-
-def _desktop(settings: Settings) -> list[Row]:
-    print(
-        f"\n[6] the desktop app: cold starts ({settings.desktop_repeats} each), filtering 10,000 "
-        f"rooms, event-loop stalls over {settings.stall_seconds:g} s"
-    )
-    result = desktop.measure(settings.desktop_repeats, settings.stall_seconds)
-    for line in desktop.report(result):
-        print(line)
-    remote = statistics.median(result.remote)
-    embedded = statistics.median(result.embedded)
-    slowest = max(result.keystrokes)
-    return [
-        Row(
-            "cold start, running service (median)",
-            f"{remote:.2f} s",
-            f"<= {desktop.TARGET_REMOTE:g} s",
-            remote <= desktop.TARGET_REMOTE,
-        ),
-        Row(
-            "cold start, embedded service (median)",
-            f"{embedded:.2f} s",
-            f"<= {desktop.TARGET_EMBEDDED:g} s",
-            embedded <= desktop.TARGET_EMBEDDED,
-        ),
-        *(
-            Row(
-                f"bundle cold start, {how} (median)",
-                f"{statistics.median(values):.2f} s",
-                f"<= {desktop.TARGET_EMBEDDED:g} s",
-                statistics.median(values) <= desktop.TARGET_EMBEDDED,
-            )
-            for how, values in (
-                ("running service", result.bundle_remote),
-                ("embedded service", result.bundle_embedded),
-            )
-            if values
-        ),
-        Row(
-            "filter 10,000 rooms, slowest keystroke",
-            f"{slowest * 1e3:.1f} ms",
-            f"<= {desktop.TARGET_FILTER * 1e3:g} ms",
-            slowest <= desktop.TARGET_FILTER,
-        ),
-        Row(
-            "longest event-loop stall",
-            f"{result.stall * 1e3:.0f} ms",
-            f"<= {desktop.TARGET_STALL * 1e3:g} ms",
-            result.stall <= desktop.TARGET_STALL,
-        ),
-        *_editor_idle(settings),
-    ]
-
-
-def _editor_idle(settings: Settings) -> list[Row]:
-    """The layout editor open and idle: the service's CPU (3 windows of 30 s, quick: 1 of 10 s)."""
-    full = settings.desktop_repeats >= FULL.desktop_repeats
-    runs, seconds = (3, 30.0) if full else (1, 10.0)
-    result = editor_idle.measure(runs, seconds)
-    for line in editor_idle.report(result):
-        print(line)
-    return [
-        Row(
-            f"layout editor idle: service CPU over {seconds:g} s (median)",
-            f"{result.idle * 100:.2f} %",
-            f"< {editor_idle.TARGET_IDLE * 100:g} % of a core",
-            result.passed,
-        )
     ]
 
 

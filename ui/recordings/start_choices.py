@@ -37,6 +37,7 @@ class StartChoices(QObject):
         self.problem: str | None = None  # why the last read failed; None when it worked
         self._reading: asyncio.Task[None] | None = None
         connection.synced.connect(self.refresh)
+        connection.state_changed.connect(self._state)
         if connection.state == "connected":  # synced before this existed
             self.refresh()
 
@@ -48,6 +49,11 @@ class StartChoices(QObject):
         """Read both lists again (once at a time), then say `changed`."""
         if self._reading is None or self._reading.done():
             self._reading = asyncio.ensure_future(self._read(self._connection.client))
+
+    def _state(self, state: str) -> None:
+        # A closed connection's client answers nothing more: the read goes with it.
+        if state == "closed" and self._reading is not None:
+            self._reading.cancel()
 
     async def _read(self, client: RecDeskClient) -> None:
         try:
