@@ -7,7 +7,7 @@ participant sends different pictures, as in a real room.
 **Grid of four**: CPU (user + sys, from `os.wait4`) per output second of
    `recdesk-record IN1 IN2 IN3 IN4 -o out.mp4 --layout grid --size 1280x720 --fps 30` over that of
    the ffmpeg CLI running the same filter graph with the same encoder settings on the same inputs
-   (target <= 1.0x). The reference graph is built from the layout the engine draws: per input
+   (target <= 0.85x). The reference graph is built from the layout the engine draws: per input
    `scale` (fit, even sides), `pad` to the tile, `setsar`, each overlaid on a `color` background at
    its tile, then `format=yuv420p`; the sound summed by `amix=normalize=0` at 48 kHz; H.264 by
    libx264 with the compositor's preset, tune, bitrate and keyframe interval, AAC at its bitrate,
@@ -25,6 +25,7 @@ standard library.
 
 from __future__ import annotations
 
+import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -41,7 +42,7 @@ from app.media.pipeline.opening import stream_ids
 from tests.bench.media import FFMPEG, ClipSpec, clip, cut, cut_at, media_seconds
 from tests.bench.remux_cpu import ToolCost, child_cpu, ffmpeg_muxer_args, runs
 
-TARGET_RATIO = 1.0
+TARGET_RATIO = 0.85
 
 
 GRID_INPUTS = 4
@@ -88,6 +89,7 @@ class GridResult:
     outputs: dict[str, Output]
     ffmpeg: str  # the CLI compared with
     ffmpeg_note: str
+    reference: str = ""  # the reference's command line on the long inputs, as run
 
     def per_output_second(self, name: str) -> float:
         """Steady-state CPU seconds per output second of one tool."""
@@ -179,6 +181,7 @@ def measure(
         outputs=outputs,
         ffmpeg=ffmpeg,
         ffmpeg_note=note,
+        reference=shlex.join(ffmpeg_command(long_inputs, Path("mix.mp4"), ffmpeg, muxer_args)),
     )
 
 
@@ -288,6 +291,7 @@ def report(result: GridResult) -> list[str]:
         f"clip) and their first {result.short_seconds:.1f} s; output {SIZE[0]}x{SIZE[1]} "
         f"at {FPS} fps",
         f"  FFmpeg: {result.ffmpeg_note}; the CLI is {result.ffmpeg}",
+        f"  reference command (kept as it is, so figures compare over time): {result.reference}",
     ]
     for name, output in result.outputs.items():
         lines.append(

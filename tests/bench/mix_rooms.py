@@ -9,14 +9,21 @@ Part of the `mix` group of `make bench` (`--only mix`), on the inputs of `mix_cp
    to the end of the process, CPU read from `/proc` at that event, so that opening N inputs is
    reported apart, as start-up, instead of diluting the rate. Finishing the file is in it, so on
    short inputs it reads a little above the grid's steady-state slope: the rows are for comparing
-   with each other.
+   with each other. Each row gives the cores kept busy and the load average at the end of its
+   run, and the PSNR of the tile-sized path (`tile_psnr`): the first second of the grid composed
+   both ways in this process, the whole picture and its worst tile, against full decoding and
+   bicubic scaling.
 
-May import the `tests.bench` siblings and the standard library.
+**Paced** (`paced=True`): the same rooms recorded live, the inputs played in real time
+   (`recdesk-record --live --duration`), as a room's streams arrive: real time is then 1.0 by
+   construction, and what tells whether the mix keeps up is the share of its frames it wrote
+   (`frames`: 1.0 when no picture was skipped for falling behind) and the CPU it took.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import tempfile
@@ -25,10 +32,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
+import numpy as np
+
+from app.media.formats import FORMATS
+from app.media.mix.inputs import MixInput
+from app.media.mix.source import MixSource
+from app.media.sources import open_source, parse_source
 from tests.bench.media import FFMPEG, REPO, ClipSpec
-from tests.bench.mix_cpu import grid_layout, ours_command, participants
+from tests.bench.mix_cpu import FPS, grid_layout, ours_command, participants
 
 ROOM_SIZES = (1, 4, 9, 16, 25)
+# The largest room, from files: CPU seconds per output second (and real time >= 1.0).
+TARGET_CPU = 1.6
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,8 @@ class RoomRun:
     startup_cpu: float
     wall: float  # `started` to the end of the process
     cpu: float
+    load: float  # the load average over the last minute, at the end
+    frames: float = 1.0  # pictures written / output seconds x fps
 
     @property
     def realtime(self) -> float:
@@ -65,6 +83,7 @@ class RoomSize:
     tile: str
     inputs: list[Path]
     runs: list[RoomRun] = field(default_factory=list)
+    psnr: tuple[float, float] | None = None  # the tile-sized path's: whole picture, worst tile
 
     @property
     def typical(self) -> RoomRun:
@@ -74,10 +93,17 @@ class RoomSize:
 
 
 def room(
-    spec: ClipSpec, sizes: Sequence[int], seconds: int, repeats: int, ffmpeg: str = FFMPEG
+    spec: ClipSpec,
+    sizes: Sequence[int],
+    seconds: int,
+    repeats: int,
+    ffmpeg: str = FFMPEG,
+    *,
+    paced: bool = False,
 ) -> list[RoomSize]:
     """`repeats` runs of `recdesk-record` per room size, on inputs of `seconds` each; the sizes
-    take turns, so that a slow patch of the machine does not fall on one size's runs only."""
+    take turns, so that a slow patch of the machine does not fall on one size's runs only.
+    `paced`: live, the inputs played in real time (see the module docstring)."""
     rooms: list[RoomSize] = []
     for count in sizes:
         region = grid_layout(count).regions[0]
@@ -89,13 +115,17 @@ def room(
             for size in rooms:
                 for path in size.inputs:  # into the page cache
                     path.read_bytes()
-                size.runs.append(_timed(ours_command(size.inputs, out)))
+                argv = ours_command(size.inputs, out)
+                if paced:
+                    argv += ["--live", "--duration", str(seconds)]
+                size.runs.append(_timed(argv, out if paced else None))
             print(f"  rooms, run {run + 1}/{repeats} done", flush=True)
     return rooms
 
 
-def _timed(argv: list[str]) -> RoomRun:
-    """Run `argv`, taking wall time and CPU at its `started` event and at its end."""
+def _timed(argv: list[str], out: Path | None = None) -> RoomRun:
+    """Run `argv`, taking wall time and CPU at its `started` event and at its end (and the share
+    of the pictures due that `out` holds, if given)."""
     began = time.monotonic()
     started: tuple[float, float] | None = None
     seconds = 0.0
@@ -125,13 +155,79 @@ def _timed(argv: list[str]) -> RoomRun:
             raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {message}")
     cpu = usage.ru_utime + usage.ru_stime
     at, cpu_at = started
+    frames = 1.0
+    if out is not None and seconds > 0:
+        with av.open(str(out)) as written:
+            pictures = sum(1 for p in written.demux(video=0) if p.size)
+        frames = pictures / (seconds * FPS)
     return RoomRun(
         output_seconds=seconds,
         startup_wall=at - began,
         startup_cpu=cpu_at,
         wall=ended - at,
         cpu=cpu - cpu_at,
+        load=os.getloadavg()[0],
+        frames=frames,
     )
+
+
+def tile_psnr(size: RoomSize, frames: int = FPS) -> tuple[float, float]:
+    """The tile-sized path against the full one on this room's first `frames` pictures, composed
+    in this process: PSNR of the whole picture and of its worst tile (dB)."""
+    layout = grid_layout(size.count)
+    pictures = [_composed(size.inputs, tile_sized, frames) for tile_sized in (False, True)]
+    full, cheap = (np.stack(p[:frames]) for p in pictures)
+    tiles = [
+        _psnr(
+            full[:, r.y : r.y + r.height, r.x : r.x + r.width],
+            cheap[:, r.y : r.y + r.height, r.x : r.x + r.width],
+        )
+        for r in layout.regions
+    ]
+    return _psnr(full, cheap), min(tiles)
+
+
+def _composed(inputs: Sequence[Path], tile_sized: bool, frames: int) -> list[np.ndarray]:
+    """The first `frames` pictures a mix of `inputs` composes, luma only."""
+    layout = grid_layout(len(inputs))
+    items = [
+        MixInput(r.stream_id or "", open_source(parse_source(str(path))))
+        for r, path in zip(layout.regions, inputs, strict=True)
+    ]
+    source = MixSource(items, layout, FORMATS["mp4"], tile_sized=tile_sized)
+    pictures: list[np.ndarray] = []
+
+    def keep(frame: av.VideoFrame) -> None:
+        pictures.append(frame.to_ndarray(format="gray"))
+        if len(pictures) >= frames:
+            source.interrupt()
+
+    source.on_picture = keep
+    for _ in source.packets():
+        pass
+    source.close()
+    return pictures
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    error = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 100.0 if error == 0 else min(100.0, 10 * math.log10(255**2 / error))  # 100: the same
+
+
+def as_json(rooms: Sequence[RoomSize]) -> dict[str, dict[str, float | None]]:
+    """Each size's median run, keyed by its number of inputs."""
+    return {
+        str(size.count): {
+            "realtime": round(size.typical.realtime, 3),
+            "cpu_per_s": round(size.typical.cpu_per_second, 3),
+            "cores": round(size.typical.cores, 2),
+            "load": round(size.typical.load, 2),
+            "frames": round(size.typical.frames, 3),
+            "psnr": None if size.psnr is None else round(size.psnr[0], 1),
+            "psnr_worst_tile": None if size.psnr is None else round(size.psnr[1], 1),
+        }
+        for size in rooms
+    }
 
 
 def _process_cpu(pid: int) -> float:
@@ -156,6 +252,9 @@ def room_report(rooms: Sequence[RoomSize]) -> list[str]:
             "(range)",
             "CPU s/out s",
             "cores",
+            "frames",
+            "load",
+            "PSNR dB (worst tile)",
         )
     ]
     for size in rooms:
@@ -172,6 +271,9 @@ def room_report(rooms: Sequence[RoomSize]) -> list[str]:
                 f"{min(factors):.2f}-{max(factors):.2f}",
                 f"{r.cpu_per_second:.3f}",
                 f"{r.cores:.2f}",
+                f"{r.frames:.3f}",
+                f"{r.load:.2f}",
+                "-" if size.psnr is None else f"{size.psnr[0]:.1f} ({size.psnr[1]:.1f})",
             )
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]

@@ -10,7 +10,13 @@ say, and the current tree) on the two engine benchmarks:
 1. remux: CPU per media second of `recdesk-record SOURCE -o OUT.mp4` (packets copied, nothing
    re-encoded) on the 720p30 2 Mbit/s H.264 + AAC clip of `remux_cpu`;
 2. mix: CPU per output second of a 2x2 grid of four 720p30 inputs into 1280x720 H.264
-   (`recdesk-record IN1 IN2 IN3 IN4 --layout grid -o OUT.mp4`), on the inputs of `mix_cpu`.
+   (`recdesk-record IN1 IN2 IN3 IN4 --layout grid -o OUT.mp4`), on the inputs of `mix_cpu`;
+3. rooms of 9, 16 and 25 (`--rooms`, the sizes `mix_rooms` tabulates): CPU per output second and
+   the real-time factor (output seconds over wall seconds, steady state as for CPU) of the grid,
+   the inputs of `mix_rooms`.
+
+Each pair also keeps the wall time of every run and the load average after it, printed beside the
+figures: a pair measured on a busy machine says so.
 
 Both are steady-state costs, as in `remux_cpu`: each side runs a long input and its short cut, and
 the difference in CPU (user + sys of the child, from `os.wait4`) over the difference in media time
@@ -38,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +55,7 @@ from tests.bench.remux_cpu import ToolCost, runs
 from tests.bench.settings import FULL, QUICK, Settings
 
 CLI = "app.media.cli"  # the module of `recdesk-record`
+ROOMS = (9, 16, 25)
 PAIRS = 5
 QUICK_PAIRS = 2
 
@@ -120,6 +128,13 @@ class Pair:
 
     first: str
     cpu: dict[tuple[str, str], float] = field(default_factory=dict)  # (side, "long"|"short")
+    wall: dict[tuple[str, str], float] = field(default_factory=dict)
+    load: float = 0.0  # the load average over the last minute, after the pair
+
+    def realtime(self, side: str, case: Case) -> float:
+        """The side's steady-state output seconds per wall second in this pair."""
+        extra = self.wall[side, "long"] - self.wall[side, "short"]
+        return (case.long_seconds - case.short_seconds) / extra if extra > 0 else math.nan
 
     def slope(self, side: str, case: Case) -> float:
         """The side's steady-state CPU seconds per media second in this pair."""
@@ -168,7 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for side in sides:
         print(f"{side.name}: {side.root} ({side.python}; import app -> {side.check()})")
     results = []
-    for case in (_remux_case(settings), _mix_case(settings)):
+    cases = [_remux_case(settings), _mix_case(settings)]
+    if args.rooms:
+        cases += [_room_case(settings, count) for count in ROOMS]
+    for case in cases:
         print(
             f"\n{case.name}: {pairs} pairs, inputs of {case.long_seconds:.1f} s and "
             f"{case.short_seconds:.1f} s",
@@ -191,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--new", type=Path, required=True, help="the newer checkout")
     parser.add_argument("--pairs", type=int, help="pairs per benchmark (default 5, quick 2)")
     parser.add_argument("--quick", action="store_true", help="short inputs, 2 pairs: a smoke test")
+    parser.add_argument(
+        "--rooms", action="store_true", help="also rooms of 9, 16 and 25 inputs (CPU, real time)"
+    )
     return parser
 
 
@@ -226,6 +247,22 @@ def _mix_case(settings: Settings) -> Case:
     )
 
 
+def _room_case(settings: Settings, count: int) -> Case:
+    spec = ClipSpec(settings.mix_clip_seconds)
+    long_inputs = participants(spec, count, 2 * settings.room_seconds)
+    short_inputs = [cut(path, settings.room_seconds) for path in long_inputs]
+    return Case(
+        name=f"room of {count}",
+        per="output second",
+        unit="s",
+        long=long_inputs,
+        short=short_inputs,
+        arguments=lambda inputs, out: ours_command(inputs, out)[1:],
+        long_seconds=max(media_seconds(p) for p in long_inputs),
+        short_seconds=max(media_seconds(p) for p in short_inputs),
+    )
+
+
 def measure(case: Case, sides: Sequence[Side], pairs: int) -> CaseResult:
     """One untimed run per side, then `pairs` pairs, the first side alternating."""
     result = CaseResult(case, [])
@@ -241,7 +278,10 @@ def measure(case: Case, sides: Sequence[Side], pairs: int) -> CaseResult:
             pair = Pair(first=order[0].name)
             for length, inputs in (("long", case.long), ("short", case.short)):
                 for side in order:
+                    began = time.monotonic()
                     pair.cpu[side.name, length] = child_cpu(side, case.arguments(inputs, out))
+                    pair.wall[side.name, length] = time.monotonic() - began
+            pair.load = os.getloadavg()[0]
             result.pairs.append(pair)
             print(f"  pair {k + 1}/{pairs} done", flush=True)
     return result
@@ -272,7 +312,20 @@ def child_cpu(side: Side, args: list[str]) -> float:
 def report(result: CaseResult) -> list[str]:
     """A table of the pairs, then each side's runs and steady-state cost."""
     case = result.case
-    head = ("pair", "first", "old long", "old short", "new long", "new short", "old", "new", "n/o")
+    head = (
+        "pair",
+        "first",
+        "old long",
+        "old short",
+        "new long",
+        "new short",
+        "old",
+        "new",
+        "n/o",
+        "rt old",
+        "rt new",
+        "load",
+    )
     table: list[tuple[str, ...]] = [head]
     for k, pair in enumerate(result.pairs, 1):
         cpu = [pair.cpu[side, length] for side in ("old", "new") for length in ("long", "short")]
@@ -284,10 +337,15 @@ def report(result: CaseResult) -> list[str]:
                 *(f"{c:.3f}" for c in cpu),
                 *(f"{s:.3f}" for s in slopes),
                 "-" if math.isnan(ratio := pair.ratio(case)) else f"{ratio:.3f}",
+                *(f"{pair.realtime(side, case):.2f}x" for side in ("old", "new")),
+                f"{pair.load:.2f}",
             )
         )
     lines = _table(table)
-    lines.append(f"  (CPU s per run; old, new: {case.unit} CPU per {case.per}; n/o: new / old)")
+    lines.append(
+        f"  (CPU s per run; old, new: {case.unit} CPU per {case.per}; n/o: new / old; rt: "
+        "output seconds per wall second, steady state; load: 1-minute load average after the pair)"
+    )
     for side in ("old", "new"):
         cost = result.cost(side)
         lines += [
@@ -302,6 +360,14 @@ def summary(result: CaseResult) -> str:
     case, ratios = result.case, result.ratios()
     old, new = (case.scale * result.per_second(side) for side in ("old", "new"))
     costs = f"old {old:.3f} {case.unit}, new {new:.3f} {case.unit} CPU per {case.per}"
+    if case.per == "output second":
+        speed = {
+            side: statistics.median(p.realtime(side, case) for p in result.pairs)
+            for side in ("old", "new")
+        }
+        costs += f"; real time old {speed['old']:.2f}x, new {speed['new']:.2f}x"
+    loads = [p.load for p in result.pairs]
+    costs += f"; load {min(loads):.2f}-{max(loads):.2f}"
     if not ratios:
         return f"{case.name} new/old: every pair's slopes were lost in the noise; {costs}"
     lost = len(result.pairs) - len(ratios)

@@ -5,7 +5,7 @@ what parts, snapshots and recovery cost, and what the compositor costs.
 python -m tests.bench.run [--quick]
                           [--only remux|live|survive|mix|service|desktop|local|janus|call|soak]
                           [--ffmpeg PATH] [--minutes N]
-                          [--join-window S] [--strict]
+                          [--join-window S] [--strict] [--json FILE]
 python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
 ```
 
@@ -27,8 +27,12 @@ Two say what mixing costs (`mix`, on cuts of a 60 s clip of the same kind):
 
 6. `mix_cpu`: steady-state CPU per output second of a 2x2 grid of four 720p30 inputs into 1280x720
    H.264, `recdesk-record --layout grid` / the ffmpeg CLI with the same filter graph and encoder
-   settings (target <= 1.0x);
-7. the real-time factor and CPU per output second for 1, 4, 9, 16 and 25 inputs, as a table.
+   settings (target <= 0.85x); the reference's command line is printed;
+7. the real-time factor, CPU per output second, cores used, load average and the tile-sized
+   path's PSNR for 1, 4, 9, 16 and 25 inputs, as a table (25 inputs: real time >= 1.0x and
+   <= 1.6 CPU s per output second), then the same rooms paced, live; `--json FILE` writes
+   `{"grid4_ratio", "rooms": {"1": {"realtime", "cpu_per_s", "cores", "load", ...}, ...},
+   "rooms_paced": {...}}`.
 
 Three say how the recording service answers (`service`, a real `recdesk-server --demo`):
 
@@ -89,9 +93,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from tests.bench import (
     call,
@@ -127,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "survive"):
         rows += _survive(settings, args.ffmpeg)
     if args.only in (None, "mix"):
-        rows += _mix(settings, args.ffmpeg)
+        rows += _mix(settings, args.ffmpeg, args.json)
     if args.only in (None, "service"):
         rows += _service(settings)
     if args.only in (None, "desktop"):
@@ -174,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
         "--minutes", type=float, help="how long the soak records (default 60; quick 6)"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="also write the mix group's figures as JSON"
+    )
     return parser
 
 
@@ -296,11 +305,11 @@ def _service(settings: Settings) -> list[Row]:
     ]
 
 
-def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
+def _mix(settings: Settings, ffmpeg: str, json_file: Path | None = None) -> list[Row]:
     print(
         f"\n[4] compositor: a {mix_cpu.GRID_INPUTS}-input grid against the ffmpeg CLI "
         f"({settings.mix_repeats} repeats), then rooms of "
-        f"{', '.join(str(n) for n in mix_rooms.ROOM_SIZES)} inputs"
+        f"{', '.join(str(n) for n in mix_rooms.ROOM_SIZES)} inputs, from files and paced"
     )
     spec = ClipSpec(settings.mix_clip_seconds)
     result = mix_cpu.measure(
@@ -308,17 +317,37 @@ def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
     )
     for line in mix_cpu.report(result):
         print(line)
-    rooms = mix_rooms.room(
-        spec, mix_rooms.ROOM_SIZES, settings.room_seconds, settings.room_repeats, ffmpeg
-    )
-    print(
-        f"  rooms: inputs of {settings.room_seconds} s, median of {settings.room_repeats} "
-        f"run(s) each, measured from `started` to the end"
-    )
-    for line in mix_rooms.room_report(rooms):
-        print(line)
+    tables = {}
+    for paced in (False, True):
+        rooms = mix_rooms.room(
+            spec,
+            mix_rooms.ROOM_SIZES,
+            settings.room_seconds,
+            settings.room_repeats,
+            ffmpeg,
+            paced=paced,
+        )
+        if not paced:
+            for size in rooms:
+                size.psnr = mix_rooms.tile_psnr(size)
+        print(
+            f"  rooms{', paced (live)' if paced else ''}: inputs of {settings.room_seconds} s, "
+            f"median of {settings.room_repeats} run(s) each, measured from `started` to the end"
+        )
+        for line in mix_rooms.room_report(rooms):
+            print(line)
+        tables[paced] = rooms
+    if json_file is not None:
+        figures = {
+            "grid4_ratio": round(result.ratio, 3),
+            "rooms": mix_rooms.as_json(tables[False]),
+            "rooms_paced": mix_rooms.as_json(tables[True]),
+        }
+        json_file.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"  figures written to {json_file}")
     ours = result.per_output_second(mix_cpu.OURS)
     theirs = result.per_output_second(mix_cpu.REFERENCE)
+    largest = tables[False][-1].typical
     return [
         Row(
             f"mix CPU, {mix_cpu.GRID_INPUTS}-input grid, ours / ffmpeg",
@@ -328,9 +357,15 @@ def _mix(settings: Settings, ffmpeg: str) -> list[Row]:
         ),
         Row(
             "mix real time by inputs",
-            ", ".join(f"{r.count}: {r.typical.realtime:.2f}x" for r in rooms),
+            ", ".join(f"{r.count}: {r.typical.realtime:.2f}x" for r in tables[False]),
             "table",
             None,
+        ),
+        Row(
+            f"mix of {tables[False][-1].count}: real time, CPU s/output s",
+            f"{largest.realtime:.2f}x, {largest.cpu_per_second:.2f} ({largest.cores:.2f} cores)",
+            f">= 1.0x, <= {mix_rooms.TARGET_CPU}",
+            largest.realtime >= 1.0 and largest.cpu_per_second <= mix_rooms.TARGET_CPU,
         ),
     ]
 

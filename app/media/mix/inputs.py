@@ -1,11 +1,18 @@
 """One participant of a mix: a source decoded into pictures and 48 kHz sound on the mix's timeline.
 
 An input's own time starts at its first picture; `join` places that on the mix's timeline, and
-pictures and sound are kept by mix time. A file input is decoded on demand (`fill_until`), so a
-mix of files runs as fast as the machine allows and every run gives the same frames; a live input
-is decoded by its own thread as packets come, and the mix takes what has arrived when each output
-frame is due. A live input that reconnects (timestamps from zero) goes on from the moment it is
-back.
+pictures and sound are kept by mix time. Every input is decoded by a thread of its own, so the
+inputs decode on every core while the mix composes and encodes. A file input's thread decodes a
+little ahead of what the mix asked for (`fill_until` waits for it), so a mix of files runs as
+fast as the machine allows and every run gives the same frames; a live input's thread decodes
+packets as they come, and the mix takes what has arrived when each output frame is due. A live
+input that reconnects (timestamps from zero) goes on from the moment it is back.
+
+**Work that follows what is shown** (`show`): an input the layout does not show, or shows under
+another region, decodes only the pictures later ones refer to (B-frames and other unreferenced
+pictures are skipped), so it is ready the moment it is shown; one shown in a small tile (a
+quarter of its width or less) skips the H.264 loop filter, whose effect a downscale of that
+much hides (the mix benchmark reports the PSNR of this path against the full one).
 
 - `frame_at(t)`: the picture shown at mix time `t`: the newest frame presented at or before it; a
   stalled input keeps its last frame, one that has not started or has ended gives None (the
@@ -43,6 +50,11 @@ _KEEP_FRAMES = 120
 MAX_AGE = 1.0
 # An input that ended shows its last picture this much longer (a frame's time), then leaves.
 _LEFT_AFTER = 0.1
+# How far past what the mix asked for a file input's thread decodes (seconds of media): enough
+# that decoding runs beside composing, little enough that 25 inputs hold a few frames each.
+_AHEAD = 0.1
+# A tile this many times narrower than the picture, or more, decodes without the loop filter.
+SMALL_TILE = 4
 
 
 class MixInput:
@@ -73,8 +85,12 @@ class MixInput:
         self._origin_is_video = False
         self._packets: Iterator[av.Packet] | None = None
         self._video_time = -1.0  # input time of the newest frame decoded
+        self.decoded_pictures = 0
         self._audio_time = -1.0
         self._lock = threading.Lock()
+        # A file input's thread and `fill_until` meet here: the mix time wanted, what is decoded.
+        self._progress = threading.Condition()
+        self._wanted = -1.0
         self.ended = False
         self.error: RecDeskError | None = None
         self._restarted = False
@@ -114,14 +130,64 @@ class MixInput:
 
     # -- decoding ------------------------------------------------------------------------------
 
+    def decode_with(self, threads: int) -> None:
+        """Decode with this many threads each (0: FFmpeg's choice); before decoding starts. A mix
+        of more inputs than cores gives each one thread: the inputs' own threads share the cores."""
+        for stream in (self._video, self._audio):
+            if stream is not None and not stream.codec_context.is_open:
+                stream.codec_context.thread_count = threads
+
+    def show(self, tile: tuple[int, int] | None) -> None:
+        """Where the mix shows this input now: a tile of (width, height), or None (not shown, or
+        covered by another region); any thread. See the module docstring."""
+        video = self._video
+        if video is None:
+            return
+        context = video.codec_context
+        context.skip_frame = "DEFAULT" if tile is not None else "NONREF"
+        size = self.picture_size
+        small = (
+            tile is not None
+            and size is not None
+            and tile[0] * SMALL_TILE <= size[0]
+            and tile[1] * SMALL_TILE <= size[1]
+        )
+        if small and not context.is_open:
+            context.options = {**context.options, "skip_loop_filter": "all"}
+
+    def _covers(self, local: float) -> bool:
+        return (self._video is None or self._video_time > local) and (
+            self._audio is None or self._audio_time > local
+        )
+
     def fill_until(self, t: float) -> None:
-        """Decode (a file input) until its pictures and sound cover mix time `t`."""
-        local = t - self.join
-        while not self.ended and (
-            (self._video is not None and self._video_time <= local)
-            or (self._audio is not None and self._audio_time <= local)
-        ):
-            self._step()
+        """Wait until a file input's pictures and sound cover mix time `t` (or it ended); its
+        thread (`run_file`) decodes them, and a little more."""
+        with self._progress:
+            self._wanted = max(self._wanted, t)
+            self._progress.notify_all()
+            self._progress.wait_for(lambda: self.ended or self._covers(t - self.join))
+
+    def run_file(self) -> None:
+        """Decode a file input (in a thread of its own) a little ahead of what the mix asked for,
+        until it ends or is closed; the thread closes the source, as `run_live`'s does."""
+        self._reader = threading.current_thread()
+        try:
+            while not self.ended:
+                with self._progress:
+                    self._progress.wait_for(
+                        lambda: self.ended or not self._covers(self._wanted + _AHEAD - self.join)
+                    )
+                if self.ended:
+                    break
+                self._step()
+                with self._progress:
+                    self._progress.notify_all()
+        finally:
+            with self._progress:
+                self.ended = True
+                self._progress.notify_all()
+            self._source.close()
 
     def run_live(self, now: Callable[[], float]) -> None:
         """Decode a live input as its packets come (in a thread of its own) until it ends.
@@ -215,6 +281,7 @@ class MixInput:
                 continue
             local = float(frame.pts * time_base) - self._origin
             if isinstance(frame, av.VideoFrame):
+                self.decoded_pictures += 1
                 with self._lock:
                     self._frames.append((self.join + local, frame))
                     if len(self._frames) > _KEEP_FRAMES:
@@ -263,8 +330,10 @@ class MixInput:
             return frame
 
     def close(self) -> None:
-        """Release the source (a live input's thread closes it after its current read)."""
-        self.ended = True
+        """Release the source (an input's thread closes it after its current read)."""
+        with self._progress:
+            self.ended = True
+            self._progress.notify_all()
         if self._reader is None:
             self._source.close()
         else:

@@ -1,9 +1,16 @@
 """A mix as a `MediaSource`: the participants composed, mixed and encoded, packet by packet.
 
 ```
-MixInput (N) ─▶ frame_at(t) ─▶ VideoGraph (layout) ─▶ H.264 / VP8 ─┐
-            └▶ audio(t, n) ─▶ amix (sum, 48 kHz)  ─▶ AAC / Opus  ─┴▶ packets() ─▶ Remuxer ─▶ sinks
+ decode threads (one per input)  compose thread (the timeline)         encode (packets' caller)
+MixInput (N) ─▶ frame_at(t) ─▶ VideoGraph (layout) ─┐                ┌▶ H.264 / VP8 ─┐
+            └▶ audio(t, n) ─▶ amix (sum, 48 kHz)  ──┴▶ queue (bounded) ┴▶ AAC / Opus  ─┴▶ packets()
 ```
+
+Decoding, composing and encoding run on threads of their own, so a mix uses every core: the
+inputs decode in theirs (`MixInput`), one thread keeps the timeline (what is shown and heard at
+each output frame, pacing, joins, layout changes) and hands each frame and its sound through a
+queue of `QUEUE_FRAMES`, and the thread reading `packets()` encodes them. FFmpeg releases the
+GIL while it decodes, filters and encodes, so the threads run side by side.
 
 Because the mix is a source, everything the remuxer does for a single stream it does for a mix:
 the sinks, parts, pause and resume on one continuous timeline, snapshots, duration and stop.
@@ -27,7 +34,9 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
   is taken all the same, so its track holds silence. `input_levels()` (any thread) gives each
   input's recent peak, measured before mute, and how long nothing has been heard from it
   (`app.media.mix.levels`).
-- **Layout changes** (`set_layout`, any thread) apply from the next output frame; the encoder runs
+- **Layout changes** (`set_layout`, any thread), joins and leaves apply from the next frame
+  composed: live, the next frame due; a mix of files, composed as fast as it goes, is up to
+  `QUEUE_FRAMES` frames ahead of the packets read. The encoder runs
   on, so there is no break in the timeline. The new layout's images are read by the caller's
   thread: one that cannot be read is refused there (`ImageError`), and the mix goes on as it was.
 - **Images** come from the `ImageSource` given (`app.media.mix.images`); by default there is none,
@@ -37,6 +46,8 @@ the sinks, parts, pause and resume on one continuous timeline, snapshots, durati
 from __future__ import annotations
 
 import io
+import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,12 +64,17 @@ from app.media.events import Event
 from app.media.formats import ContainerFormat
 from app.media.mix.graph import VideoGraph
 from app.media.mix.images import NO_IMAGES, ImageSource
-from app.media.mix.inputs import LAYOUT, SAMPLE_FORMAT, SAMPLE_RATE, MixInput
+from app.media.mix.inputs import LAYOUT, SAMPLE_RATE, MixInput
 from app.media.mix.levels import InputLevel, LevelMeter
+from app.media.mix.sound import SoundSum
 from app.media.mix.speakers import SpeakerTracker
 
 AUDIO_CHUNK = 1024
+# One output frame as composed: its picture (None: sound only), and each track's chunks of sound.
+_Step = tuple[av.VideoFrame | None, list[list[av.AudioFrame]]]
 KEYFRAME_SECONDS = 2
+# Frames composed and not yet encoded: enough to keep composing while a frame encodes.
+QUEUE_FRAMES = 4
 # A live mix this far behind the clock skips the pictures whose time has passed (counted in
 # `dropped_frames`), as a recorder that cannot keep up must, so that picture and sound stay with
 # the clock and what is written stays a second or less behind it.
@@ -81,14 +97,17 @@ class MixSource:
         sleep: Callable[[float], None] = time.sleep,
         tracks: Sequence[Sequence[str]] | None = None,
         track_titles: Sequence[str] = (),
+        tile_sized: bool = True,
     ) -> None:
         self._inputs = list(inputs)
-        self._graph = VideoGraph(layout, images)
+        self._graph = VideoGraph(layout, images, tile_sized=tile_sized)
         self._pending: tuple[Layout, dict[str, av.VideoFrame]] | None = None
         self._live = live
         self._clock = clock
         self._sleep = sleep
         self._stopping = threading.Event()
+        self._queue: queue.Queue[_Step | BaseException | None] = queue.Queue(QUEUE_FRAMES)
+        self._unread = threading.Event()  # set when nobody reads `packets()` any more
         self.dropped_frames = 0
         # Called with each picture as composed, before it is encoded, on the thread reading
         # `packets` (a recorder's preview); it must be quick and must not keep the frame.
@@ -124,7 +143,7 @@ class MixSource:
         self._leaving: set[str] = set()
         self._speakers = SpeakerTracker()
         self._keyframe = False
-        self._mixers: dict[int, tuple[int, av.filter.Graph]] = {}  # track → (inputs, graph)
+        self._sum = SoundSum(AUDIO_CHUNK)
         # Replaced whole, never changed in place: the mix's thread reads it without the lock.
         self._muted: frozenset[str] = frozenset()
         self._levels = LevelMeter()
@@ -182,10 +201,9 @@ class MixSource:
             leaving, self._leaving = self._leaving, set()
         for item in joining:
             self._inputs.append(item)
-            if self._live:
-                self._start_live(item, now)
-            else:
+            if not self._live:
                 item.join = now()
+            self._start_input(item, now)
         for item in [i for i in self._inputs if i.stream_id in leaving]:
             self._inputs.remove(item)
             self._levels.forget(item.stream_id)
@@ -197,11 +215,20 @@ class MixSource:
         layout = self._graph.layout
         streams = [StreamRef(i.stream_id, i.kind if i.has_video else "audio") for i in self._inputs]
         self._graph.set_layout(reflow(layout, streams, speaker=self._speakers.current))
+        self._follow_layout()
 
-    def _start_live(self, item: MixInput, now: Callable[[], float]) -> None:
-        threading.Thread(
-            target=item.run_live, args=(now,), name=f"mix-input-{item.stream_id}", daemon=True
-        ).start()
+    def _follow_layout(self) -> None:
+        """Tell each input where it is shown now, so it decodes only what that needs."""
+        shown = self._graph.shown()
+        for item in self._inputs:
+            item.show(shown.get(item.stream_id))
+
+    def _start_input(self, item: MixInput, now: Callable[[], float]) -> None:
+        # More inputs than cores: one decoding thread each (their own threads share the cores).
+        item.decode_with(0 if len(self._inputs) < (os.cpu_count() or 1) else 1)
+        item.show(self._graph.shown().get(item.stream_id))
+        run: Callable[[], None] = (lambda: item.run_live(now)) if self._live else item.run_file
+        threading.Thread(target=run, name=f"mix-input-{item.stream_id}", daemon=True).start()
 
     def watch(self, listener: Callable[[Event], None]) -> None:
         """Participants come and go inside the mix: nothing to report as a source."""
@@ -215,7 +242,55 @@ class MixSource:
         self._stopping.set()
 
     def packets(self) -> Iterator[av.Packet]:
-        """Encoded packets of the mix, video and audio interleaved by time."""
+        """Encoded packets of the mix, video and audio interleaved by time; composed by a thread
+        of the mix's own, encoded by the caller's."""
+        composer = threading.Thread(target=self._compose, name="mix-compose", daemon=True)
+        composer.start()
+        try:
+            while (step := self._queue.get()) is not None:
+                if isinstance(step, BaseException):
+                    raise step
+                picture, sound = step
+                if picture is not None and self._video is not None:
+                    if self._keyframe:  # the next picture encoded, however far composing is
+                        self._keyframe = False
+                        picture.pict_type = av.video.frame.PictureType.I
+                    if (shown := self.on_picture) is not None:
+                        shown(picture)
+                    yield from self._encoded(self._video, picture)
+                for stream, chunks in zip(self._audio, sound, strict=True):
+                    for chunk in chunks:
+                        yield from self._encoded(stream, chunk)
+        finally:
+            # A caller that stops reading early stops the composing too.
+            self._unread.set()
+            self._stopping.set()
+        if self._video is not None:
+            yield from self._encoded(self._video, None)
+        for stream in self._audio:
+            yield from self._encoded(stream, None)
+
+    def _compose(self) -> None:
+        """The timeline, on the mix's thread: each output frame's picture and sound, in order,
+        into the queue; then None (or what went wrong)."""
+        try:
+            self._timeline()
+        except BaseException as exc:  # the reader raises it where the mix is used
+            self._put(exc)
+        else:
+            self._put(None)
+
+    def _put(self, step: _Step | BaseException | None) -> bool:
+        """Hand a step to the encoding thread; False once nobody reads any more."""
+        while True:
+            try:
+                self._queue.put(step, timeout=0.1)
+                return True
+            except queue.Full:
+                if self._unread.is_set():
+                    return False
+
+    def _timeline(self) -> None:
         start = self._clock()
         base = Fraction(1, self._fps)
         frame_index = 0
@@ -224,9 +299,8 @@ class MixSource:
         def now() -> float:
             return self._clock() - start if self._live else float(frame_index * base)
 
-        if self._live:
-            for item in self._inputs:
-                self._start_live(item, now)
+        for item in self._inputs:
+            self._start_input(item, now)
         while not self._stopping.is_set():
             t = frame_index * base
             if self._joining or self._leaving:
@@ -249,24 +323,20 @@ class MixSource:
             if (pending := self._pending) is not None:
                 self._pending = None
                 self._graph.set_layout(*pending)
-            if self._video is not None:
-                picture = self._picture(frame_index, float(t))
-                if (shown := self.on_picture) is not None:
-                    shown(picture)
-                yield from self._encoded(self._video, picture)
+                self._follow_layout()
+            picture = None if self._video is None else self._picture(frame_index, float(t))
             frame_index += 1
             # Sound up to the end of this frame.
+            sound: list[list[av.AudioFrame]] = [[] for _ in self._audio]
             while audio_index * AUDIO_CHUNK < float((t + base) * SAMPLE_RATE):
                 chunks = self._mix(audio_index * AUDIO_CHUNK / SAMPLE_RATE)
-                for stream, chunk in zip(self._audio, chunks, strict=True):
+                for track, chunk in zip(sound, chunks, strict=True):
                     chunk.pts = audio_index * AUDIO_CHUNK
                     chunk.time_base = Fraction(1, SAMPLE_RATE)
-                    yield from self._encoded(stream, chunk)
+                    track.append(chunk)
                 audio_index += 1
-        if self._video is not None:
-            yield from self._encoded(self._video, None)
-        for stream in self._audio:
-            yield from self._encoded(stream, None)
+            if not self._put((picture, sound)):
+                return
 
     def _picture(self, index: int, t: float) -> av.VideoFrame:
         # Live, each participant's picture nearest to the frame's time is shown, not the last one
@@ -276,9 +346,6 @@ class MixSource:
         frames = {i.stream_id: i.frame_at(at) for i in self._inputs}
         picture = self._graph.compose(frames, index)
         picture.pts, picture.time_base = index, Fraction(1, self._fps)
-        if self._keyframe:
-            self._keyframe = False
-            picture.pict_type = av.video.frame.PictureType.I
         return picture
 
     def _encoded(
@@ -314,27 +381,13 @@ class MixSource:
         ):
             self._reflow()
         if self._groups is None:
-            return [self._summed(0, [c for _, c in heard if c is not None])]
+            return [self._sum.summed(0, [c for _, c in heard if c is not None])]
         return [
-            self._summed(at, [c for stream_id, c in heard if c is not None and stream_id in group])
+            self._sum.summed(
+                at, [c for stream_id, c in heard if c is not None and stream_id in group]
+            )
             for at, group in enumerate(self._groups)
         ]
-
-    def _summed(self, track: int, present: list[av.AudioFrame]) -> av.AudioFrame:
-        if not present:
-            return _silence(AUDIO_CHUNK)
-        if len(present) == 1:
-            return present[0]
-        inputs, mixer = self._mixers.get(track, (0, None))
-        if mixer is None or inputs != len(present):
-            mixer = _mixer(len(present))
-            self._mixers[track] = (len(present), mixer)
-        for at, chunk in enumerate(present):
-            chunk.pts, chunk.time_base = 0, Fraction(1, SAMPLE_RATE)
-            mixer.push(chunk, at=at)
-        out = mixer.pull()
-        assert isinstance(out, av.AudioFrame)
-        return out
 
     def close(self) -> None:
         """Stop the inputs and release the encoders."""
@@ -353,28 +406,3 @@ def _video_options(encoder: str) -> dict[str, str]:
     if encoder == "libvpx":
         return {"deadline": "realtime", "cpu-used": "8"}
     return {}
-
-
-def _mixer(inputs: int) -> av.filter.Graph:
-    """`inputs` sounds summed (amix without normalising, so no level jumps as people come, go)."""
-    graph = av.filter.Graph()
-    mix = graph.add("amix", f"inputs={inputs}:normalize=0:duration=longest")
-    for at in range(inputs):
-        source = graph.add_abuffer(
-            format=SAMPLE_FORMAT,
-            sample_rate=SAMPLE_RATE,
-            layout=LAYOUT,
-            time_base=Fraction(1, SAMPLE_RATE),
-        )
-        source.link_to(mix, 0, at)
-    mix.link_to(graph.add("abuffersink"))
-    graph.configure()
-    return graph
-
-
-def _silence(samples: int) -> av.AudioFrame:
-    frame = av.AudioFrame(format=SAMPLE_FORMAT, layout=LAYOUT, samples=samples)
-    frame.sample_rate = SAMPLE_RATE
-    for plane in frame.planes:
-        plane.update(bytes(plane.buffer_size))
-    return frame
