@@ -14,6 +14,10 @@ this module runs the loop, takes the controls and reports what happens.
 - **Controls.** `stop()`, `pause()`, `resume()` and `snapshot()` may be called from any thread (a
   signal handler, a GUI); they set flags that the loop reads before the next packet. A source that
   reconnects reports it through `MediaSource.watch`, and the timeline rejoins at the next keyframe.
+- **Driven by a thread or a pump.** `run()` copies the source's packets in the calling thread,
+  sleeping where the source sleeps. A paced source's packets can instead be handed over as they
+  come due, by `advance(packets)` until it says the recording ended and then `finish()`: one
+  thread serves many recordings that way (`app.media.pump`). Both go through the same loop.
 - **Snapshots** see the video packets as written (before any file's own part timeline).
 - **Ending.** Every file is finished whatever happens: an error in the source or a sink ends the
   recording but keeps what was written.
@@ -22,7 +26,7 @@ this module runs the loop, takes the controls and reports what happens.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -84,6 +88,10 @@ class Remuxer:
         self._stop_left = _STOP_PACKETS
         self._want_paused = False
         self._rejoin = False
+        # The copy's state between `advance` calls, and how it ended.
+        self._state: _Copy | None = None
+        self._reason: EndReason | None = None
+        self._error: RecDeskError | None = None
         source.watch(self._source_event)
 
     @property
@@ -120,29 +128,52 @@ class Remuxer:
             self._snapshots.request()
 
     def run(self) -> RemuxResult:
-        """Record until the end; finishes every file whatever happens."""
-        result = RemuxResult("source-ended")
+        """Record in this thread until the end; finishes every file whatever happens."""
         try:
-            result.reason = self._pump()
-        except SourceIdleError as exc:
-            result.reason, result.error = "idle", exc
-        except RecDeskError as exc:
-            result.reason, result.error = "error", exc
-        except av.FFmpegError as exc:
-            result.reason = "error"
-            result.error = RecordingError(f"recording {self._source.label} failed: {exc}")
+            self.advance(self._source.packets())
         finally:
-            if self._snapshots is not None:
-                self._snapshots.close()
-            for sink in self._sinks:
-                try:
-                    info = sink.close()
-                except RecDeskError as exc:
-                    if result.reason != "error":  # the first failure is the one to report
-                        result.reason, result.error = "error", exc
-                    continue
-                if info is not None:
-                    self._file_finished(info)
+            result = self.finish()
+        return result
+
+    def advance(self, packets: Iterable[av.Packet]) -> bool:
+        """Copy `packets` (the source's, in its order) until they run out or the recording ends.
+
+        True when it ended (a stop, the duration, an error; `finish()` comes next); False when the
+        packets ran out first, for a caller that hands them over as they come due (`app.media.pump`)
+        to call again with the next ones. One thread at a time.
+        """
+        if self._reason is not None:
+            return True
+        try:
+            reason = self._copy(packets)
+        except SourceIdleError as exc:
+            self._reason, self._error = "idle", exc
+        except RecDeskError as exc:
+            self._reason, self._error = "error", exc
+        except av.FFmpegError as exc:
+            self._reason = "error"
+            self._error = RecordingError(f"recording {self._source.label} failed: {exc}")
+        else:
+            if reason is None:
+                return False
+            self._reason = reason
+        return True
+
+    def finish(self) -> RemuxResult:
+        """Finish every file and say how the recording ended; once, after the last `advance`."""
+        reason = self._reason or ("stopped" if self._stop_requested else "source-ended")
+        result = RemuxResult(reason, error=self._error)
+        if self._snapshots is not None:
+            self._snapshots.close()
+        for sink in self._sinks:
+            try:
+                info = sink.close()
+            except RecDeskError as exc:
+                if result.reason != "error":  # the first failure is the one to report
+                    result.reason, result.error = "error", exc
+                continue
+            if info is not None:
+                self._file_finished(info)
         result.files = list(self._files)
         return result
 
@@ -162,7 +193,8 @@ class Remuxer:
             self._attention = True
         self._emit(event)
 
-    def _pump(self) -> EndReason:
+    def _begin(self) -> _Copy:
+        """The routes and the timeline, made when the first packets come."""
         routes: dict[int, list[_Writer]] = {}
         for sink in self._sinks:
             for index in sink.stream_indexes:
@@ -173,9 +205,15 @@ class Remuxer:
         if self._snapshots is not None and video is not None:
             feed = _SnapshotFeed(self._snapshots, video.index, float(video.time_base))
             routes[video.index] = [feed, *routes[video.index]]
+        self._state = _Copy(routes, timeline)
+        return self._state
+
+    def _copy(self, packets: Iterable[av.Packet]) -> EndReason | None:
+        """The copy loop: the reason to end, or None when `packets` ran out first."""
+        state = self._state or self._begin()
+        routes, timeline = state.routes, state.timeline
         shifts, tops, durations = timeline.shifts, timeline.tops, timeline.durations
-        started = False
-        for packet in self._source.packets():
+        for packet in packets:
             if self._attention and self._take_controls(timeline):
                 return "stopped"
             index = packet.stream_index
@@ -191,8 +229,8 @@ class Remuxer:
                     if timeline.paused or self._stop_left <= 0:
                         return "stopped"
                 self._report_pause(timeline)
-                if ready and not started:
-                    started = True
+                if ready and not state.started:
+                    state.started = True
                     self._emit(Started())
                 for item in ready:
                     for writer in routes[item.stream_index]:
@@ -210,7 +248,7 @@ class Remuxer:
                 durations[index] = packet.duration
             for writer in sinks:
                 writer.write(packet)
-        return "stopped" if self._stop_requested else "source-ended"
+        return None
 
     def _take_controls(self, timeline: Timeline) -> bool:
         """Apply the controls set since the last packet; True to stop."""
@@ -246,6 +284,15 @@ class Remuxer:
 
 class _Writer(Protocol):
     def write(self, packet: av.Packet) -> None: ...
+
+
+@dataclass
+class _Copy:
+    """Where each stream's packets go and the timeline that places them; kept between calls."""
+
+    routes: dict[int, list[_Writer]]
+    timeline: Timeline
+    started: bool = False
 
 
 class _SnapshotFeed:

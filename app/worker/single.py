@@ -1,9 +1,14 @@
 """Single mode: each stream of the room recorded into files of its own, by a remuxer of its own.
 
 ```
-stream ─open─▶ Remuxer ─▶ its files (parts)      one thread per stream; streams join (`add`)
-stream ─open─▶ Remuxer ─▶ its files (parts)      and leave (`remove`) while the task runs
+stream ─open─▶ Remuxer ─▶ its files (parts)      streams join (`add`) and leave (`remove`)
+stream ─open─▶ Remuxer ─▶ its files (parts)      while the task runs
 ```
+
+- **Threads.** Each stream is opened in a thread of its own. A paced stream (a demo room's live
+  file: `PacedSource`) is then copied by the recording's pump (`app.media.pump`), a thread per
+  core for all of them, which keeps a big room's streams from fighting over the GIL; any other (a
+  live URL, an SFU's forwarded stream) is read by its remuxer in that thread, as its reads block.
 
 - **Streams come and go.** A stream that cannot be opened, or lacks what the stream type needs
   (an audio stream in a video recording), is skipped with a warning; one whose remuxer ends
@@ -38,8 +43,10 @@ from app.media.errors import NoStreamError, SourceChangedError
 from app.media.events import Event, Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.pipeline.ending import Ending
+from app.media.pump import PacedSource, Pump
 from app.media.remux import Remuxer, RemuxResult
 from app.media.sources import ForwardedSource, MediaSource, ReconnectingSource
+from app.worker.clock import RecordedClock
 from app.worker.events import Emit, file_event, stream_ended, tagged, warning
 from app.worker.fields import JobError
 from app.worker.outputs import Outputs, build_outputs
@@ -80,8 +87,9 @@ class SingleRecording:
         self._stopping = False
         self._timed_out = False
         self._paused = job.paused
-        self._clock = _Clock()
+        self._clock = RecordedClock()
         self._next_part: dict[str, int] = {}  # by stem: a stream that joins again goes on
+        self._paced: Pump | None = None  # copies the paced streams, from the first of them
         self.ending: Ending | None = None
 
     def start(self) -> None:
@@ -188,36 +196,73 @@ class SingleRecording:
             return
         with self._lock:
             run.source = source
+        reason: str | None = None
+        failure: str | None = None
+        pumped = False
         try:
-            reason, failure = self._record_source(run, source)
+            remuxer, failure = self._remuxer_of(run, source)
+            if remuxer is not None and isinstance(source, PacedSource):
+                # Its packets are due at known times: the pump copies them, this thread is done.
+                self._pump().add(
+                    remuxer,
+                    source.paced_packets(),
+                    lambda result: self._pumped(run, source, result),
+                    label=stream_id,
+                )
+                pumped = True
+                return
+            if remuxer is not None:
+                reason = self._ended(run, remuxer.run())
         except Exception as exc:  # a bug must still end in a line the service sees
             log.exception("recording %s failed", stream_id)
             reason, failure = "error", f"recording {stream_id} failed: {exc!r}"
             if run.remuxer is not None:
                 self._emit(stream_ended(stream_id, reason, failure))
         finally:
-            source.close()
+            if not pumped:
+                source.close()
         self._finish(run, reason=reason, failure=failure)
 
-    def _record_source(self, run: _Run, source: MediaSource) -> tuple[str | None, str | None]:
-        """Record an opened stream until its remuxer ends: how it ended, or why it could not
-        start (neither when it was stopped or removed while it opened)."""
+    def _pumped(self, run: _Run, source: MediaSource, result: RemuxResult) -> None:
+        """The end of a stream the pump copied, on its finisher thread: as `_record`'s."""
         stream_id = run.stream.stream_id
         try:
-            remuxer = self._prepare(run, source)
+            reason = self._ended(run, result)
+        except Exception as exc:  # a bug must still end in a line the service sees
+            log.exception("recording %s failed", stream_id)
+            reason = "error"
+            self._emit(stream_ended(stream_id, reason, f"recording {stream_id} failed: {exc!r}"))
+        finally:
+            source.close()
+        self._finish(run, reason=reason)
+
+    def _pump(self) -> Pump:
+        """The pump of this recording's paced streams, started with the first of them."""
+        with self._lock:
+            if self._paced is None:
+                self._paced = Pump(name=f"pump-{self._job.task_id}")
+            return self._paced
+
+    def _remuxer_of(self, run: _Run, source: MediaSource) -> tuple[Remuxer | None, str | None]:
+        """The remuxer of an opened stream, or why it could not start (neither when it was stopped
+        or removed while it opened)."""
+        stream_id = run.stream.stream_id
+        try:
+            return self._prepare(run, source), None
         except NoStreamError as exc:
             return None, f"{stream_id} is not recorded: {exc}"
         except RecDeskError as exc:
             return None, f"cannot record {stream_id}: {exc}"
-        if remuxer is None:
-            return None, None
-        result = remuxer.run()
+
+    def _ended(self, run: _Run, result: RemuxResult) -> str:
+        """Report how a stream's remuxer ended (or that it goes on in new files); the reason."""
+        stream_id = run.stream.stream_id
         message = None if result.error is None else str(result.error)
         if self._goes_on(run, result):
             self._emit(warning(f"{message}: {stream_id} goes on in new files"))
         else:
             self._emit(stream_ended(stream_id, result.reason, message))
-        return result.reason, None
+        return result.reason
 
     def _goes_on(self, run: _Run, result: RemuxResult) -> bool:
         """Whether a stream whose remuxer ended goes on in new files: one still wanted whose source
@@ -358,38 +403,6 @@ class SingleRecording:
 
     def _end(self, ending: Ending) -> None:
         self.ending = ending
+        if self._paced is not None:
+            self._paced.close()
         self._on_done()
-
-
-class _Clock:
-    """Seconds recorded so far: wall time since the first packet was written, less pauses."""
-
-    def __init__(self) -> None:
-        self._start: float | None = None
-        self._paused_since: float | None = None
-        self._paused = 0.0
-
-    def start(self) -> None:
-        if self._start is None:
-            self._start = time.monotonic()
-
-    def pause(self) -> None:
-        if self._paused_since is None:
-            self._paused_since = time.monotonic()
-
-    def resume(self) -> None:
-        if self._paused_since is not None:
-            self._paused += self._pause_so_far(time.monotonic())
-            self._paused_since = None
-
-    def recorded(self) -> float:
-        if self._start is None:
-            return 0.0
-        now = time.monotonic()
-        return max(0.0, now - self._start - self._paused - self._pause_so_far(now))
-
-    def _pause_so_far(self, now: float) -> float:
-        """The current pause, from when recording began at the earliest."""
-        if self._paused_since is None or self._start is None:
-            return 0.0
-        return max(0.0, now - max(self._paused_since, self._start))

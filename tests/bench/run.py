@@ -14,7 +14,7 @@ Two figures decide whether the engine can carry a recording service on a small m
 1. `remux_cpu`: steady-state CPU per recorded second, `recdesk-record` / `ffmpeg -c copy`
    (target <= 1.5x), on a 10-minute 720p30 2 Mbit/s H.264 + AAC file;
 2. `concurrency`: the most 2 Mbit/s live streams one process records without falling behind
-   (target >= 100), ramping N up until one level fails.
+   (target >= 200 at < 0.5 core), ramping N up until one level fails.
 
 Three more say what keeping recordings whole adds (`survive`, on the same file):
 
@@ -92,12 +92,15 @@ build by default.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
 import json
+import multiprocessing
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tests.bench import (
     call,
@@ -137,17 +140,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "service"):
         rows += _service(settings)
     if args.only in (None, "desktop"):
-        rows += desktop.rows(settings)
+        rows += _apart(desktop.rows, settings)
     if args.only in (None, "local"):
-        rows += _local(settings, args.ffmpeg)
+        rows += _apart(_local, settings, args.ffmpeg)
     if args.only in (None, "janus"):
         rows += janus.rows(settings)
     if args.only in (None, "call"):
-        rows += call.rows(settings.local_seconds, args.ffmpeg)
+        rows += _apart(call.rows, settings.local_seconds, args.ffmpeg)
     if args.only == "soak":  # an hour: only when asked for
         rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
     print_summary(rows, time.monotonic() - started, quick=args.quick)
     return 1 if args.strict and any(row.passed is False for row in rows) else 0
+
+
+def _apart(group: Callable[..., list[Row]], *args: Any) -> list[Row]:
+    """Run a group that makes a Qt application (offscreen) in a process of its own: one process
+    cannot make a second after the first group's is gone (Qt crashes on what the first left)."""
+    sys.stdout.flush()
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as pool:
+        return pool.submit(group, *args).result()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -219,8 +231,15 @@ def _live(settings: Settings, ffmpeg: str) -> Row:
     else:
         figure = f"N = {best.streams}{ceiling}, {best.cores:.2f} cores"
     print(f"  largest N that kept up: {figure}")
-    passed = best is not None and best.streams >= concurrency.TARGET_STREAMS
-    return Row("live streams, one process", figure, f">= {concurrency.TARGET_STREAMS}", passed)
+    # The target: the level of TARGET_STREAMS (or the first above it) kept up, on under half a core.
+    at_target = next(
+        (r for r in results if r.streams >= concurrency.TARGET_STREAMS and r.kept_up), None
+    )
+    passed = at_target is not None and at_target.cores < concurrency.TARGET_CORES
+    if at_target is not None:
+        figure += f"; {at_target.streams} at {at_target.cores:.2f} cores"
+    target = f">= {concurrency.TARGET_STREAMS} at < {concurrency.TARGET_CORES} core"
+    return Row("live streams, one process", figure, target, passed)
 
 
 def _survive(settings: Settings, ffmpeg: str) -> list[Row]:

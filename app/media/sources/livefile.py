@@ -5,7 +5,10 @@ playback starts at the keyframe at or before `p` modulo the file's length (a vie
 stream gets the current group of pictures at once, then real time), and timestamps are live time, so
 they keep increasing across loops: loop `k` adds `k` times the file's length to every timestamp.
 
-The clock and the sleep are injectable, so tests check the pacing without waiting for it.
+`packets()` sleeps until each packet is due, in the reading thread; `paced_packets()` says when
+each is due and never sleeps, for a pump that serves many such sources from one thread
+(`app.media.pump`). The clock and the sleep are injectable, so tests check the pacing without
+waiting for it.
 """
 
 from __future__ import annotations
@@ -115,6 +118,17 @@ class LiveFileSource:
 
     def packets(self) -> Iterator[av.Packet]:
         """Packets with live timestamps, each released when its time has come."""
+        clock, sleep = self._clock, self._sleep
+        for due, packet in self.paced_packets():
+            wait = due - clock()
+            if wait > 0:
+                sleep(wait)
+            yield packet
+
+    def paced_packets(self) -> Iterator[tuple[float, av.Packet]]:
+        """Packets with live timestamps, each with the time it is due on the source's clock; none
+        is waited for. The current group of pictures is due at once (when the iteration began),
+        then each packet at its live time."""
         wanted = {s.index for s in self._streams}
         bases = {s.index: float(s.time_base) for s in self._streams}
         length = self._length if self._length > 0 else math.inf
@@ -124,6 +138,8 @@ class LiveFileSource:
         started = self._clock()
         while True:
             shifts = {i: round(offset / base) for i, base in bases.items()}
+            # Clock time of live time 0 on this loop: a packet at file time t is due at zero + t.
+            zero = started + offset - self._position
             for packet in self._demux():
                 index = packet.stream_index
                 if index not in wanted or not packet.size:
@@ -135,10 +151,8 @@ class LiveFileSource:
                 if packet.pts is not None:
                     packet.pts += shift
                 packet.dts = ts + shift
-                wait = started + (ts * bases[index] + offset - self._position) - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
-                yield packet
+                due = zero + ts * bases[index]
+                yield (due if due > started else started), packet
             if not self._loop or length == math.inf:
                 return
             offset += length
