@@ -32,6 +32,11 @@ class Settings:
     first_media_timeout: float = 30.0
     # Workers kept started and waiting, so a recording starts without a process start-up.
     warm_workers: int = 1
+    # Under a burst of starts the spares grow (one per start of the burst) to at most this many,
+    # and at most this many workers start at once (0: twice the CPU count, at least 4); once no
+    # recording has started for `warm_idle_seconds`, they shrink back to `warm_workers`.
+    max_warm_workers: int = 0
+    warm_idle_seconds: float = 30.0
     page_size: int = 50
     # Providers, presets and auto-record rules from the config file; None: the flags alone.
     config: ServiceConfig | None = None

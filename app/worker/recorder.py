@@ -26,17 +26,16 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol, assert_never
+from typing import TYPE_CHECKING, Protocol, assert_never
 
-from app.layout.model import Layout
 from app.media.pipeline.ending import Ending, EndReason
 from app.worker.events import Emit, warning
 from app.worker.fields import JobError
-from app.worker.mixed import MixedRecording
 from app.worker.protocol import (
     AddStream,
     Command,
     Job,
+    Mode,
     Pause,
     RemoveStream,
     Resume,
@@ -45,10 +44,12 @@ from app.worker.protocol import (
     StreamJob,
     TakeSnapshot,
 )
-from app.worker.single import SingleRecording
 from app.worker.wire import (
     decode_command,
 )
+
+if TYPE_CHECKING:
+    from app.layout.model import Layout
 
 # How FFmpeg's and the system's messages say that a write found the disk full.
 _NO_SPACE = os.strerror(errno.ENOSPC).lower()
@@ -99,6 +100,28 @@ class Recording(Protocol):
         ...
 
 
+RecordingClass = Callable[[Job, Emit, Callable[[], None]], Recording]
+
+
+def recording_mode(mode: Mode) -> RecordingClass:
+    """The class that records a job of this mode, imported now.
+
+    Each mode is imported only by a job that needs it: a copy (`single`) never loads the
+    compositor and NumPy, which would cost every copy job's worker a tenth of a second of CPU.
+    """
+    match mode:
+        case "single":
+            from app.worker.single import SingleRecording
+
+            return SingleRecording
+        case "mixed":
+            from app.worker.mixed import MixedRecording
+
+            return MixedRecording
+        case _:
+            assert_never(mode)
+
+
 class Recorder:
     """Runs one job; see the module docstring."""
 
@@ -106,10 +129,7 @@ class Recorder:
         self._job = job
         self._emit = emit
         self._done = threading.Event()
-        mode: Callable[[Job, Emit, Callable[[], None]], Recording] = (
-            SingleRecording if job.mode == "single" else MixedRecording
-        )
-        self._recording = mode(job, emit, self._done.set)
+        self._recording = recording_mode(job.mode)(job, emit, self._done.set)
         self._stop_reason: EndReason | None = None
         self._stop_message: str | None = None
         self._disk_checked = -_DISK_CHECK_SECONDS  # never yet

@@ -69,7 +69,7 @@ class TaskManager:
         self._store = store
         self._events = events
         self._rooms = rooms
-        self._pool = WorkerPool(settings.warm_workers, settings.data_dir / "logs")
+        self._pool = WorkerPool.from_settings(settings)
         self._tasks: dict[str, ActiveTask] = {}
         self._runs: set[asyncio.Task[None]] = set()
         self._records = Records(store, events)

@@ -126,7 +126,12 @@ class TaskRunner:
 
     async def _one_worker(self, task: ActiveTask) -> Ended | None:
         """Run one worker; its `ended` event, or None if it died."""
-        worker = await self._pool.take()
+        try:
+            worker = await self._pool.take()
+        except WorkerGone:
+            if self.closing:  # the pool closed while this task waited for a worker
+                raise Shutdown from None
+            raise
         self._workers[task.id] = worker
         try:
             if self.closing:
