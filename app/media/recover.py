@@ -45,6 +45,7 @@ import av
 import av.container
 import av.stream
 
+from app.media.demuxers import skip_pts_generation
 from app.media.errors import RecordingError, SourceError, reason
 from app.media.fileinfo import FileInfo, StreamInfo
 from app.media.formats import FORMATS, ContainerFormat, format_of
@@ -77,30 +78,17 @@ def recover(path: Path) -> FileInfo:
 class _Track:
     """A stream being copied: its output stream, its last decode time and the span written."""
 
-    __slots__ = ("dropped", "end", "first", "last_dts", "stream", "time_base")
+    __slots__ = ("dropped", "end", "first", "last_dts", "renumber", "stream", "time_base")
 
-    def __init__(self, stream: av.stream.Stream, time_base: Fraction) -> None:
+    def __init__(self, stream: av.stream.Stream, source_index: int, time_base: Fraction) -> None:
         self.stream = stream
+        # Whether a packet must be told its output stream (a non-A/V stream before it shifts it).
+        self.renumber = stream.index != source_index
         self.time_base = time_base
         self.last_dts: int | None = None
         self.first: int | None = None
         self.end: int | None = None
         self.dropped = 0
-
-    def admit(self, packet: av.Packet) -> bool:
-        """Whether the packet is written (its decode time moves forward); note its span if so."""
-        dts = packet.dts
-        if dts is not None:
-            if self.last_dts is not None and dts <= self.last_dts:
-                self.dropped += 1
-                return False
-            self.last_dts = dts
-        pts = packet.pts
-        if pts is not None:
-            end = pts + packet.duration
-            self.first = pts if self.first is None else min(self.first, pts)
-            self.end = end if self.end is None else max(self.end, end)
-        return True
 
     def span(self) -> tuple[Fraction, Fraction] | None:
         """From the first presentation time to the end of the last packet, in seconds."""
@@ -120,6 +108,7 @@ def _recover_file(path: Path, fmt: ContainerFormat) -> FileInfo:
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"{path} is not a recording that can be read: {reason(exc)}") from exc
     try:
+        skip_pts_generation(source)
         streams = [s for s in source.streams if s.type in ("audio", "video")]
         if not streams:
             raise SourceError(f"{path} is not a recording: it holds no audio or video stream")
@@ -186,14 +175,9 @@ def _copy(
     try:
         for stream in streams:
             tracks[stream.index] = _Track(
-                out.add_stream_from_template(stream), Fraction(stream.time_base)
+                out.add_stream_from_template(stream), stream.index, Fraction(stream.time_base)
             )
-        for packet in _readable(source, streams, path):
-            track = tracks[packet.stream_index]
-            if track.admit(packet):
-                packet.stream = track.stream
-                out.mux_one(packet)
-                written += 1
+        written = _copy_packets(_readable(source, streams, path), tracks, out)
     except (av.FFmpegError, ValueError) as exc:
         error = RecordingError(f"recovering {path} failed: {reason(exc)}")
     try:
@@ -210,6 +194,41 @@ def _copy(
     spans = [span for track in tracks.values() if (span := track.span()) is not None]
     duration = float(max(e for _, e in spans) - min(f for f, _ in spans)) if spans else 0.0
     return duration, _describe(temp, path, len(streams))
+
+
+def _copy_packets(
+    packets: Iterator[av.Packet], tracks: dict[int, _Track], out: av.container.OutputContainer
+) -> int:
+    """Mux each packet whose decode time moves forward, noting each track's span; return how many.
+
+    Inline and lean, as it runs per packet: each field of a packet (a call into PyAV) read once."""
+    written = 0
+    mux = out.mux_one
+    for packet in packets:
+        track = tracks[packet.stream_index]
+        dts = packet.dts
+        if dts is not None:
+            last = track.last_dts
+            if last is not None and dts <= last:
+                track.dropped += 1
+                continue
+            track.last_dts = dts
+        pts = packet.pts
+        if pts is not None:
+            end = pts + packet.duration
+            first = track.first
+            if first is None:
+                track.first, track.end = pts, end
+            else:
+                if pts < first:
+                    track.first = pts
+                if end > track.end:  # noqa: PLR1730 (a comparison is cheaper than max())
+                    track.end = end
+        if track.renumber:
+            packet.stream = track.stream
+        mux(packet)
+        written += 1
+    return written
 
 
 def _fragmented(path: Path) -> bool:
@@ -230,17 +249,13 @@ def _readable(
     source: av.container.InputContainer, streams: Sequence[av.stream.Stream], path: Path
 ) -> Iterator[av.Packet]:
     """The packets up to the first read error, without the empty and the corrupt ones."""
-    packets = source.demux(list(streams))
-    while True:
-        try:
-            packet = next(packets)
-        except StopIteration:
-            return
-        except (av.FFmpegError, OSError) as exc:
-            log.info("%s: reading stopped at an error (%s); keeping what came before", path, exc)
-            return
-        if packet.size and not packet.is_corrupt:
-            yield packet
+    # Only reading is guarded here: an error of the muxer is raised where the packet is written.
+    try:
+        for packet in source.demux(list(streams)):
+            if packet.size and not packet.is_corrupt:
+                yield packet
+    except (av.FFmpegError, OSError) as exc:
+        log.info("%s: reading stopped at an error (%s); keeping what came before", path, exc)
 
 
 def _describe(temp: Path, path: Path, count: int) -> tuple[StreamInfo, ...]:

@@ -33,7 +33,7 @@ import av
 from app.media.formats import FORMATS
 from tests.bench.media import FFMPEG, REPO, media_seconds, stream_count
 
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.3
 FFMPEG_COPY = "ffmpeg -c copy"
 PYAV_FLOOR = "bare PyAV loop"
 OURS = "recdesk-record"

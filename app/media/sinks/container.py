@@ -51,6 +51,7 @@ class _Route:
         "first",
         "frame_rate",
         "last_dts",
+        "renumber",
         "stream",
         "time_base",
         "transcoder",
@@ -61,9 +62,13 @@ class _Route:
         stream: av.stream.Stream,
         transcoder: StreamTranscoder | None,
         frame_rate: float | None,
+        template_index: int,
     ) -> None:
         self.stream = stream
         self.transcoder = transcoder
+        # Whether a packet must be told its output stream before it is muxed: an encoder's always,
+        # a copied one where the output numbers its streams otherwise than the source.
+        self.renumber = transcoder is not None or stream.index != template_index
         self.frame_rate = frame_rate
         self.last_dts: int | None = None
         self.first: int | None = None
@@ -118,11 +123,11 @@ class ContainerSink:
             raise OutputError(f"cannot record a {media} stream")
         if self._format.holds(media, codec_name(template)):  # `h264`, also from `libx264`
             stream = self._container.add_stream_from_template(template)
-            route = _Route(stream, None, item.frame_rate)
+            route = _Route(stream, None, item.frame_rate, template.index)
         else:
             encoder = self._format.encoder_for(media)
             transcoder = StreamTranscoder(self._container, template, encoder, item.frame_rate)
-            route = _Route(transcoder.stream, transcoder, item.frame_rate)
+            route = _Route(transcoder.stream, transcoder, item.frame_rate, template.index)
         if title := template.metadata.get("title"):
             # A track's name ("Microphone", "Speakers"): Matroska and Ogg keep `title`; MP4 keeps
             # only the handler's name, which players and ffprobe show instead.
@@ -153,6 +158,8 @@ class ContainerSink:
                 self._mux(route, out)
 
     def _mux(self, route: _Route, packet: av.Packet) -> None:
+        # Runs for every packet: each of its attributes (a property of PyAV's, a call each) is read
+        # once, and written only where it changes.
         dts = packet.dts
         if dts is not None:
             last = route.last_dts
@@ -176,7 +183,8 @@ class ContainerSink:
             end = pts + packet.duration
             if end > route.end:  # noqa: PLR1730 (a comparison is cheaper than max() per packet)
                 route.end = end
-        packet.stream = route.stream
+        if route.renumber:
+            packet.stream = route.stream
         try:
             self._container.mux_one(packet)
         except av.FFmpegError as exc:

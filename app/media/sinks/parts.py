@@ -137,8 +137,9 @@ class PartedSink:
         if shift := part.shifts[index]:
             if pts is not None:
                 packet.pts = pts - shift
-            if packet.dts is not None:
-                packet.dts -= shift
+            dts = packet.dts  # read once: each read of a packet's field is a call into PyAV
+            if dts is not None:
+                packet.dts = dts - shift
         if index not in part.streams:
             part.streams.add(index)
         part.sink.write(packet)

@@ -2,6 +2,11 @@
 
 Network sources get open and read timeouts, so a dead server ends the read with an error instead of
 blocking a recording thread for ever.
+
+Reading is the larger part of a copy's cost, so it does no more per packet than it must: an MP4,
+whose every packet carries its presentation time, is read without FFmpeg's `genpts`, which PyAV
+turns on for every input and which queues each packet through a list to fill in times that are
+there already (`app.media.demuxers`); and only a screen grabber's packets are checked for staleness.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import av
 import av.container
 import av.stream
 
+from app.media.demuxers import skip_pts_generation
 from app.media.errors import SourceError, SourceIdleError, reason
 from app.media.events import Event
 from app.media.fileinfo import frame_rate
@@ -83,6 +89,7 @@ class ContainerSource:
         if not any(s.type in ("audio", "video") for s in container.streams):
             container.close()
             raise SourceError(f"{spec} has no audio or video stream")
+        skip_pts_generation(container)
         return cls(container, spec, read_timeout)
 
     @property
@@ -117,19 +124,14 @@ class ContainerSource:
         grabbed more than `STALE` before they are read are skipped, until the first fresh one (a
         picture is grabbed when it is read, once the ones kept are gone).
         """
-        # How many pictures may be skipped: a machine too busy to read any picture fresh must
-        # still record.
-        skip = _MOST_STALE if self._spec.input_format in _WALL_CLOCK_GRABBERS else 0
+        demuxed = self._container.demux()
         try:
-            for packet in self._container.demux():
-                if not packet.size:
-                    continue
-                if skip and packet.pts is not None and packet.time_base is not None:
-                    stale = time.time() - float(packet.pts * packet.time_base) > STALE
-                    skip = skip - 1 if stale else 0
-                    if stale:
-                        continue
-                yield packet
+            if self._spec.input_format in _WALL_CLOCK_GRABBERS:
+                yield from _fresh(demuxed)
+            else:
+                for packet in demuxed:
+                    if packet.size:  # empty ones are end-of-stream markers
+                        yield packet
         except av.error.EOFError:
             return
         except av.error.ExitError as exc:  # the read timeout's interrupt
@@ -157,3 +159,19 @@ class ContainerSource:
         if not self._closed:
             self._closed = True
             self._container.close()
+
+
+def _fresh(demuxed: Iterator[av.Packet]) -> Iterator[av.Packet]:
+    """A grabber's packets without the stale ones it kept from its opening (see `packets`)."""
+    # How many pictures may be skipped: a machine too busy to read any picture fresh must still
+    # record.
+    skip = _MOST_STALE
+    for packet in demuxed:
+        if not packet.size:
+            continue
+        if skip and packet.pts is not None and packet.time_base is not None:
+            stale = time.time() - float(packet.pts * packet.time_base) > STALE
+            skip = skip - 1 if stale else 0
+            if stale:
+                continue
+        yield packet
