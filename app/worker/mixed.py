@@ -37,6 +37,7 @@ from app.media.pipeline.members import MixMembers
 from app.media.pipeline.opening import open_parallel, start_mix
 from app.media.remux import Remuxer
 from app.media.sources import MediaSource
+from app.media.sources.base import wall_clock_origin
 from app.worker.events import Emit, file_event, tagged, warning
 from app.worker.outputs import Outputs, build_outputs
 from app.worker.protocol import Job, StreamJob
@@ -302,6 +303,11 @@ class _Reported:
     def label(self) -> str:
         """The source's label."""
         return self._source.label
+
+    @property
+    def wall_clock_origin(self) -> float | None:
+        """The source's, where it knows one (`MediaSource`): the mix places its media by it."""
+        return wall_clock_origin(self._source)
 
     def packets(self) -> Iterator[av.Packet]:
         """The source's packets."""

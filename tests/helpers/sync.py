@@ -6,6 +6,10 @@ wall-clock second. In a recording, a flash is a frame much
 brighter than most, and a beep's onset is where the sound rises out of silence; each flash is
 paired with the onset nearest to it, and `offsets` are onset minus flash, in seconds (positive: the
 sound comes late). No container timestamp is trusted beyond what a player uses to play the file.
+
+In a mix, each participant is measured on its own: `region` keeps the part of the picture where
+its tile is, and `tone` keeps the sound near the pitch it beeps at (publishers of one room beep at
+pitches of their own), so one tile's picture is paired with that tile's own sound.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import av
 import numpy as np
 
 _WINDOW = 0.002  # seconds of sound per loudness reading
+_BAND = 150.0  # Hz either side of a `tone` that are kept
 
 
 @dataclass(frozen=True)
@@ -44,14 +49,30 @@ class Sync:
         return max(self.offsets, key=abs)
 
 
-def measure(path: Path, audio: int = 0) -> Sync:
-    """The A/V offsets of a recording with a picture and sound (its `audio`-th track)."""
+Region = tuple[float, float, float, float]
+
+
+def measure(
+    path: Path, audio: int = 0, *, region: Region | None = None, tone: float | None = None
+) -> Sync:
+    """The A/V offsets of a recording with a picture and sound (its `audio`-th track).
+
+    `region` (left, top, right, bottom, as fractions of the picture) limits the flashes to that
+    part of the picture; `tone` (Hz) limits the beeps to the sound near that pitch.
+    """
     with av.open(str(path)) as container:
         times, light = [], []
         for frame in container.decode(video=0):
             if frame.time is None:
                 continue
             luma = frame.to_ndarray(format="gray")
+            if region is not None:
+                height, width = luma.shape
+                left, top, right, bottom = region
+                luma = luma[
+                    round(top * height) : round(bottom * height),
+                    round(left * width) : round(right * width),
+                ]
             times.append(float(frame.time))
             light.append(float(luma.mean()))
     with av.open(str(path)) as container:
@@ -67,7 +88,10 @@ def measure(path: Path, audio: int = 0) -> Sync:
                 samples.reshape(-1, samples.shape[-1]).mean(axis=0) if samples.ndim > 1 else samples
             )
     flashes = _flashes(np.array(times), np.array(light))
-    onsets = _onsets(np.concatenate(sound) if sound else np.zeros(0), rate, start or 0.0)
+    samples = np.concatenate(sound) if sound else np.zeros(0)
+    if tone is not None:
+        samples = _band(samples, rate, tone)
+    onsets = _onsets(samples, rate, start or 0.0)
     return Sync(flashes, onsets, [offset for _, offset in _pairs(flashes, onsets)])
 
 
@@ -90,6 +114,15 @@ def _flashes(times: np.ndarray, light: np.ndarray) -> list[float]:
     bright = light > usual + (top - usual) / 2
     # The first frame of each run of bright frames.
     return [float(t) for i, t in enumerate(times) if bright[i] and (i == 0 or not bright[i - 1])]
+
+
+def _band(samples: np.ndarray, rate: int, tone: float) -> np.ndarray:
+    """The sound within `_BAND` of `tone`: another pitch's beeps, overlapping, are left out."""
+    spectrum = np.fft.rfft(samples)
+    pitch = np.fft.rfftfreq(len(samples), 1 / rate)
+    # A smooth edge: a sharp one would ring for longer than the onsets' resolution.
+    spectrum *= np.exp(-(((pitch - tone) / _BAND) ** 2))
+    return np.fft.irfft(spectrum, len(samples))
 
 
 def _onsets(samples: np.ndarray, rate: int, start: float) -> list[float]:

@@ -183,6 +183,8 @@ class MixInput:
                 self._step()
                 with self._progress:
                     self._progress.notify_all()
+        except Exception:  # a bug: the input ends, and the mix goes on without it
+            log.exception("decoding %s failed", self.stream_id)
         finally:
             with self._progress:
                 self.ended = True

@@ -392,6 +392,7 @@ class MixSource:
     def close(self) -> None:
         """Stop the inputs and release the encoders."""
         self._stopping.set()
+        self._unread.set()  # a composer waiting for room in the queue gives up
         with self._changes:  # who joined after the last frame was never started: closed here
             joining, self._joining = self._joining, []
         for item in [*self._inputs, *joining]:

@@ -5,7 +5,7 @@ time (a frame and a sample exactly at each whole second), so the flash and the b
 the same moment, and what a recording shows apart is the recording's doing.
 
 `python -m tests.helpers.janus.publisher API ROOM DISPLAY [--video vp8|h264|none] [--audio
-opus|none] [--screen] [--simulcast]` joins `ROOM` as `DISPLAY`, publishes, prints `published ID`
+opus|none] [--tone HZ] [--screen]` joins `ROOM` as `DISPLAY`, publishes, prints `published ID`
 and keeps publishing until it is terminated (it then leaves the room) or killed (Janus notices when
 its session times out). It runs inside the lab's namespace (`JanusLab.python`),
 with no STUN server, so that its only ICE candidate is the namespace's address.
@@ -36,7 +36,7 @@ from av import AudioFrame, VideoFrame
 WIDTH, HEIGHT, FPS = 320, 240, 15
 RATE, PTIME = 48000, 0.02
 BEEP = 0.1  # seconds of tone at the start of each second
-TONE = 1000.0
+TONE = 1000.0  # Hz by default; publishers of one room beep at pitches of their own (`--tone`)
 
 
 class Flashes(MediaStreamTrack):
@@ -69,14 +69,15 @@ class Flashes(MediaStreamTrack):
 
 
 class Beeps(MediaStreamTrack):
-    """Silence with a tone for `BEEP` s from the start of each wall-clock second."""
+    """Silence with a tone of `tone` Hz for `BEEP` s from the start of each wall-clock second."""
 
     kind = "audio"
 
-    def __init__(self) -> None:
+    def __init__(self, tone: float = TONE) -> None:
         super().__init__()
         self._start: float | None = None
         self._samples = 0
+        self._tone = tone
 
     async def recv(self) -> AudioFrame:
         count = round(RATE * PTIME)
@@ -85,7 +86,7 @@ class Beeps(MediaStreamTrack):
         due = self._start + self._samples / RATE
         await asyncio.sleep(max(0.0, due - time.time()))
         t = due + np.arange(count) / RATE
-        tone = np.where(t % 1.0 < BEEP, 0.5 * np.sin(2 * math.pi * TONE * t), 0.0)
+        tone = np.where(t % 1.0 < BEEP, 0.5 * np.sin(2 * math.pi * self._tone * t), 0.0)
         data = (tone * 32767).astype(np.int16).reshape(1, -1)
         frame = AudioFrame.from_ndarray(data, format="s16", layout="mono")
         frame.sample_rate = RATE
@@ -158,7 +159,7 @@ async def publish(args: argparse.Namespace) -> None:
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     descriptions = []
     if args.audio != "none":
-        pc.addTrack(Beeps())
+        pc.addTrack(Beeps(args.tone))
     if args.video != "none":
         sender = pc.addTrack(Flashes(200 if args.screen else 60))
         codecs = [
@@ -195,6 +196,7 @@ def main() -> None:
     parser.add_argument("display")
     parser.add_argument("--video", default="vp8", choices=("vp8", "h264", "none"))
     parser.add_argument("--audio", default="opus", choices=("opus", "none"))
+    parser.add_argument("--tone", type=float, default=TONE)
     parser.add_argument("--screen", action="store_true")
     asyncio.run(publish(parser.parse_args()))
 

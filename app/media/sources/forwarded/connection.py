@@ -4,6 +4,11 @@ FFmpeg's SDP demuxer listens on the ports the SDP names (RTP on P, RTCP on P+1, 
 the relay forwards to them. The video's size is known only from its first keyframe, so the relay
 asks the SFU for one as the connection opens, and probing stops as soon as every stream has its
 parameters (`fpsprobesize` 0: no waiting to count frames) or after `ANALYZE_SECONDS` of media.
+
+FFmpeg times the streams by the relay's Sender Reports, which map each stream's timestamps onto
+the wall clock as its packets arrived; it keeps where its timestamps' zero falls on that clock,
+and the connection says so (`wall_clock_origin`), so a live mix places each participant when its
+media arrived here, not when FFmpeg let go of its first packet after opening.
 """
 
 from __future__ import annotations
@@ -112,7 +117,7 @@ def open_connection(
         container.close()
         relay.detach(generation)
         raise IncompleteOpen(f"cannot open {spec}: {missing}")
-    return Connection(ContainerSource(container, spec, read_timeout), relay, generation)
+    return Connection(ContainerSource(container, spec, read_timeout), relay, generation, container)
 
 
 def _missing(container: av.container.InputContainer) -> str:
@@ -128,10 +133,24 @@ def _missing(container: av.container.InputContainer) -> str:
 class Connection:
     """An FFmpeg connection the relay forwards to, until its packets end."""
 
-    def __init__(self, demuxed: ContainerSource, relay: Relay, generation: int) -> None:
+    def __init__(
+        self,
+        demuxed: ContainerSource,
+        relay: Relay,
+        generation: int,
+        container: av.container.InputContainer,
+    ) -> None:
         self._demuxed = demuxed
         self._relay = relay
         self._generation = generation
+        self._container = container
+
+    @property
+    def wall_clock_origin(self) -> float | None:
+        """The wall-clock time of timestamp 0 of this connection's packets, by the relay's Sender
+        Reports (FFmpeg's `start_time_realtime`); None before it has read one."""
+        realtime = self._container.start_time_realtime
+        return None if realtime is None else float(realtime) / 1_000_000
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:

@@ -23,7 +23,7 @@ from app.media.errors import SourceError
 from app.media.events import Event
 from app.media.sources.base import MediaSource, SourceSpec
 from app.media.sources.container import OPEN_TIMEOUT, READ_TIMEOUT
-from app.media.sources.forwarded.connection import IncompleteOpen, open_connection
+from app.media.sources.forwarded.connection import Connection, IncompleteOpen, open_connection
 from app.media.sources.forwarded.relay import (
     LOSS_WAIT,
     PLI_INTERVAL,
@@ -52,6 +52,7 @@ class ForwardedSource:
         self._spec = spec
         self._forwarded = ForwardedSpec.parse(spec.target)
         self._stopped = False
+        self._latest: Connection | None = None
         self._relay = Relay(
             self._forwarded,
             pli_interval=pli_interval,
@@ -81,9 +82,10 @@ class ForwardedSource:
                 raise SourceError(f"{self._spec} was stopped")
             left = deadline - time.monotonic()
             try:
-                return open_connection(
+                self._latest = open_connection(
                     self._spec, self._forwarded, self._relay, max(0.5, left), read_timeout
                 )
+                return self._latest
             except IncompleteOpen:
                 if deadline - time.monotonic() < 0.5:
                     raise
@@ -97,6 +99,13 @@ class ForwardedSource:
     def stats(self) -> RelayStats:
         """The relay's counters: packets received and lost, keyframe requests, restarts."""
         return self._relay.stats
+
+    @property
+    def wall_clock_origin(self) -> float | None:
+        """The wall-clock time of timestamp 0 of the latest connection's packets (see
+        `MediaSource`): as the relay's Sender Reports put them, when they arrived here."""
+        latest = self._latest
+        return latest.wall_clock_origin if latest is not None else None
 
     @property
     def streams(self) -> Sequence[av.stream.Stream]:

@@ -1,9 +1,11 @@
 """Recording a Janus VideoRoom through a real service: single and mixed, formats, a publisher that
-comes back, A/V sync read from the pictures and sound, and no forwarder left behind."""
+comes back, A/V sync read from the pictures and sound (in a mix, each tile against its own
+publisher's sound), and no forwarder left behind."""
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from tests.app.service.janus.conftest import Publish
 from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import decodes, probe
 from tests.helpers.service import ServiceProcess, run, wait_until
-from tests.helpers.sync import measure
+from tests.helpers.sync import Region, measure
 
 pytestmark = pytest.mark.janus
 
@@ -42,6 +44,12 @@ async def _no_forwarders(lab: JanusLab, room: int) -> bool | None:
     return await _forwarders(lab, room, 0)
 
 
+# Where each publisher's tile is in a two-person mix (left, top, right, bottom; alice joined
+# first) and the pitch they beep at.
+ALICE: tuple[Region, float] = ((0.0, 0.0, 0.5, 1.0), 1000.0)
+BOB: tuple[Region, float] = ((0.5, 0.0, 1.0, 1.0), 1600.0)
+
+
 def _lasts_about(duration: float, elapsed: float) -> bool:
     return elapsed - 1.0 <= duration <= elapsed + 0.5
 
@@ -49,8 +57,9 @@ def _lasts_about(duration: float, elapsed: float) -> bool:
 def test_a_janus_room_is_recorded_single_and_mixed_in_sync(
     janus_service: ServiceProcess, janus_lab: JanusLab, janus_room: int, publish: Publish
 ) -> None:
-    publish(janus_room, "alice")
-    publish(janus_room, "bob")
+    # Each at a pitch of their own, so that the mix's sound tells their beeps apart.
+    publish(janus_room, "alice", "--tone", str(ALICE[1]))
+    publish(janus_room, "bob", "--tone", str(BOB[1]))
 
     async def scenario() -> tuple[Recording, Recording]:
         await wait_until(lambda: _live(janus_service, janus_room, ["alice", "bob"]))
@@ -87,9 +96,16 @@ def test_a_janus_room_is_recorded_single_and_mixed_in_sync(
     [mix] = mixed.files
     path = janus_service.data_dir / mix.path
     assert probe(path).codecs() == {"video": "h264", "audio": "aac"}
-    sync = measure(path)
-    assert len(sync.offsets) >= 3, sync
-    assert abs(sync.median) <= 0.1, sync
+    # Each tile's picture against its own publisher's sound.
+    tiles = {tile: measure(path, region=tile[0], tone=tile[1]) for tile in (ALICE, BOB)}
+    for sync in tiles.values():
+        assert len(sync.offsets) >= 3, tiles
+        assert abs(sync.median) <= 0.1, tiles
+    # Both flash at the same wall-clock moments: the mix shows them together, each placed by when
+    # its media arrived here, not by when FFmpeg first gave one of its packets after opening.
+    alice, bob = tiles[ALICE].flashes, tiles[BOB].flashes
+    apart = [min(abs(flash - other) for other in bob) for flash in alice]
+    assert statistics.median(apart) <= 0.1, tiles
 
 
 def test_a_format_that_cannot_hold_the_codec_is_refused_unless_reencoding(
