@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.tray.show_requested.connect(self.show_again)
         self.tray.quit_requested.connect(self._quit_from_tray)
         self._menus()
-        self.operations.failed.connect(self.banner.show_error)
+        self.operations.failed.connect(self._operation_failed)
         self.local_history.failed.connect(self.banner.show_error)
         self.browser.room_selected.connect(self._select)
         self.browser.model.dataChanged.connect(self._room_changed)
@@ -347,6 +347,11 @@ class MainWindow(QMainWindow):
                 self.tr("The recording service refused this app's credentials: {0}").format(what),
                 todo,
             )
+
+    def _operation_failed(self, what: str, todo: str) -> None:
+        # While the service is lost, its banner says why every request fails: it stays.
+        if self.connection.state != "lost":
+            self.banner.show_error(what, todo)
 
     def _connection_failed(self, error: Exception) -> None:
         # A new reason while still lost (the service's host came back, but not the service).

@@ -23,7 +23,6 @@ Part of the `mix` group of `make bench` (`--only mix`), on the inputs of `mix_cp
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import tempfile
@@ -35,12 +34,12 @@ from pathlib import Path
 import av
 import numpy as np
 
-from app.media.formats import FORMATS
-from app.media.mix.inputs import MixInput
-from app.media.mix.source import MixSource
-from app.media.sources import open_source, parse_source
+from tests.bench import mix_cpu
 from tests.bench.media import FFMPEG, REPO, ClipSpec
 from tests.bench.mix_cpu import FPS, grid_layout, ours_command, participants
+from tests.bench.settings import Settings
+from tests.bench.summary import Row
+from tests.helpers.mix import composed, psnr
 
 ROOM_SIZES = (1, 4, 9, 16, 25)
 # The largest room, from files: CPU seconds per output second (and real time >= 1.0).
@@ -175,43 +174,19 @@ def tile_psnr(size: RoomSize, frames: int = FPS) -> tuple[float, float]:
     """The tile-sized path against the full one on this room's first `frames` pictures, composed
     in this process: PSNR of the whole picture and of its worst tile (dB)."""
     layout = grid_layout(size.count)
-    pictures = [_composed(size.inputs, tile_sized, frames) for tile_sized in (False, True)]
-    full, cheap = (np.stack(p[:frames]) for p in pictures)
+    pictures = [
+        composed(size.inputs, layout, tile_sized=tile_sized, frames=frames)
+        for tile_sized in (False, True)
+    ]
+    full, cheap = (np.stack(p) for p in pictures)
     tiles = [
-        _psnr(
+        psnr(
             full[:, r.y : r.y + r.height, r.x : r.x + r.width],
             cheap[:, r.y : r.y + r.height, r.x : r.x + r.width],
         )
         for r in layout.regions
     ]
-    return _psnr(full, cheap), min(tiles)
-
-
-def _composed(inputs: Sequence[Path], tile_sized: bool, frames: int) -> list[np.ndarray]:
-    """The first `frames` pictures a mix of `inputs` composes, luma only."""
-    layout = grid_layout(len(inputs))
-    items = [
-        MixInput(r.stream_id or "", open_source(parse_source(str(path))))
-        for r, path in zip(layout.regions, inputs, strict=True)
-    ]
-    source = MixSource(items, layout, FORMATS["mp4"], tile_sized=tile_sized)
-    pictures: list[np.ndarray] = []
-
-    def keep(frame: av.VideoFrame) -> None:
-        pictures.append(frame.to_ndarray(format="gray"))
-        if len(pictures) >= frames:
-            source.interrupt()
-
-    source.on_picture = keep
-    for _ in source.packets():
-        pass
-    source.close()
-    return pictures
-
-
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    error = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
-    return 100.0 if error == 0 else min(100.0, 10 * math.log10(255**2 / error))  # 100: the same
+    return psnr(full, cheap), min(tiles)
 
 
 def as_json(rooms: Sequence[RoomSize]) -> dict[str, dict[str, float | None]]:
@@ -283,3 +258,70 @@ def room_report(rooms: Sequence[RoomSize]) -> list[str]:
         if i == 0:
             lines.append("    " + "  ".join("-" * w for w in widths))
     return lines
+
+
+def rows(settings: Settings, ffmpeg: str, json_file: Path | None = None) -> list[Row]:
+    """The `mix` group of `make bench`: the grid of four against the ffmpeg CLI, then the rooms
+    from files and paced, printed; its summary rows; the figures as JSON into `json_file`."""
+    print(
+        f"\n[4] compositor: a {mix_cpu.GRID_INPUTS}-input grid against the ffmpeg CLI "
+        f"({settings.mix_repeats} repeats), then rooms of "
+        f"{', '.join(str(n) for n in ROOM_SIZES)} inputs, from files and paced"
+    )
+    spec = ClipSpec(settings.mix_clip_seconds)
+    result = mix_cpu.measure(
+        spec, settings.mix_long_seconds, settings.mix_short_seconds, settings.mix_repeats, ffmpeg
+    )
+    for line in mix_cpu.report(result):
+        print(line)
+    tables = {}
+    for paced in (False, True):
+        rooms = room(
+            spec,
+            ROOM_SIZES,
+            settings.room_seconds,
+            settings.room_repeats,
+            ffmpeg,
+            paced=paced,
+        )
+        if not paced:
+            for size in rooms:
+                size.psnr = tile_psnr(size)
+        print(
+            f"  rooms{', paced (live)' if paced else ''}: inputs of {settings.room_seconds} s, "
+            f"median of {settings.room_repeats} run(s) each, measured from `started` to the end"
+        )
+        for line in room_report(rooms):
+            print(line)
+        tables[paced] = rooms
+    if json_file is not None:
+        figures = {
+            "grid4_ratio": round(result.ratio, 3),
+            "rooms": as_json(tables[False]),
+            "rooms_paced": as_json(tables[True]),
+        }
+        json_file.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"  figures written to {json_file}")
+    ours = result.per_output_second(mix_cpu.OURS)
+    theirs = result.per_output_second(mix_cpu.REFERENCE)
+    largest = tables[False][-1].typical
+    return [
+        Row(
+            f"mix CPU, {mix_cpu.GRID_INPUTS}-input grid, ours / ffmpeg",
+            f"{result.ratio:.3f}x ({ours:.3f} vs {theirs:.3f} s CPU/output-s)",
+            f"<= {mix_cpu.TARGET_RATIO}x",
+            result.passed,
+        ),
+        Row(
+            "mix real time by inputs",
+            ", ".join(f"{r.count}: {r.typical.realtime:.2f}x" for r in tables[False]),
+            "table",
+            None,
+        ),
+        Row(
+            f"mix of {tables[False][-1].count}: real time, CPU s/output s",
+            f"{largest.realtime:.2f}x, {largest.cpu_per_second:.2f} ({largest.cores:.2f} cores)",
+            f">= 1.0x, <= {TARGET_CPU}",
+            largest.realtime >= 1.0 and largest.cpu_per_second <= TARGET_CPU,
+        ),
+    ]

@@ -231,32 +231,30 @@ def _remux_case(settings: Settings) -> Case:
 
 
 def _mix_case(settings: Settings) -> Case:
+    return _grid_case(
+        "mix", GRID_INPUTS, settings, settings.mix_long_seconds, settings.mix_short_seconds
+    )
+
+
+def _room_case(settings: Settings, count: int) -> Case:
+    long_seconds = 2 * settings.room_seconds
+    return _grid_case(f"room of {count}", count, settings, long_seconds, settings.room_seconds)
+
+
+def _grid_case(
+    name: str, count: int, settings: Settings, long_seconds: int, short_seconds: int
+) -> Case:
+    """`recdesk-record --layout grid` on `count` inputs of `mix_cpu` (and their short cuts)."""
     spec = ClipSpec(settings.mix_clip_seconds)
-    long_inputs = participants(spec, GRID_INPUTS, settings.mix_long_seconds)
-    short_inputs = [cut(path, settings.mix_short_seconds) for path in long_inputs]
+    long_inputs = participants(spec, count, long_seconds)
+    short_inputs = [cut(path, short_seconds) for path in long_inputs]
     return Case(
-        name="mix",
+        name=name,
         per="output second",
         unit="s",
         long=long_inputs,
         short=short_inputs,
         # `mix_cpu`'s command without its console script, which each side replaces with its own.
-        arguments=lambda inputs, out: ours_command(inputs, out)[1:],
-        long_seconds=max(media_seconds(p) for p in long_inputs),
-        short_seconds=max(media_seconds(p) for p in short_inputs),
-    )
-
-
-def _room_case(settings: Settings, count: int) -> Case:
-    spec = ClipSpec(settings.mix_clip_seconds)
-    long_inputs = participants(spec, count, 2 * settings.room_seconds)
-    short_inputs = [cut(path, settings.room_seconds) for path in long_inputs]
-    return Case(
-        name=f"room of {count}",
-        per="output second",
-        unit="s",
-        long=long_inputs,
-        short=short_inputs,
         arguments=lambda inputs, out: ours_command(inputs, out)[1:],
         long_seconds=max(media_seconds(p) for p in long_inputs),
         short_seconds=max(media_seconds(p) for p in short_inputs),

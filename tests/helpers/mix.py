@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import av
+import numpy as np
 
 from app.layout.model import Canvas, Layout, Region
 from app.layout.templates import StreamRef, arrange
@@ -97,14 +98,6 @@ def beep_onsets(path: Path) -> list[float]:
     return onsets
 
 
-def psnr(a: av.VideoFrame, b: av.VideoFrame) -> float:
-    """Peak signal-to-noise ratio of two pictures' luma, in dB."""
-    ya = bytes(a.reformat(format="gray").planes[0])
-    yb = bytes(b.reformat(format="gray").planes[0])
-    error = sum((x - y) ** 2 for x, y in zip(ya, yb, strict=True)) / len(ya)
-    return math.inf if error == 0 else 10 * math.log10(255**2 / error)
-
-
 def flash_times(path: Path, points: list[tuple[int, int]]) -> list[float]:
     """Times where one of `points` turns white (a 25 fps flash may cover two 30 fps frames)."""
     times: list[float] = []
@@ -116,3 +109,35 @@ def flash_times(path: Path, points: list[tuple[int, int]]) -> list[float]:
             if not times or t - times[-1] > 0.1:
                 times.append(t)
     return times
+
+
+def composed(
+    inputs: Sequence[Path], layout: Layout, *, tile_sized: bool, frames: int | None = None
+) -> list[np.ndarray]:
+    """The pictures (luma) a mix of these files composes, one per region in order, before they
+    are encoded: all of them, or the first `frames`."""
+    items = [
+        MixInput(r.stream_id or "", open_source(parse_source(str(path))))
+        for r, path in zip(layout.regions, inputs, strict=True)
+    ]
+    source = MixSource(items, layout, FORMATS["mp4"], tile_sized=tile_sized)
+    pictures: list[np.ndarray] = []
+
+    def keep(frame: av.VideoFrame) -> None:
+        pictures.append(frame.to_ndarray(format="gray"))
+        if frames is not None and len(pictures) >= frames:
+            source.interrupt()
+
+    source.on_picture = keep
+    for _ in source.packets():
+        pass
+    source.close()
+    return pictures[:frames]
+
+
+def psnr(a: av.VideoFrame | np.ndarray, b: av.VideoFrame | np.ndarray) -> float:
+    """Peak signal-to-noise ratio of `b` against `a` (8-bit: pictures' luma, or arrays), in dB;
+    100 when they are the same."""
+    x, y = (p.to_ndarray(format="gray") if isinstance(p, av.VideoFrame) else p for p in (a, b))
+    error = float(np.mean((x.astype(np.float64) - y.astype(np.float64)) ** 2))
+    return 100.0 if error == 0 else min(100.0, 10 * math.log10(255**2 / error))

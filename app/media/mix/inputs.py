@@ -50,9 +50,10 @@ _KEEP_FRAMES = 120
 MAX_AGE = 1.0
 # An input that ended shows its last picture this much longer (a frame's time), then leaves.
 _LEFT_AFTER = 0.1
-# How far past what the mix asked for a file input's thread decodes (seconds of media): enough
-# that decoding runs beside composing, little enough that 25 inputs hold a few frames each.
-_AHEAD = 0.1
+# How far past what the mix asked for a file input's thread decodes (seconds of media): it wakes
+# when less than `_LOW` is ready and decodes until `_HIGH` is, so it wakes once every few frames,
+# decoding beside the composing, and 25 inputs hold a few frames each.
+_LOW, _HIGH = 0.05, 0.15
 # A tile this many times narrower than the picture, or more, decodes without the loop filter.
 SMALL_TILE = 4
 
@@ -91,6 +92,7 @@ class MixInput:
         # A file input's thread and `fill_until` meet here: the mix time wanted, what is decoded.
         self._progress = threading.Condition()
         self._wanted = -1.0
+        self._awaited = False  # the mix waits for this input's thread
         self.ended = False
         self.error: RecDeskError | None = None
         self._restarted = False
@@ -165,8 +167,12 @@ class MixInput:
         thread (`run_file`) decodes them, and a little more."""
         with self._progress:
             self._wanted = max(self._wanted, t)
-            self._progress.notify_all()
-            self._progress.wait_for(lambda: self.ended or self._covers(t - self.join))
+            if not self._covers(self._wanted + _LOW - self.join):
+                self._progress.notify_all()
+            if not (self.ended or self._covers(t - self.join)):
+                self._awaited = True
+                self._progress.wait_for(lambda: self.ended or self._covers(t - self.join))
+                self._awaited = False
 
     def run_file(self) -> None:
         """Decode a file input (in a thread of its own) a little ahead of what the mix asked for,
@@ -176,13 +182,13 @@ class MixInput:
             while not self.ended:
                 with self._progress:
                     self._progress.wait_for(
-                        lambda: self.ended or not self._covers(self._wanted + _AHEAD - self.join)
+                        lambda: self.ended or not self._covers(self._wanted + _LOW - self.join)
                     )
-                if self.ended:
-                    break
-                self._step()
-                with self._progress:
-                    self._progress.notify_all()
+                while not self.ended and not self._covers(self._wanted + _HIGH - self.join):
+                    self._step()
+                    if self._awaited:
+                        with self._progress:
+                            self._progress.notify_all()
         except Exception:  # a bug: the input ends, and the mix goes on without it
             log.exception("decoding %s failed", self.stream_id)
         finally:
@@ -238,7 +244,7 @@ class MixInput:
 
     def _set_origin(self, packet: av.Packet, now: Callable[[], float] | None) -> None:
         """The input's time zero: its first picture (sound before it, AAC priming, is earlier)."""
-        time = float(packet.pts * packet.time_base)
+        time = packet.pts * float(packet.time_base)  # not a Fraction: cheaper per packet
         video = packet.stream.type == "video"
         if self._restarted and now is not None:
             # Back after a drop, on a clock of its own: it goes on from now, after what it showed.
@@ -281,7 +287,7 @@ class MixInput:
             time_base = frame.time_base or base
             if frame.pts is None or time_base is None:
                 continue
-            local = float(frame.pts * time_base) - self._origin
+            local = frame.pts * float(time_base) - self._origin
             if isinstance(frame, av.VideoFrame):
                 self.decoded_pictures += 1
                 with self._lock:

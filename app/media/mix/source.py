@@ -79,6 +79,10 @@ QUEUE_FRAMES = 4
 # `dropped_frames`), as a recorder that cannot keep up must, so that picture and sound stay with
 # the clock and what is written stays a second or less behind it.
 MAX_LAG = 0.5
+# Live, each frame's pictures and sound are read this long after the frame is due: what comes
+# just in time (sound read in bursts, a late packet) is still there, as it was when encoding came
+# between composing one frame and reading the sound for it.
+READ_MARGIN = 0.03
 
 
 class MixSource:
@@ -306,7 +310,7 @@ class MixSource:
             if self._joining or self._leaving:
                 self._apply_changes(now)
             if self._live:
-                if (wait := start + float(t) - self._clock()) > 0:
+                if (wait := start + float(t) + READ_MARGIN - self._clock()) > 0:
                     self._sleep(wait)
                 elif -wait > MAX_LAG and self._video is not None:
                     behind = int(-wait * self._fps)

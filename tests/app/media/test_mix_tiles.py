@@ -16,7 +16,7 @@ from app.media.mix.inputs import MixInput
 from app.media.mix.source import QUEUE_FRAMES, MixSource
 from app.media.sources import open_source, parse_source
 from tests.helpers.media import ClipSpec, make_clip
-from tests.helpers.mix import COLORS, centre, grid, near, rgb_at
+from tests.helpers.mix import COLORS, centre, composed, grid, near, psnr, rgb_at
 
 ROOM = 25
 
@@ -27,43 +27,21 @@ def detailed(clips: Path) -> Path:
     return make_clip(clips / "card-360p.mp4", ClipSpec(seconds=1.0, width=640, height=360))
 
 
-def _composed(path: Path, layout: Layout, *, tile_sized: bool) -> list[np.ndarray]:
-    """Every picture the mix composes (before encoding), as yuv420p arrays."""
-    inputs = [
-        MixInput(r.stream_id or "", open_source(parse_source(str(path)))) for r in layout.regions
-    ]
-    source = MixSource(inputs, layout, FORMATS["mp4"], tile_sized=tile_sized)
-    pictures: list[np.ndarray] = []
-    source.on_picture = lambda frame: pictures.append(frame.to_ndarray())
-    for _ in source.packets():
-        pass
-    source.close()
-    return pictures
-
-
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    error = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
-    return 99.0 if error == 0 else 10 * float(np.log10(255**2 / error))
-
-
 def test_small_tiles_take_the_cheap_path_and_look_the_same(detailed: Path) -> None:
     canvas = Canvas(width=640, height=360, fps=30)
     streams = [StreamRef(f"p{i:02d}") for i in range(ROOM)]
     layout = Layout(template="grid", canvas=canvas, regions=arrange("grid", canvas, streams))
 
-    full = _composed(detailed, layout, tile_sized=False)
-    cheap = _composed(detailed, layout, tile_sized=True)
+    full, cheap = (composed([detailed] * ROOM, layout, tile_sized=t) for t in (False, True))
 
     assert len(full) == len(cheap) >= 30
-    height = canvas.height  # the luma rows of a yuv420p array
-    whole = _psnr(np.stack(full), np.stack(cheap))
+    whole = psnr(np.stack(full), np.stack(cheap))
     tiles = {
-        r.stream_id: _psnr(
+        r.stream_id: psnr(
             np.stack([f[r.y : r.y + r.height, r.x : r.x + r.width] for f in full]),
             np.stack([f[r.y : r.y + r.height, r.x : r.x + r.width] for f in cheap]),
         )
         for r in layout.regions
-        if r.y + r.height <= height
     }
     print(f"PSNR: whole {whole:.1f} dB, tiles {min(tiles.values()):.1f}-{max(tiles.values()):.1f}")
     assert len(tiles) == ROOM

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from app.service.app import create_app
 from app.service.rooms.base import LiveStream, OnChange, ProviderHealth, RoomState
 from app.service.settings import Settings
 from tests.helpers.media import ClipSpec, make_clip
-from tests.helpers.service import run, wait_until
+from tests.helpers.service import run, served, wait_until
 
 
 class HeldSource:
@@ -90,27 +86,6 @@ class HeldRoom:
         return [ProviderHealth("held", "test", ok=True, rooms=1)]
 
 
-@asynccontextmanager
-async def served(settings: Settings, rooms: HeldRoom) -> AsyncIterator[str]:
-    """The service's app served by uvicorn on a loopback port, in this event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings, rooms=rooms), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-
-    async def started() -> bool:
-        assert not serving.done(), serving
-        return server.started
-
-    await wait_until(started, timeout=30)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await serving
-
-
 def regions(*stream_ids: str | None) -> dict[str, Any]:
     boxes = [
         {"x": 80 * i, "y": 0, "width": 80, "height": 60, "stream_id": sid}
@@ -138,7 +113,7 @@ def test_one_preview_past_the_cap_is_429_and_one_whose_client_left_stops(
         await source.start()
         settings = Settings(data_dir=tmp_path / "data", max_previews=1, warm_workers=0)
         try:
-            async with served(settings, HeldRoom(source.url, 3)) as url:
+            async with served(create_app(settings, rooms=HeldRoom(source.url, 3))) as url:
                 # One preview of three streams, held at the first: the one slot is taken.
                 leaving = httpx.AsyncClient(base_url=url, timeout=60)
                 first = asyncio.create_task(

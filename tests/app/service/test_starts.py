@@ -12,23 +12,19 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import av
 import httpx
 import pytest
-import uvicorn
 
 from app.service.app import create_app
 from app.service.settings import Settings
-from tests.helpers.service import children, run, wait_until
+from tests.helpers.service import children, run, served, wait_until
 from tests.helpers.worker import WorkerProcess, job, stream
 
 # Eight starts the demo allows at once: one active recording per room and mode.
@@ -37,27 +33,6 @@ STARTS = [(room, "single") for room in ("call", "meeting", "class", "webinar", "
 ]
 # The pool under test: one spare when idle, at most three under a burst.
 WARM, LIMIT = 1, 3
-
-
-@asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[str]:
-    """The service's app served by uvicorn on a loopback port, in this event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-
-    async def started() -> bool:
-        assert not serving.done(), serving
-        return server.started
-
-    await wait_until(started, timeout=30)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await serving
 
 
 def workers() -> list[int]:
@@ -95,7 +70,10 @@ def test_eight_starts_at_once_all_record_and_the_pool_grows_then_shrinks(
     )
 
     async def scenario() -> list[dict[str, Any]]:
-        async with served(settings) as url, httpx.AsyncClient(base_url=url, timeout=60) as http:
+        async with (
+            served(create_app(settings)) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as http,
+        ):
 
             async def rooms_live() -> bool:
                 items = (await http.get("/v1/rooms")).json()["items"]

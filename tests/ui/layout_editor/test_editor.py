@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from app.api.models import Recording
 from app.layout.model import Canvas, Layout, Region
+from tests.helpers.mix import psnr
 from tests.helpers.service import ServiceProcess
 from tests.ui.conftest import until
 from ui.common.operations import Operations
@@ -48,11 +49,6 @@ def _frames(path: Path) -> list[tuple[float, np.ndarray]]:
             (float(frame.time or 0.0), frame.to_ndarray(format="rgb24"))
             for frame in container.decode(stream)
         ]
-
-
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    error = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
-    return float("inf") if error == 0 else 10 * np.log10(255.0**2 / error)
 
 
 def test_templates_switch_and_undo(editor: LayoutEditor, aloop: qasync.QEventLoop, connection):
@@ -162,6 +158,6 @@ def test_exact_preview_matches_the_recording(
     moment = rendered_at - started
     later = [(t, f) for t, f in frames if t > moment - 1.0]
     assert later
-    best = max(_psnr(preview, f) for _, f in later)
+    best = max(psnr(preview, f) for _, f in later)
     print(f"exact preview against the recording: PSNR {best:.1f} dB, best of {len(later)} frames")
     assert best >= 30.0, best

