@@ -128,13 +128,14 @@ def test_a_muted_microphone_is_silent_and_a_pause_leaves_no_gap(
     speakers = samples(path, 1)
     picture = probe(path).end("video")
     assert len(speakers) / RATE == pytest.approx(picture, abs=0.15)
-    # The other side's tone runs on across the pause: no 10 ms stretch of silence at the seam.
-    # (Elsewhere a sound server starved of CPU on a loaded host may leave a few short holes,
-    # which the sound source fills with silence to keep the clock: 50 ms at most in all.)
+    # The other side's tone runs on across the pause: no stretch of silence in it longer than
+    # 20 ms (a pause that left a gap would leave one of its length). A sound server starved of
+    # CPU on a loaded host may leave a few holes of 10 ms anywhere, which the sound source fills
+    # with silence to keep the clock: 60 ms at most in all.
     windows = np.abs(speakers[: len(speakers) // 480 * 480]).reshape(-1, 480).max(axis=1)
     heard = np.flatnonzero(windows > 0.1)
     assert heard.size
     quiet = np.flatnonzero(windows[heard[0] : heard[-1] + 1] < 0.05) + heard[0]
-    at_seam = [q / 100 for q in quiet if seam - 0.03 <= q / 100 <= seam + 0.1]
-    assert not at_seam, (seam, at_seam)
-    assert len(quiet) <= 5, [q / 100 for q in quiet]
+    runs = np.split(quiet, np.flatnonzero(np.diff(quiet) > 1) + 1) if quiet.size else []
+    assert max((len(run) for run in runs), default=0) <= 2, (seam, [q / 100 for q in quiet])
+    assert len(quiet) <= 6, (seam, [q / 100 for q in quiet])
