@@ -95,7 +95,7 @@ class SoundServer:
         config.write_text(_PULSE_CONFIG.format(socket=self.socket))
         self._spawn(
             binary, "-n", "-F", config, "--daemonize=no", "--exit-idle-time=-1",
-            "--disallow-exit", "--use-pid-file=no",
+            "--disallow-exit", "--use-pid-file=no", "--high-priority=yes", "--realtime=yes",
         )  # fmt: skip
         self._wait_answer()
 
@@ -193,11 +193,14 @@ def _need(binary: str) -> str:
 class Tone:
     """A sine played into a sink until `stop()`, in 10 ms blocks (a low-latency stream).
 
-    With `server`, it plays from a child process connected to that server; without, from a
-    thread of this process (whose `soundcard` must talk to the sink's server: `export()`). It
-    returns once the sink's monitor carries the tone: a PulseAudio null sink that starts running
-    passes sound to its monitor only after a while (about 2 s here), and a recording that starts
-    before would begin with silence.
+    It plays from a child process, as another program on the computer would (a browser's call):
+    a player thread in the test's own process would share its interpreter lock with the recorder
+    under test, and one starved of it for 20 ms leaves the sink a hole of silence that the
+    recording would rightly keep. The child talks to `server`, or to this process's server
+    (`SoundServer.export()`). It returns once the sink's monitor (or the source `heard_from`, a
+    virtual microphone fed by the sink) carries the tone: a PulseAudio null sink that starts
+    running passes sound to its monitor only after a while (about 2 s here), and a recording that
+    starts before would begin with silence.
     """
 
     def __init__(
@@ -209,16 +212,11 @@ class Tone:
         level: float = 0.5,
         heard_from: str | None = None,
     ) -> None:
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        if server is None:
-            self._thread = _start(sink, frequency, level, self._stop, heard_from)
-            return
+        command = ["tone", sink, str(frequency), str(level)] + ([heard_from] if heard_from else [])
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.helpers.sound", "tone", sink, str(frequency), str(level)],
+            [sys.executable, "-m", "tests.helpers.sound", *command],
             cwd=ROOT,
-            env={**os.environ, **server.env},
+            env={**os.environ, **(server.env if server is not None else {})},
             stdout=subprocess.PIPE,
         )
         assert self._process.stdout is not None
@@ -228,12 +226,8 @@ class Tone:
 
     def stop(self) -> None:
         """Stop playing."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(10)
+        self._process.terminate()
+        self._process.wait(10)
 
     def __enter__(self) -> Tone:
         return self
@@ -242,13 +236,13 @@ class Tone:
         self.stop()
 
 
-def _start(
-    sink: str, frequency: float, level: float, stop: threading.Event, heard_from: str | None = None
-) -> threading.Thread:
-    """Play in a thread of this process; return once the sink's monitor (or the source
-    `heard_from`, a virtual microphone fed by the sink) carries the tone."""
+def _play(sink: str, frequency: float, level: float, heard_from: str | None = None) -> None:
+    """Play from a thread of this (the child) process; return once the sink's monitor (or the
+    source `heard_from`) carries the tone."""
     import soundcard
 
+    with contextlib.suppress(PermissionError):
+        os.nice(-11)  # as a desktop's players and sound server run (rtkit): not starved by load
     started = threading.Event()
 
     def play() -> None:
@@ -256,13 +250,12 @@ def _start(
         n = 0
         with soundcard.get_speaker(sink).player(RATE, channels=2, blocksize=BLOCK) as out:
             started.set()
-            while not stop.is_set():
+            while True:
                 block = level * np.sin(phase * np.arange(n, n + BLOCK, dtype=np.float64))
                 out.play(np.repeat(block.astype(np.float32)[:, None], 2, axis=1))
                 n += BLOCK
 
-    thread = threading.Thread(target=play, name=f"tone {frequency}", daemon=True)
-    thread.start()
+    threading.Thread(target=play, name=f"tone {frequency}", daemon=True).start()
     if not started.wait(10):
         raise RuntimeError(f"the tone into {sink} did not start")
     monitor = soundcard.get_microphone(heard_from or f"{sink}.monitor", include_loopback=True)
@@ -270,9 +263,7 @@ def _start(
     with monitor.recorder(RATE, channels=2, blocksize=BLOCK) as heard:
         while float(np.abs(heard.record(BLOCK)).max()) < level / 4:
             if time.monotonic() > deadline:
-                stop.set()
                 raise RuntimeError(f"the tone into {sink} is not heard from its monitor")
-    return thread
 
 
 def samples(path: Path, stream: int = 0) -> np.ndarray:
@@ -316,10 +307,11 @@ def present(sound: np.ndarray, frequencies: Iterable[float], *, floor: float = 0
 
 
 def _main(argv: Sequence[str]) -> None:
-    """`tone SINK HZ LEVEL`: play until terminated; say `playing` once the tone is heard."""
-    command, sink, frequency, level = argv
+    """`tone SINK HZ LEVEL [HEARD_FROM]`: play until terminated; say `playing` once the tone is
+    heard."""
+    command, sink, frequency, level, *heard_from = argv
     assert command == "tone"
-    _start(sink, float(frequency), float(level), threading.Event())
+    _play(sink, float(frequency), float(level), *heard_from)
     print("playing", flush=True)
     threading.Event().wait()
 

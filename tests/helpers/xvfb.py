@@ -20,8 +20,11 @@ class Xvfb:
             raise RuntimeError("Xvfb is missing: run `make deps`")
         number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
         self.display = f":{number}"
+        # -noreset: a server that resets when its last client leaves drops a client that
+        # connects at that moment (one test's window closes as the next one's capture opens).
+        screen = f"{width}x{height}x24"
         self._process = subprocess.Popen(
-            [binary, self.display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            [binary, self.display, "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

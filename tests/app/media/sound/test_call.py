@@ -128,15 +128,10 @@ def test_a_muted_microphone_is_silent_and_a_pause_leaves_no_gap(
     speakers = samples(path, 1)
     picture = probe(path).end("video")
     assert len(speakers) / RATE == pytest.approx(picture, abs=0.15)
-    # The other side's tone runs on across the pause: no stretch of silence in it longer than
-    # 20 ms (a pause that left a gap would leave one of its length). A sound server starved of
-    # CPU on a loaded host (the suite on two cores, the mix composing and encoding beside it)
-    # leaves holes of 10 ms, which the sound source fills with silence to keep the clock: seen up
-    # to 7 after a resume; 120 ms at most in all.
+    # The other side's tone runs on across the pause and nothing of it is lost: no 10 ms of
+    # silence anywhere in it (a pause that left a gap would leave one of the pause's length).
     windows = np.abs(speakers[: len(speakers) // 480 * 480]).reshape(-1, 480).max(axis=1)
     heard = np.flatnonzero(windows > 0.1)
     assert heard.size
     quiet = np.flatnonzero(windows[heard[0] : heard[-1] + 1] < 0.05) + heard[0]
-    runs = np.split(quiet, np.flatnonzero(np.diff(quiet) > 1) + 1) if quiet.size else []
-    assert max((len(run) for run in runs), default=0) <= 2, (seam, [q / 100 for q in quiet])
-    assert len(quiet) <= 12, (seam, [q / 100 for q in quiet])
+    assert not quiet.size, (seam, [q / 100 for q in quiet])
