@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DESKTOP_STAMP := $(VENV)/.installed-desktop
 BUNDLE_VENV := build/bundle-venv
 BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
-APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus janus-tools iproute2 nftables pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber libasound2-plugins dbus libpulse0 desktop-file-utils fontconfig fonts-noto-cjk zsh fish
+APT_PACKAGES := nginx libnginx-mod-rtmp xvfb ffmpeg chromium curl openssl janus janus-tools iproute2 nftables pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber libasound2-plugins dbus libpulse0 desktop-file-utils fontconfig fonts-noto-cjk zsh fish postgresql
 PYTEST_ARGS ?=
 # A recipe's tail: installs the system packages listed in $$missing with apt-get when the user can
 # (root), else prints the one command to run and fails.
@@ -122,6 +122,8 @@ bundle-deps:
 # is validated in tests/packaging/test_identity.py. fontconfig and fonts-noto-cjk: the desktop
 # tests run in Chinese, and the start-up check's font test finds the installed CJK font. zsh and
 # fish: `recdesk-ctl completion`'s scripts are loaded and tried in each shell (bash is always there).
+# postgresql: the store's tests and a restarted service run on a private server of their own
+# (tests/helpers/postgres.py; its programs are in /usr/lib/postgresql/VERSION/bin, not on PATH).
 deps:
 	@missing=""; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
@@ -147,6 +149,7 @@ deps:
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	command -v zsh >/dev/null || missing="$$missing zsh"; \
 	command -v fish >/dev/null || missing="$$missing fish"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	$(APT_INSTALL)
 
 clean:

@@ -1,6 +1,6 @@
 """Session-wide fixtures: generated clips and demo media (made once per session), a real
-nginx-rtmp server, a real `recdesk-server --demo` shared by the tests that only drive it, and one
-whose rooms come from the nginx-rtmp server."""
+nginx-rtmp server, a real `recdesk-server --demo` shared by the tests that only drive it, one
+whose rooms come from the nginx-rtmp server, and a private PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.service.rooms.demo_media import generate, plan_room
 from tests.helpers.images import Listener
 from tests.helpers.janus.lab import JanusLab
 from tests.helpers.media import ClipSpec, make_clip
+from tests.helpers.postgres import PostgresServer
 from tests.helpers.rtmp import NginxRtmp
 from tests.helpers.service import ServiceProcess
 from tests.helpers.sound import SoundServer
@@ -129,6 +130,15 @@ def janus_service(
     running = ServiceProcess(folder / "data", None, "--config", str(config)).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A private PostgreSQL for the session, on a unix socket only; `create_database()` gives a
+    test a fresh database of its own (see tests/helpers/postgres.py)."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,9 @@ class ErrorCode(Enum):
     storage_unavailable = _Code(
         50302, 503, None, "the service has no secret key to keep storage keys with"
     )
+    no_capacity = _Code(
+        50303, 503, None, "no host of the cluster has room for the recording now; try again later"
+    )
     insufficient_storage = _Code(
         50701, 507, None, "the recording folder's disk has less free space than its reserve"
     )

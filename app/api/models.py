@@ -378,6 +378,28 @@ class ProviderHealthModel(_Response):
     checked_at: datetime | None = None  # when it last heard from its source; null: it has none
 
 
+class ClusterNodeModel(_Response):
+    """One host of the cluster in `GET /v1/health`: its CPUs, what is free of them for
+    recordings (within the headroom), and the recordings running there."""
+
+    id: str
+    address: str
+    alive: bool
+    cpus: float
+    free_cpus: float
+    recordings: int = 0
+
+
+class ClusterHealthModel(_Response):
+    """The cluster the service's workers run on, in `GET /v1/health` (null on one host)."""
+
+    address: str
+    headroom: float  # the share of each node's CPUs that recordings may take
+    cpus: float  # of the nodes alive
+    free_cpus: float
+    nodes: list[ClusterNodeModel] = []
+
+
 class Health(_Response):
     """`GET /v1/health`."""
 
@@ -392,6 +414,7 @@ class Health(_Response):
     recordings: int = 0  # active now
     last_event_id: int = 0  # follow the events from here to see only what comes next
     providers: list[ProviderHealthModel] = []  # where rooms come from, in the config's order
+    cluster: ClusterHealthModel | None = None  # where workers run; null: on this host
 
 
 class Event(_Response):

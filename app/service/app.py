@@ -114,7 +114,7 @@ def create_app(settings: Settings, *, rooms: RoomProvider | None = None) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.recordings_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(settings.database)
+        store = Store(settings.store_location)
         events = EventLog(store)
         webhooks = Webhooks.from_settings(settings, store, events)
         events.store_along(webhooks.write)  # each event's webhooks are stored with it

@@ -58,6 +58,19 @@ endpoint = "https://minio.example.net:9000"
 bucket = "recordings"
 access_key_env = "ARCHIVE_ACCESS_KEY"      # or access_key = "..."
 secret_key_env = "ARCHIVE_SECRET_KEY"      # or secret_key = "..." (then chmod 600 the file)
+
+[store]                            # optional: where tasks, files and events are kept
+url = "postgresql://recdesk@db.example.net/recdesk"  # PostgreSQL (the cluster extra), shared by
+                                   # several services; or a SQLite file's path. Default: the
+                                   # SQLite file in the data folder. `--database-url` wins. The
+                                   # password: PGPASSWORD or ~/.pgpass (never shown in messages).
+
+[cluster]                          # optional: workers on a Ray cluster (app.service.cluster)
+address = "10.0.0.1:6379"          # the Ray head (GCS); `--cluster ADDRESS` gives or replaces it
+headroom = 0.8                     # optional: the share of a node's CPUs recordings are admitted to
+placement_timeout = 5              # optional: a start no node can take this long is 503 (50303)
+fence_seconds = 5                  # optional (at most 6): a worker that hears nothing from the
+                                   # service this long finishes its files and stops
 ```
 
 Room ids stay unique across providers: at most one provider has no `room_prefix`, and no prefix
@@ -84,6 +97,7 @@ from app.api.layouts import INVALID_LAYOUT
 from app.api.models import RecordingCreate, StorageParams
 from app.errors import RecDeskError
 from app.service.auth.config import AuthConfig, read_auth
+from app.service.cluster.settings import ClusterSettings, read_cluster
 from app.service.disk import read_disk
 from app.service.recordings.task import checked_request
 from app.service.rooms.base import RoomState
@@ -91,6 +105,7 @@ from app.service.rooms.demo import DEMO_ROOMS
 from app.service.rooms.janus.settings import JanusSettings, read_janus
 from app.service.rooms.rtmp import RtmpSettings, RtmpSettingsError
 from app.service.storage.config import read_storage
+from app.service.store.url import read_store
 from app.service.webhooks.settings import WebhookConfig, read_webhooks
 
 
@@ -152,6 +167,10 @@ class ServiceConfig:
     storage: dict[str, StorageParams] = field(default_factory=dict)
     # `[disk] reserve` in bytes; None: `--disk-reserve` or the default.
     disk_reserve: int | None = None
+    # `[store] url`: the store's database; None: `--database-url` or the SQLite default.
+    store_url: str | None = None
+    # `[cluster]`: workers on a Ray cluster; None: local workers unless `--cluster` is given.
+    cluster: ClusterSettings | None = None
 
     def with_demo(self) -> ServiceConfig:
         """This config plus the demo rooms at the end (`--demo`), unless it has them already."""
@@ -179,7 +198,17 @@ def load_config(path: Path) -> ServiceConfig:
 
 # --- reading --------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("providers", "presets", "auto_record", "auth", "webhooks", "storage", "disk")
+_TOP_KEYS = (
+    "providers",
+    "presets",
+    "auto_record",
+    "auth",
+    "webhooks",
+    "storage",
+    "disk",
+    "store",
+    "cluster",
+)
 _DEMO_KEYS = ("kind", "name")
 _RTMP_KEYS = (
     "kind",
@@ -241,6 +270,8 @@ class _Reader:
             webhooks=webhooks,
             storage=storage,
             disk_reserve=read_disk(data.get("disk", {}), self.error),
+            store_url=read_store(data.get("store", {}), self.error),
+            cluster=read_cluster(data["cluster"], self.error) if "cluster" in data else None,
         )
 
     # --- providers --------------------------------------------------------------------------------

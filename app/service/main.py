@@ -9,7 +9,9 @@ providers, presets, auto-record rules and credentials; a mistake in it is one li
 exit status 2, before anything starts; `--demo` adds the demo rooms to it. SIGINT/SIGTERM stop it
 cleanly: workers finish the part they write, and active recordings go on after the next start.
 `--print-webhook-secret` prints the secret webhooks are signed with (`app.service.webhooks`) and
-exits, starting nothing.
+exits, starting nothing. `--database-url postgresql://...` (or the config's `[store] url`) keeps
+the state in PostgreSQL, which several services may share; the database is reached and migrated
+before the port is opened, and one that cannot be (or psycopg missing) is one line and status 2.
 """
 
 from __future__ import annotations
@@ -33,14 +35,19 @@ import platformdirs
 import uvicorn
 from fastapi import FastAPI
 
+from app.api.errors import ApiError
 from app.logs import limit_repeats
 from app.service.app import create_app
 from app.service.auth import redact
 from app.service.auth.config import AuthConfig, listen_problem
+from app.service.cluster.settings import ClusterSettings
 from app.service.config import ConfigError, ServiceConfig, load_config
 from app.service.connections import ACCEPT_BATCH, ConnectionGuard, raise_open_file_limit
 from app.service.disk import parse_size
 from app.service.settings import Settings
+from app.service.store.errors import StoreError
+from app.service.store.store import Store
+from app.service.store.url import DatabaseUrl
 from app.service.webhooks.delivery import service_secret
 from app.service.webhooks.settings import RetryPolicy, check_url
 from app.version import version_line
@@ -78,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port and prints it"
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="database and recordings")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        metavar="URL",
+        help="keep tasks, files and events in this PostgreSQL database (postgresql://USER@HOST/DB, "
+        "the cluster extra) or SQLite file, not the data folder's SQLite file",
+    )
     parser.add_argument(
         "--config",
         type=Path,
@@ -179,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=Settings.max_event_streams,
         help=argparse.SUPPRESS,
     )
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="run recording workers on the Ray cluster whose head is at HOST:PORT "
+        "(replaces the config's [cluster] address; the token comes from RAY_AUTH_TOKEN)",
+    )
     parser.add_argument("--log-level", default="warning", help="debug, info, warning, error")
     return parser
 
@@ -237,6 +258,38 @@ def _disk_reserve(flag: int | None, config: ServiceConfig | None) -> int:
     return Settings.disk_reserve
 
 
+def _database_url(flag: str | None, config: ServiceConfig | None) -> str | None:
+    """`--database-url`, else the config's `[store] url`; None: the data folder's SQLite file."""
+    return flag or (config.store_url if config is not None else None)
+
+
+def _database_problem(settings: Settings) -> str | None:
+    """Why the store's PostgreSQL cannot serve (psycopg missing, out of reach), or None.
+
+    It is opened (and migrated) once here, so a mistake is one line before anything starts,
+    not a failed start-up's traceback.
+    """
+    if settings.database_url is None:
+        return None
+    try:
+        if DatabaseUrl.parse(settings.database_url).kind == "sqlite":
+            return None
+        Store(settings.database_url).close()
+    except StoreError as exc:
+        return str(exc)
+    except ApiError as exc:  # the store's own errors, raised from a StoreError or a schema check
+        return exc.message
+    return None
+
+
+def _cluster(flag: str | None, config: ServiceConfig | None) -> ClusterSettings | None:
+    """`--cluster ADDRESS` over the config's `[cluster]` table; None: local workers."""
+    table = config.cluster if config is not None else None
+    if flag is None and table is None:
+        return None
+    return (table or ClusterSettings()).with_address(flag)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `recdesk-server`."""
     args = build_parser().parse_args(argv)
@@ -270,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_timeout=args.idle_timeout,
         max_connections=args.max_connections,
         max_event_streams=args.max_event_streams,
+        cluster=_cluster(args.cluster, service_config),
+        database_url=_database_url(args.database_url, service_config),
     )
     if args.print_webhook_secret:
         print(service_secret(settings).text)
@@ -277,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     refused = listen_problem(settings.host, service_config.auth if service_config else AuthConfig())
     if refused is not None:  # secure by default: never open to the network without credentials
         print(f"recdesk-server: {refused}", file=sys.stderr)
+        return 2
+    if (unusable := _database_problem(settings)) is not None:
+        print(f"recdesk-server: {unusable}", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

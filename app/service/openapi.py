@@ -52,6 +52,7 @@ _START = (
     E.unknown_storage,
     E.storage_unavailable,
     E.insufficient_storage,
+    E.no_capacity,
 )
 _LINK = (E.link_invalid, E.link_expired)  # a callback's signed download link
 _RUNNING = (E.recording_not_found, E.recording_stopped, E.recording_state)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.service.cluster.settings import ClusterSettings
     from app.service.config import ServiceConfig
 
 
@@ -70,6 +71,12 @@ class Settings:
     # At most this many `/v1/events` streams and layout previews run at once (429 beyond).
     max_event_streams: int = 64
     max_previews: int = 4
+    # Workers on a Ray cluster (`[cluster]`, `--cluster ADDRESS`); None, or no address: local.
+    cluster: ClusterSettings | None = None
+    # The store (app.service.store): `--database-url`, else the config's `[store] url`; a
+    # `postgresql://` URL (several services may share it) or a SQLite file's path. None: the
+    # SQLite file in the data folder (`database`).
+    database_url: str | None = None
 
     @property
     def images_dir(self) -> Path:
@@ -83,8 +90,13 @@ class Settings:
 
     @property
     def database(self) -> Path:
-        """The SQLite file."""
+        """The SQLite file in the data folder, the store's default."""
         return self.data_dir / "recdesk.sqlite3"
+
+    @property
+    def store_location(self) -> str | Path:
+        """Where the store is: `database_url`, else the SQLite file in the data folder."""
+        return self.database_url or self.database
 
     @property
     def media_dir(self) -> Path:

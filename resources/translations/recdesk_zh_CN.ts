@@ -530,7 +530,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>HelpMenu</name>
     <message>
-        <location filename="../../ui/help/menu.py" line="+25"/>
+        <location filename="../../ui/help/menu.py" line="+22"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -3719,7 +3719,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>StatusLine</name>
     <message>
-        <location filename="../../ui/status/line.py" line="+36"/>
+        <location filename="../../ui/status/line.py" line="+38"/>
         <source>built-in service</source>
         <translation>内置服务</translation>
     </message>
@@ -3752,6 +3752,31 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <location line="+10"/>
         <source>{0} free</source>
         <translation>可用 {0}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Cluster: {0} hosts, {1} of {2} CPUs free</source>
+        <translation>集群：{0} 台主机，{2} 个 CPU 中 {1} 个空闲</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} lost</source>
+        <translation>{0} 台失联</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Workers run on the Ray cluster at {0}</source>
+        <translation>录制进程运行在 Ray 集群 {0} 上</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} recordings, {1} of {2} CPUs free</source>
+        <translation>{0} 个录制，{2} 个 CPU 中 {1} 个空闲</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>lost</source>
+        <translation>已失联</translation>
     </message>
 </context>
 <context>

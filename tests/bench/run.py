@@ -3,7 +3,8 @@ what parts, snapshots and recovery cost, and what the compositor costs.
 
 ```
 python -m tests.bench.run [--quick]
-                          [--only remux|live|survive|mix|service|desktop|local|janus|call|soak]
+                          [--only remux|live|survive|mix|service|desktop|local|janus|call|
+                                  costs|cluster|soak]
                           [--ffmpeg PATH] [--minutes N]
                           [--join-window S] [--strict] [--json FILE]
 python -m tests.bench.paired --old DIR --new DIR [--pairs N] [--quick]  # 1 and 6, old vs new
@@ -84,6 +85,18 @@ One records a call on this computer (`call`, root: a private PulseAudio, a 1080p
     longest event-loop stall (<= 50 ms), the A/V offset (|median| <= 40 ms), and the app's
     memory and threads before, during and 10 s after (target: back within 10 %).
 
+One writes what the service admits a cluster's recordings by (`costs`, `tests.bench.costs`):
+
+23. a copying worker's CPU for 20 and 100 live streams and a mix's for 1, 9 and 25 inputs, fitted
+    to per-stream and per-input costs and written, with the date and the machine, to
+    `app/service/cluster/costs.json`.
+
+And one what a cluster costs and buys (`cluster`, `tests.bench.cluster`, root: a Ray head and two
+nodes in a network namespace):
+
+24. failover: a node's raylet SIGKILLed → the next part's first byte on the other node (median
+    of 5) and the media lost; the CPU and memory of a recording under Ray / on the local backend.
+
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
 status 1: a benchmark measures, and on a shared 2-core machine one noisy run should not fail a
@@ -104,7 +117,9 @@ from typing import Any
 
 from tests.bench import (
     call,
+    cluster,
     concurrency,
+    costs,
     desktop,
     janus,
     local,
@@ -146,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += janus.rows(settings)
     if args.only in (None, "call"):
         rows += _apart(call.rows, settings.local_seconds, args.ffmpeg)
+    if args.only in (None, "costs"):
+        rows += costs.rows(settings, args.ffmpeg)
+    if args.only in (None, "cluster"):
+        rows += cluster.rows(args.quick)
     if args.only == "soak":  # an hour: only when asked for
         rows += _soak(args.minutes or (6.0 if args.quick else 60.0))
     print_summary(rows, time.monotonic() - started, quick=args.quick)
@@ -176,6 +195,8 @@ def _parser() -> argparse.ArgumentParser:
             "local",
             "janus",
             "call",
+            "costs",
+            "cluster",
             "soak",
         ),
         help="run one benchmark only",

@@ -14,7 +14,7 @@ import qasync
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from app.api.models import Event, EventType
+from app.api.models import ClusterHealthModel, ClusterNodeModel, Event, EventType, Health
 from tests.ui.conftest import until
 from ui.connection.connection import Connection
 from ui.window import MainWindow
@@ -96,3 +96,30 @@ def test_a_disk_running_out_of_space_is_shown_with_what_happens(
     else:
         assert "nearly full" in text
         assert "less than 268.4 MB is free" in text
+
+
+def test_a_cluster_shows_its_hosts_and_free_cpus_and_a_lost_host_in_the_status_bar(
+    window: MainWindow, connection: Connection
+) -> None:
+    label = window.status.cluster
+    assert label.isHidden()  # the built-in service records on this host
+    nodes = [
+        ClusterNodeModel(id="a1b2c3d4e5", address="10.0.0.2", alive=True, cpus=2, free_cpus=1.2,
+                         recordings=1),
+        ClusterNodeModel(id="f6e5d4c3b2", address="10.0.0.3", alive=True, cpus=2, free_cpus=1.6),
+        ClusterNodeModel(id="0a0b0c0d0e", address="10.0.0.4", alive=False, cpus=0, free_cpus=0),
+    ]  # fmt: skip
+    cluster = ClusterHealthModel(
+        address="10.0.0.1:6379", headroom=0.8, cpus=4, free_cpus=2.8, nodes=nodes
+    )
+    health = Health(version="1", uptime=1, free_bytes=10**9, cluster=cluster)
+    connection.health_changed.emit(health)
+    assert not label.isHidden()
+    assert "Cluster: 2 hosts, 2.8 of 4.0 CPUs free" in label.text()
+    assert "1 lost" in label.text()
+    tip = label.toolTip()
+    assert "10.0.0.1:6379" in tip
+    assert "10.0.0.2 (a1b2c3d4): 1 recordings, 1.2 of 2.0 CPUs free" in tip
+    assert "10.0.0.4 (0a0b0c0d): lost" in tip
+    connection.health_changed.emit(Health(version="1", uptime=1, free_bytes=10**9))
+    assert label.isHidden()

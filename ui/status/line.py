@@ -1,12 +1,12 @@
-"""The status bar: the connection's state, what records (here and on the service) and the
-service's free disk space."""
+"""The status bar: the connection's state, what records (here and on the service), the
+service's free disk space and, when its workers run on a cluster, the cluster's hosts."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from app.api.models import Health
+from app.api.models import ClusterHealthModel, Health
 from ui.common.formats import format_size
 from ui.common.palette import Role, colour, follow_palette
 from ui.connection.connection import Connection
@@ -22,7 +22,9 @@ class StatusLine(QObject):
         self.state = QLabel()
         self.recordings = QLabel()
         self.disk = QLabel()
-        for label in (self.recordings, self.disk, self.state):
+        self.cluster = QLabel()
+        self.cluster.hide()
+        for label in (self.recordings, self.cluster, self.disk, self.state):
             bar.addPermanentWidget(label)
         self._connection = connection
         connection.state_changed.connect(self._state)
@@ -50,3 +52,32 @@ class StatusLine(QObject):
 
     def _health(self, health: Health) -> None:
         self.disk.setText(self.tr("{0} free").format(format_size(health.free_bytes)))
+        self._cluster(health.cluster)
+
+    def _cluster(self, cluster: ClusterHealthModel | None) -> None:
+        """The cluster's hosts and free CPUs, a lost host in the error colour; each host in the
+        tooltip. Hidden when the service records on its own host."""
+        self.cluster.setVisible(cluster is not None)
+        if cluster is None:
+            return
+        alive = sum(node.alive for node in cluster.nodes)
+        text = self.tr("Cluster: {0} hosts, {1} of {2} CPUs free").format(
+            alive, f"{cluster.free_cpus:.1f}", f"{cluster.cpus:.1f}"
+        )
+        lost = len(cluster.nodes) - alive
+        if lost:
+            red = colour("error", self.cluster.palette()).name()
+            lost_text = self.tr("{0} lost").format(lost)
+            text += f' · <span style="color:{red}">{lost_text}</span>'
+        self.cluster.setText(text)
+        lines = [self.tr("Workers run on the Ray cluster at {0}").format(cluster.address)]
+        for node in cluster.nodes:
+            state = (
+                self.tr("{0} recordings, {1} of {2} CPUs free").format(
+                    node.recordings, f"{node.free_cpus:.1f}", f"{node.cpus:.1f}"
+                )
+                if node.alive
+                else self.tr("lost")
+            )
+            lines.append(f"{node.address} ({node.id[:8]}): {state}")
+        self.cluster.setToolTip("\n".join(lines))

@@ -15,7 +15,9 @@ Each transition is stored, then published as `recording.state`; each finished fi
 then published as `recording.file` (transitions, stop rules and what workers report are
 `app.service.recordings.life`'s). A recording with storage hands each file to the upload
 queue (`app.service.storage.uploads`) as it is listed, and stays `uploading` after its end until the
-queue has stored them all. Workers are run by `app.service.recordings.runner`; after a restart of
+queue has stored them all. Workers are run by `app.service.recordings.runner`, on this host or,
+with `[cluster]`, on a Ray cluster (`app.service.cluster`), where a start that no host can take
+within the placement timeout is refused with 503 (`no_capacity`); after a restart of
 the service, tasks that were active go on into a new part when their room is live again, or are
 finished with every file they wrote listed.
 
@@ -37,6 +39,7 @@ from typing import Any
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Recording, RecordingCreate, StreamsUpdate
 from app.layout.model import Layout
+from app.service.cluster.backend import NoCapacity, NodeHealth, WorkerBackend
 from app.service.disk import DiskGuard, DiskSpace
 from app.service.images.store import ImageStore
 from app.service.recordings.formats import with_format
@@ -69,7 +72,7 @@ class TaskManager:
         self._store = store
         self._events = events
         self._rooms = rooms
-        self._pool = WorkerPool.from_settings(settings)
+        self._pool = _backend(settings)
         self._tasks: dict[str, ActiveTask] = {}
         self._runs: set[asyncio.Task[None]] = set()
         self._records = Records(store, events)
@@ -88,6 +91,9 @@ class TaskManager:
             heartbeat_timeout=settings.heartbeat_timeout,
             # The worker's own floor, below the guard's: normally the guard stops it first.
             disk_reserve=settings.disk_reserve // 2,
+            placement_timeout=(
+                settings.cluster.placement_timeout if settings.cluster is not None else 5.0
+            ),
         )
         self.disk = DiskGuard(
             settings.recordings_dir,
@@ -100,8 +106,9 @@ class TaskManager:
     # --- life of the manager ----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Warm the workers and pick up the tasks a previous run left active."""
-        self._pool.start()
+        """Warm the workers (or join the cluster) and pick up the tasks a previous run left
+        active."""
+        await self._pool.open()
         active = self._store.active_recordings()
         await self.uploads.start([rec.id for rec in active if rec.state == "uploading"])
         for rec in active:
@@ -143,6 +150,16 @@ class TaskManager:
         unknown, 409 ended)."""
         task = self._active(recording_id)
         return task, unfinished_files(task, self._life.known_files(task))
+
+    def cluster_health(self) -> list[NodeHealth]:
+        """The hosts workers run on (empty without a cluster): each node's id, address, whether
+        it is alive, its CPUs and those free, and how many of this service's recordings it runs."""
+        return self._pool.health()
+
+    def node_of(self, recording_id: str) -> str | None:
+        """The node an active recording's worker runs on now, if it has one."""
+        task = self._tasks.get(recording_id)
+        return None if task is None else self._runner.node_of(task)
 
     @property
     def active_count(self) -> int:
@@ -190,16 +207,9 @@ class TaskManager:
         folder, layout = checked_request(
             request, room, self._settings.recordings_dir, ImageStore(self._settings.images_dir)
         )
-        for task in self._tasks.values():
-            if task.rec.room_id == request.room_id and task.rec.mode == request.mode:
-                raise ApiError(
-                    ErrorCode.recording_active,
-                    f"room {request.room_id!r} already records in {request.mode} mode "
-                    f"({task.id}); stop it first",
-                )
+        self._check_free(request)
         self.disk.check_start()
         storage = None if request.storage is None else await self.uploads.prepare(request.storage)
-        folder.mkdir(parents=True, exist_ok=True)
         rec = Recording(
             id="r_" + secrets.token_hex(5),
             state="starting",
@@ -210,11 +220,22 @@ class TaskManager:
         )
         task = ActiveTask(rec, folder, images_dir=self._settings.images_dir)
         task.streams = {k: s for k, s in room.streams.items() if task.is_wanted(s)}
+        try:
+            await self._runner.place(task)  # a cluster: a host for it, or 503 within seconds
+        except NoCapacity as exc:
+            raise ApiError(ErrorCode.no_capacity, str(exc)) from exc
+        try:
+            self._check_free(request)  # another start may have come while this one was placed
+        except ApiError:
+            await self._runner.release(task)
+            raise
+        folder.mkdir(parents=True, exist_ok=True)
         if storage is not None:
             self.uploads.keep(rec.id, storage)  # sealed first: a stored task always has its keys
         try:
             self._store.add_recording(rec)
         except ApiError as exc:
+            await self._runner.release(task)
             if not refused(exc):
                 raise
             raise ApiError(
@@ -402,6 +423,16 @@ class TaskManager:
             )
         return task
 
+    def _check_free(self, request: RecordingCreate) -> None:
+        """409 when the room already records in the request's mode."""
+        for task in self._tasks.values():
+            if task.rec.room_id == request.room_id and task.rec.mode == request.mode:
+                raise ApiError(
+                    ErrorCode.recording_active,
+                    f"room {request.room_id!r} already records in {request.mode} mode "
+                    f"({task.id}); stop it first",
+                )
+
     def _wrong_state(self, task: ActiveTask, action: str) -> ApiError:
         return ApiError(
             ErrorCode.recording_state, f"recording {task.id} is {task.state}: cannot {action} it"
@@ -413,3 +444,13 @@ class TaskManager:
         if rec is not None and (rec := self._records.overlay(rec)).state == "uploading":
             rec.state = "completed"
             self._records.state_changed(rec, "uploading")
+
+
+def _backend(settings: Settings) -> WorkerBackend:
+    """Local worker processes, or workers on the cluster `[cluster]` or `--cluster` names."""
+    cluster = settings.cluster
+    if cluster is None or cluster.address is None:
+        return WorkerPool.from_settings(settings)
+    from app.service.cluster.ray.backend import RayBackend  # Ray only where a cluster is used
+
+    return RayBackend(cluster, settings.data_dir / "logs")

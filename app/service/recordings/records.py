@@ -1,12 +1,13 @@
 """What the task manager writes to the store: recordings, files and events, in order, retried.
 
-SQLite refuses writes when its disk is full (`database or disk is full`), or for a moment when the
-disk fails. A recording must not be lost for that, nor left active with no worker behind it: the
-manager holds the truth in memory and writes it through `Records`. A write the store refuses is
-kept, with every write after it (so they land in the order they were made), and tried again by
-`retry`, which the disk guard calls at each of its looks, until the store takes them all.
-Meanwhile `overlay` shows a stored recording as it will be once they are written: an answer never
-goes back in time because the store is behind.
+The database refuses writes when its disk is full (SQLite's `database or disk is full`), or for a
+moment when the disk fails or a PostgreSQL server is out of reach (`StoreRefused`). A recording
+must not be lost for that, nor left active with no worker behind it: the manager holds the truth in
+memory and writes it through `Records`. A write the store refuses is kept, with every write after
+it (so they land in the order they were made), and tried again by `retry`, which the disk guard
+calls at each of its looks, until the store takes them all. Meanwhile `overlay` shows a stored
+recording as it will be once they are written: an answer never goes back in time because the store
+is behind.
 
 ```
 save(rec) · add_file(file) · publish(type, data) ──▶ store ──refused──▶ waiting (in order)
@@ -19,13 +20,13 @@ Any other failure (a bug, a recording the store does not know) is raised as befo
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from app.api.errors import ApiError
 from app.api.models import EventType, RecordedFile, Recording, RecordingState
+from app.service.store.errors import StoreRefused
 from app.service.store.eventlog import Publisher
 from app.service.store.store import Store
 
@@ -33,8 +34,9 @@ log = logging.getLogger(__name__)
 
 
 def refused(exc: ApiError) -> bool:
-    """Whether a store error is SQLite refusing a write for now (a full disk, I/O, a lock)."""
-    return isinstance(exc.__cause__, sqlite3.OperationalError)
+    """Whether a store error is the database refusing a write for now (a full disk, I/O, a
+    lock, a server out of reach)."""
+    return isinstance(exc.__cause__, StoreRefused)
 
 
 class Records:

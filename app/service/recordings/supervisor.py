@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.service.cluster.backend import LOCAL_NODE, NodeHealth, WorkerGone
 from app.worker.fields import JobError
 from app.worker.protocol import (
     Command,
@@ -34,14 +35,12 @@ from app.worker.wire import (
 if TYPE_CHECKING:
     from app.service.settings import Settings
 
+__all__ = ["Worker", "WorkerGone", "WorkerPool", "default_limit"]
+
 log = logging.getLogger(__name__)
 
 # A worker prints one line per event; a file event with many streams stays far below this.
 _LINE_LIMIT = 1 << 20
-
-
-class WorkerGone(Exception):
-    """The worker exited or stopped answering."""
 
 
 class Worker:
@@ -84,6 +83,11 @@ class Worker:
     def pid(self) -> int:
         """The process id."""
         return self._process.pid
+
+    @property
+    def node_id(self) -> str:
+        """Where it runs: on this host."""
+        return LOCAL_NODE
 
     @property
     def returncode(self) -> int | None:
@@ -209,12 +213,30 @@ class WorkerPool:
         """The most spares kept, and the most workers starting at once."""
         return self._limit
 
+    @property
+    def places(self) -> bool:
+        """A start never waits for placement: the workers run on this host."""
+        return False
+
+    @property
+    def fence_seconds(self) -> float:
+        """A worker seen gone was killed: it writes no more."""
+        return 0.0
+
     def start(self) -> None:
         """Begin warming workers."""
         self._refill()
 
-    async def take(self) -> Worker:
-        """A worker that is ready for a job.
+    async def open(self) -> None:
+        """The backend's start: begin warming workers."""
+        self.start()
+
+    def health(self) -> list[NodeHealth]:
+        """No cluster: the service's own health says how this host is."""
+        return []
+
+    async def take(self, job: Job | None = None, *, timeout: float | None = None) -> Worker:
+        """A worker that is ready for a job (any job: `job` and `timeout` are the cluster's).
 
         `WorkerGone` or `OSError` when the worker started for this call could not start, and
         `WorkerGone` once the pool is closed.

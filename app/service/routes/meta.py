@@ -11,19 +11,28 @@ import json
 import time
 from collections.abc import AsyncIterator
 from shutil import disk_usage
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.api.errors import ApiError, ErrorCode
-from app.api.models import Health, LayoutPreview, ProviderHealthModel
+from app.api.models import (
+    ClusterHealthModel,
+    ClusterNodeModel,
+    Health,
+    LayoutPreview,
+    ProviderHealthModel,
+)
 from app.service.auth.guard import principal_of
 from app.service.connections import Slots, SlotStream
 from app.service.images.store import ImageStore
 from app.service.limits import run_while_connected
 from app.service.recordings.layouts import preview_jpeg, resolve_layout
 from app.service.routes.deps import ServiceDep
+
+if TYPE_CHECKING:
+    from app.service.app import Service
 
 router = APIRouter(prefix="/v1")
 
@@ -53,6 +62,33 @@ async def health(service: ServiceDep, request: Request) -> Health:
             ProviderHealthModel.model_validate(entry, from_attributes=True)
             for entry in service.rooms.health()
         ],
+        cluster=_cluster(service),
+    )
+
+
+def _cluster(service: Service) -> ClusterHealthModel | None:
+    """The cluster's hosts, when the workers run on one; None on one host."""
+    settings = service.settings.cluster
+    if settings is None or settings.address is None:
+        return None
+    nodes = [
+        ClusterNodeModel(
+            id=node.node_id,
+            address=node.address,
+            alive=node.alive,
+            cpus=node.cpus,
+            free_cpus=node.free_cpus,
+            recordings=node.recordings,
+        )
+        for node in service.tasks.cluster_health()
+    ]
+    alive = [node for node in nodes if node.alive]
+    return ClusterHealthModel(
+        address=settings.address,
+        headroom=settings.headroom,
+        cpus=sum(node.cpus for node in alive),
+        free_cpus=round(sum(node.free_cpus for node in alive), 4),
+        nodes=nodes,
     )
 
 

@@ -4,18 +4,20 @@
 yields what was stored after an id, then each new event as it comes, so a client that reconnects
 with `Last-Event-ID` misses nothing and sees nothing twice, whatever happened while it was away.
 Writers registered with `store_along` (the webhook outbox) write their rows in the transaction
-that stores each event.
+that stores each event. Followers are woken by this service's events and, where the database is
+shared (PostgreSQL), by those another service appends (`Store.watch`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
 from app.api.models import Event, EventType
+from app.service.store.connection import Connection
 from app.service.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 # A quiet stream still sends something this often, so proxies and clients see it is alive.
 KEEPALIVE = 15.0
 
-AlongWriter = Callable[[sqlite3.Connection, Event], None]
+AlongWriter = Callable[[Connection, Event], None]
 
 
 class Publisher(Protocol):
@@ -42,6 +44,7 @@ class EventLog:
         self._changed = asyncio.Condition()
         self._closed = False
         self._along: list[AlongWriter] = []
+        self._unwatch: Callable[[], None] | None = None
 
     def store_along(self, writer: AlongWriter) -> None:
         """Have `writer(db, event)` store its rows with each event, in the same transaction.
@@ -56,7 +59,7 @@ class EventLog:
         asyncio.get_running_loop().create_task(self._notify())
         return event
 
-    def _write_along(self, db: sqlite3.Connection, event: Event) -> None:
+    def _write_along(self, db: Connection, event: Event) -> None:
         for writer in self._along:
             db.execute("SAVEPOINT along")
             try:
@@ -72,9 +75,27 @@ class EventLog:
         async with self._changed:
             self._changed.notify_all()
 
+    def _watch(self) -> None:
+        """Be woken by the events other writers append too, from the first `follow` on."""
+        if self._unwatch is not None or self._closed:
+            return
+        loop = asyncio.get_running_loop()
+
+        def woken() -> None:  # on the store's listening thread
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody follows any more
+                loop.call_soon_threadsafe(lambda: loop.create_task(self._notify()))
+
+        self._unwatch = self._store.watch(woken)
+
+    def _unwatch_store(self) -> None:
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
+
     async def close(self) -> None:
         """End every `follow` (at shutdown)."""
         self._closed = True
+        self._unwatch_store()
         await self._notify()
 
     def close_from(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -87,6 +108,7 @@ class EventLog:
         self, after: int, *, keepalive: float = KEEPALIVE
     ) -> AsyncIterator[Event | None]:
         """Events after id `after`, then new ones as they come; None: nothing new for a while."""
+        self._watch()
         while not self._closed:
             events = self._store.events_after(after)
             if events:

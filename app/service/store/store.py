@@ -1,14 +1,21 @@
-"""The service's SQLite store: recording tasks, their files and the event log (and the tables
-of uploads, webhooks, secrets and nonces, which their own modules use through `transaction()`).
+"""The service's store: recording tasks, their files and the event log (and the tables of
+uploads, webhooks, secrets and nonces, which their own modules use through `transaction()`).
 
-One file, one `sqlite3.Connection` shared by the event loop's thread and any worker thread, every
-call under one lock (calls are short: a few rows by index). The schema is versioned with
-`PRAGMA user_version`; `app.service.store.schema.MIGRATIONS` lists the steps.
+It lives in a SQLite file (the default: `app.service.store.sqlite`) or a PostgreSQL database that
+several services may share (`app.service.store.postgres`), named by one location
+(`app.service.store.url`). One `Connection` is shared by the event loop's thread and any worker
+thread, every call under one lock (calls are short: a few rows by index). The schema is
+versioned; `app.service.store.schema` lists the steps in both dialects.
 
-The SQL stays portable so the store can move to PostgreSQL: plain tables, row-value comparisons,
-timestamps as ISO-8601 UTC text of fixed width (so text order is time order). A recording and a
-file are kept whole as their wire JSON, next to the columns they are looked up and ordered by; a
-recording's `files` come from the files table, never from its JSON.
+The SQL is portable: plain tables, row-value comparisons, `?` placeholders (the PostgreSQL
+connection translates them), new ids from `Connection.insert`, timestamps as ISO-8601 UTC text
+of fixed width (so text order is time order). A recording and a file are kept whole as their
+wire JSON, next to the columns they are looked up and ordered by; a recording's `files` come
+from the files table, never from its JSON.
+
+Event ids are one increasing sequence that commits in id order, whichever writer appends (see
+`append_event`), so a follower that resumes after an id misses nothing; `watch` wakes followers
+when another writer appends.
 
 Lists are pages in keyset order; a cursor is the base64 of the last row's key, opaque to callers.
 """
@@ -19,7 +26,6 @@ import base64
 import binascii
 import contextlib
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +37,9 @@ import pydantic_core
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import ACTIVE_STATES, Event, EventType, RecordedFile, Recording
-from app.service.store.schema import MIGRATIONS
+from app.service.store.backends import connect
+from app.service.store.connection import Connection
+from app.service.store.errors import StoreConflict, StoreError
 
 _MAX_PAGE = 1000
 
@@ -68,30 +76,30 @@ def _check_limit(limit: int) -> None:
 
 
 class Store:
-    """Recordings, files and events in one SQLite file; safe to call from any thread."""
+    """Recordings, files and events in one database; safe to call from any thread.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
+    `location` is a path or `sqlite:PATH` (SQLite) or a `postgresql://` URL; a store that
+    cannot open it raises `ApiError(internal)` from the `StoreError` that says why.
+    """
+
+    def __init__(self, location: str | Path) -> None:
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self._name = "the database"  # its name once known: never a URL's password
+        self._db: Connection | None = None
         try:
-            # Autocommit mode: every transaction is begun and ended here, DDL included.
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db = connect(location)
+            self._name = self._db.name
             self._migrate()
         except BaseException as exc:
             self.close()
-            if isinstance(exc, sqlite3.Error):
-                raise ApiError(ErrorCode.internal, f"database {path}: {exc}") from exc
+            if isinstance(exc, StoreError):
+                raise ApiError(ErrorCode.internal, str(exc)) from exc
             raise
 
     # --- lifecycle --------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the file; later calls answer `unavailable`. Closing twice is harmless."""
+        """Close the database; later calls answer `unavailable`. Closing twice is harmless."""
         with self._lock:
             if self._db is not None:
                 self._db.close()
@@ -103,44 +111,59 @@ class Store:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    @property
+    def name(self) -> str:
+        """The database as messages name it (a PostgreSQL URL without its password)."""
+        return self._name
+
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
         """The connection inside one transaction under the store's lock, for the modules that
         own a table of their own (uploads, outbox, secrets, nonces); keep it short."""
         return self._transaction()
 
+    def watch(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call `wake`, from another thread, whenever another writer sharing the database (a
+        second service on PostgreSQL) appends an event; returns what stops it."""
+        with self._lock:
+            if self._db is None:
+                raise ApiError(ErrorCode.unavailable, f"{self._name}: closed")
+            try:
+                return self._db.watch(wake)
+            except StoreError as exc:
+                raise ApiError(ErrorCode.internal, str(exc)) from exc
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """The connection, inside one transaction under the lock; SQLite's errors become ours."""
+    def _transaction(self) -> Iterator[Connection]:
+        """The connection, inside one transaction under the lock; its errors become ours."""
         with self._lock:
             db = self._db
             if db is None:
-                raise ApiError(ErrorCode.unavailable, f"database {self._path}: closed")
+                raise ApiError(ErrorCode.unavailable, f"{self._name}: closed")
             try:
-                db.execute("BEGIN")
+                db.begin()
                 yield db
-                db.execute("COMMIT")
+                db.commit()
             except BaseException as exc:
-                # SQLite ends a transaction itself on some errors; a second ROLLBACK would fail.
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise ApiError(ErrorCode.internal, f"database {self._path}: {exc}") from exc
+                db.rollback()
+                if isinstance(exc, StoreError):
+                    raise ApiError(ErrorCode.internal, str(exc)) from exc
                 raise
 
     def _migrate(self) -> None:
         with self._transaction() as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(MIGRATIONS):
+            db.lock_migrations()
+            version = db.schema_version()
+            steps = db.migrations
+            if version > len(steps):
                 raise ApiError(
                     ErrorCode.internal,
-                    f"database {self._path}: schema version {version} is newer than this "
-                    f"service knows ({len(MIGRATIONS)}); run a newer RecDesk",
+                    f"{self._name}: schema version {version} is newer than this "
+                    f"service knows ({len(steps)}); run a newer RecDesk",
                 )
-            for number, steps in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in steps:
+            for number, statements in enumerate(steps[version:], start=version + 1):
+                for statement in statements:
                     db.execute(statement)
-                # PRAGMA takes no parameters; `number` is an int of ours.
-                db.execute(f"PRAGMA user_version = {number}")
+                db.set_schema_version(number)
 
     # --- recordings -------------------------------------------------------------------------------
 
@@ -154,7 +177,7 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?)",
                     row,
                 )
-            except sqlite3.IntegrityError as exc:
+            except StoreConflict as exc:
                 message = f"recording {recording.id}: already stored"
                 raise ApiError(ErrorCode.internal, message) from exc
 
@@ -228,7 +251,7 @@ class Store:
         return recording.id, recording.room_id, recording.state, created, body
 
     @staticmethod
-    def _with_files(db: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[Recording]:
+    def _with_files(db: Connection, rows: Sequence[Sequence[Any]]) -> list[Recording]:
         """Recordings from rows whose first column is the body, each with its files filled."""
         recordings = [Recording.model_validate_json(row[0]) for row in rows]
         if not recordings:
@@ -271,7 +294,7 @@ class Store:
                     " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
-            except sqlite3.IntegrityError as exc:
+            except StoreConflict as exc:
                 message = (
                     f"file {file.file_id} of recording {file.recording_id}: "
                     "its id is taken or its recording is not stored"
@@ -348,25 +371,27 @@ class Store:
         self,
         type: EventType,
         data: dict[str, Any],
-        along: Callable[[sqlite3.Connection, Event], None] | None = None,
+        along: Callable[[Connection, Event], None] | None = None,
     ) -> Event:
         """Log an event now; its id is the next of one global increasing sequence.
 
         `along` writes what must be stored with the event (the webhook outbox's rows) in the
-        same transaction: both are stored, or neither.
+        same transaction: both are stored, or neither. Appends run one at a time across every
+        writer of the database, so ids commit in id order: a follower reading after an id
+        never sees a smaller one commit later.
         """
         at = datetime.now(UTC)
         # Stored and returned as the same JSON, so a live event equals its replay.
         text = pydantic_core.to_json(data).decode()
         with self._transaction() as db:
-            cursor = db.execute(
+            db.lock_events()
+            event_id = db.insert(
                 "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", (type, _stamp(at), text)
             )
-            event_id = cursor.lastrowid
-            assert event_id is not None
             event = Event(id=event_id, type=type, at=at, data=json.loads(text))
             if along is not None:
                 along(db, event)
+            db.event_appended(event_id)
         return event
 
     def events_after(self, after: int, limit: int = 500) -> list[Event]:

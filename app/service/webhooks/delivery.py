@@ -32,7 +32,6 @@ import contextlib
 import json
 import logging
 import random
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +43,7 @@ import httpx
 from app.api.models import Event, RecordedFile, Recording
 from app.service.links import DownloadLinks, download_links
 from app.service.settings import Settings
+from app.service.store.connection import Connection
 from app.service.store.eventlog import Publisher
 from app.service.store.store import Store
 from app.service.webhooks import outbox
@@ -154,7 +154,7 @@ class Webhooks:
 
     # --- writing, inside the event's transaction --------------------------------------------------
 
-    def write(self, db: sqlite3.Connection, event: Event) -> None:
+    def write(self, db: Connection, event: Event) -> None:
         """The outbox rows of `event`, in the transaction that stores it (`EventLog` calls it)."""
         recording_id = event.data.get("recording_id")
         if not event.type.startswith("recording.") or not isinstance(recording_id, str):
@@ -308,6 +308,6 @@ def _json(body: dict[str, Any]) -> str:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-def _stored(db: sqlite3.Connection, sql: str, key: str, model: type[_Body]) -> _Body | None:
+def _stored(db: Connection, sql: str, key: str, model: type[_Body]) -> _Body | None:
     row = db.execute(sql, (key,)).fetchone()
     return None if row is None else model.model_validate_json(row[0])

@@ -12,7 +12,6 @@ order). The SQL stays portable (PostgreSQL).
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app.service.store.connection import Connection
 from app.service.store.store import Store
 
 _MAX_ERROR = 500
@@ -61,7 +61,7 @@ def new_msg_id() -> str:
 
 
 def add(
-    db: sqlite3.Connection,
+    db: Connection,
     recording_id: str | None,
     url: str,
     *,

@@ -144,7 +144,8 @@ rtmp_url = "rtmp://127.0.0.1:1936"
 MISTAKES = {
     "unknown top-level key": (
         "[server]\nport = 1",
-        "server: unknown key; use providers, presets, auto_record, auth, webhooks, storage, disk",
+        "server: unknown key; use providers, presets, auto_record, auth, webhooks, storage, disk,"
+        " store, cluster",
     ),
     "providers not an array": (
         'providers = "demo"',

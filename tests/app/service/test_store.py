@@ -1,4 +1,5 @@
-"""The SQLite store keeps recordings, files and events in a real file, across reopenings."""
+"""The store keeps recordings, files and events across reopenings, the same on both backends:
+every test runs on a real SQLite file and on a fresh database of a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -8,20 +9,52 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import RecordedFile, Recording, StreamInfo
+from app.service.store.errors import StoreConflict
 from app.service.store.schema import MIGRATIONS
 from app.service.store.store import Store
+from tests.helpers.postgres import PostgresServer
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's store is: a new SQLite file, or a new database on the session's server."""
+    if request.param == "sqlite":
+        return tmp_path / "data" / "recdesk.sqlite3"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "data" / "recdesk.sqlite3") as opened:
+def store(location: str | Path) -> Iterator[Store]:
+    with Store(location) as opened:
         yield opened
+
+
+def schema_version(location: str | Path) -> int:
+    """The schema's version as the database itself records it."""
+    if isinstance(location, Path):
+        with sqlite3.connect(location) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    with psycopg.connect(location) as pg:
+        row = pg.execute("SELECT version FROM recdesk_schema").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def set_schema_version(location: str | Path, version: int) -> None:
+    if isinstance(location, Path):
+        with sqlite3.connect(location) as db:
+            db.execute(f"PRAGMA user_version = {version}")
+    else:
+        with psycopg.connect(location) as pg:
+            pg.execute("UPDATE recdesk_schema SET version = %s", (version,))
 
 
 def recording(number: int, *, room: str = "room1", state: str = "recording") -> Recording:
@@ -125,7 +158,7 @@ def test_duplicate_ids_are_system_errors(store: Store) -> None:
     with pytest.raises(ApiError) as caught:
         store.add_recording(rec)
     assert caught.value.code is ErrorCode.internal
-    assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
+    assert isinstance(caught.value.__cause__, StoreConflict)
     f = recorded_file(rec, 1)
     store.add_file(f)
     with pytest.raises(ApiError):
@@ -263,21 +296,20 @@ def test_files_filters_and_paging(store: Store) -> None:
     assert names_of(name="nothing") == []
 
 
-def test_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "recdesk.sqlite3"
-    with Store(path) as store:
+def test_survives_reopening(location: str | Path) -> None:
+    with Store(location) as store:
         rec = recording(1)
         store.add_recording(rec)
         store.add_file(recorded_file(rec, 1))
         appended = [store.append_event("recording.state", {"n": n}) for n in range(3)]
-    with Store(path) as store:
+    with Store(location) as store:
         got = store.recording(rec.id)
         assert got is not None
         assert len(got.files) == 1
         assert store.last_event_id() == 3
         assert store.events_after(0) == appended
         assert store.append_event("recording.file", {}).id == 4
-        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert schema_version(location) == len(MIGRATIONS)
 
 
 def test_events_sequence(store: Store) -> None:
@@ -319,8 +351,8 @@ def test_concurrent_appends(store: Store) -> None:
     assert [e.id for e in store.events_after(0, limit=1000)] == every
 
 
-def test_closed_store_answers_unavailable(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db.sqlite3")
+def test_closed_store_answers_unavailable(location: str | Path) -> None:
+    store = Store(location)
     store.close()
     store.close()
     with pytest.raises(ApiError) as caught:
@@ -328,10 +360,8 @@ def test_closed_store_answers_unavailable(tmp_path: Path) -> None:
     assert caught.value.code is ErrorCode.unavailable
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    Store(path).close()
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA user_version = 99")
+def test_newer_schema_is_refused(location: str | Path) -> None:
+    Store(location).close()
+    set_schema_version(location, 99)
     with pytest.raises(ApiError, match="schema version 99"):
-        Store(path)
+        Store(location)

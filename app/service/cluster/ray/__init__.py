@@ -1,0 +1,1 @@
+"""The Ray backend: the only code of RecDesk that imports `ray` (an import-linter contract)."""

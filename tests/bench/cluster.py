@@ -1,0 +1,254 @@
+"""What running recording workers on a Ray cluster costs and buys (a head and two nodes in a
+network namespace, `tests.helpers.cluster`), beside the local backend.
+
+```
+python -m tests.bench.cluster [--quick] [--json FILE]
+```
+
+1. **Failover**: a node's raylet SIGKILLed mid-recording → the first byte of the next part on the
+   other node, seconds (median of 5, 2 with `--quick`), and the media lost: the gap between the
+   lost part's last moment and the next part's first, from the files' listed times.
+2. **Overhead**: CPU seconds and memory (RSS) per recording over the same 20 s (8 s quick) of the
+   same two-camera single-stream job, under Ray (the worker and the actor that relays its lines)
+   and on the local backend (the worker), interleaved, median of 3 (2 quick); the ratio.
+
+Wall times are noisy on a shared host: the load average is printed beside each figure, and the
+overhead is CPU time (user + system of the measured processes), not wall time.
+`run(quick)` returns the figures as a dict (the `make bench` runner calls it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.service.rooms.demo import DEMO_ROOMS
+from app.service.rooms.demo_media import generate, plan_room
+from tests.bench.summary import Row
+from tests.helpers.cluster.lab import ClusterLab
+from tests.helpers.cluster.namespace import process_tree
+from tests.helpers.service import ServiceProcess, cpu_seconds, writing
+
+
+def _body() -> dict[str, Any]:
+    """A two-camera single-stream recording of the call, in a folder of its own."""
+    return {
+        "room_id": "call",
+        "mode": "single",
+        "include": ["alice", "bob"],
+        "folder": f"bench-{secrets.token_hex(4)}",
+    }
+
+
+def _until(check: Any, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {check}")
+        time.sleep(0.02)
+    return value
+
+
+def _stop(client: httpx.Client, rec_id: str) -> dict[str, Any]:
+    client.post(f"/v1/recordings/{rec_id}/stop").raise_for_status()
+    body: dict[str, Any] = client.get(f"/v1/recordings/{rec_id}").json()
+    return body
+
+
+def failover(lab: ClusterLab, runs: int) -> dict[str, Any]:
+    """Kill → next part's first byte on another node, and the media lost, `runs` times."""
+    assert lab.cluster is not None
+    seconds, lost_media, loads = [], [], []
+    with lab.client() as client:
+        for _ in range(runs):
+            rec = client.post("/v1/recordings", json=_body()).json()
+            folder = lab.recordings_dir() / rec["folder"]
+            node, _pid = _until(lambda folder=folder: lab.writer(folder))
+            time.sleep(2.0)  # a second or two of media in the first part
+            before = {p: p.stat().st_size for p in folder.iterdir()}
+            killed = time.monotonic()
+            lab.cluster.kill_raylet(node)
+
+            def moved(folder: Path = folder, lost: Any = node, before: Any = before) -> bool:
+                new = [p for p in folder.iterdir() if p not in before and p.stat().st_size > 0]
+                found = lab.writer(folder)
+                return bool(new) and found is not None and found[0] is not lost
+
+            _until(moved, 60)
+            seconds.append(time.monotonic() - killed)
+            loads.append(os.getloadavg()[0])
+            done = _stop(client, rec["id"])
+            lab.cluster.restart(node)
+            parts: dict[int, list[dict[str, Any]]] = {}
+            for entry in done["files"]:
+                parts.setdefault(entry["part"], []).append(entry)
+            if 1 in parts and 2 in parts:
+                end = max(_time(f["end"]) for f in parts[1])
+                start = min(_time(f["start"]) for f in parts[2])
+                lost_media.append(round(start - end, 3))
+    return {
+        "kill_to_next_part_s": round(statistics.median(seconds), 3),
+        "runs_s": [round(s, 3) for s in seconds],
+        "media_lost_s": statistics.median(lost_media) if lost_media else None,
+        "load": round(statistics.mean(loads), 2),
+    }
+
+
+def _time(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()
+
+
+def _sample(
+    client: httpx.Client, data_dir: Path, seconds: float, pids_of: Any
+) -> tuple[float, float]:
+    """One recording of `seconds`: CPU seconds and peak RSS (MiB) of the processes `pids_of`
+    gives for the writer's pid."""
+    rec = client.post("/v1/recordings", json=_body()).json()
+    folder = data_dir / "recordings" / rec["folder"]
+    writer = _until(lambda: pids_of(folder))
+    cpu0 = sum(_cpu(pid) for pid in writer)
+    time.sleep(seconds)
+    cpu = sum(_cpu(pid) for pid in writer) - cpu0
+    rss = sum(_rss(pid) for pid in writer)
+    _stop(client, rec["id"])
+    return cpu, rss
+
+
+def _cpu(pid: int) -> float:
+    try:
+        return cpu_seconds(pid)
+    except OSError:
+        return 0.0
+
+
+def _rss(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def overhead(
+    lab: ClusterLab, media: Path, folder: Path, seconds: float, runs: int
+) -> dict[str, Any]:
+    """CPU and memory per recording under Ray and on the local backend, interleaved."""
+    local = ServiceProcess(folder / "local", media).start()
+    ray_cpu, ray_rss, local_cpu, local_rss, loads = [], [], [], [], []
+
+    def on_cluster(folder: Path) -> list[int] | None:
+        found = lab.writer(folder)
+        if found is None:
+            return None
+        node, pid = found
+        # The worker and its actor (its parent, `ray::WorkerHost`): what a recording adds.
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        return [pid, parent] if parent in node.pids() else [pid]
+
+    def on_host(folder: Path) -> list[int] | None:
+        assert local.process is not None
+        pids = [p for p in process_tree(local.process.pid)[1:] if writing(p, folder)]
+        return pids or None
+
+    try:
+        with lab.client() as ray_client, httpx.Client(base_url=local.url, timeout=60) as client:
+            for _ in range(runs):
+                cpu, rss = _sample(ray_client, lab.data_dir, seconds, on_cluster)
+                ray_cpu.append(cpu)
+                ray_rss.append(rss)
+                cpu, rss = _sample(client, local.data_dir, seconds, on_host)
+                local_cpu.append(cpu)
+                local_rss.append(rss)
+                loads.append(os.getloadavg()[0])
+    finally:
+        local.stop()
+    ray_c, local_c = statistics.median(ray_cpu), statistics.median(local_cpu)
+    ray_m, local_m = statistics.median(ray_rss), statistics.median(local_rss)
+    return {
+        "seconds": seconds,
+        "ray_cpu_s": round(ray_c, 3),
+        "local_cpu_s": round(local_c, 3),
+        "cpu_ratio": round(ray_c / local_c, 3) if local_c else None,
+        "ray_rss_mib": round(ray_m, 1),
+        "local_rss_mib": round(local_m, 1),
+        "rss_ratio": round(ray_m / local_m, 3) if local_m else None,
+        "load": round(statistics.mean(loads), 2),
+    }
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Both figures; `quick` keeps it under two minutes."""
+    with tempfile.TemporaryDirectory(prefix="recdesk-cluster-bench-") as tmp:
+        folder = Path(tmp)
+        media = folder / "demo-media"
+        plans = [
+            f
+            for room in DEMO_ROOMS
+            if room.room_id == "call"
+            for f in plan_room("call", room.people)
+        ]
+        for _ in generate(plans, media):
+            pass
+        lab = ClusterLab(folder / "cluster", media, rooms=("call",))
+        try:
+            return {
+                "failover": failover(lab, 2 if quick else 5),
+                "overhead": overhead(lab, media, folder, 8.0 if quick else 20.0, 2 if quick else 3),
+            }
+        finally:
+            lab.close()
+
+
+def rows(quick: bool = False) -> list[Row]:
+    """The `cluster` group of `make bench`: the figures printed, two summary rows."""
+    print("\n[24] workers on a Ray cluster: failover and the overhead per recording")
+    figures = run(quick)
+    print(json.dumps(figures, indent=2))
+    fail, cost = figures["failover"], figures["overhead"]
+    return [
+        Row(
+            "failover, kill → next part on another node",
+            f"{fail['kill_to_next_part_s']:.2f} s median, {fail['media_lost_s']} s media lost "
+            f"(load {fail['load']})",
+            "seconds",
+            None,
+        ),
+        Row(
+            "a recording under Ray / local",
+            f"CPU {cost['cpu_ratio']}x, memory {cost['rss_ratio']}x (load {cost['load']})",
+            "ratio",
+            None,
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures (and write them to `--json FILE`)."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.cluster")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    figures = run(args.quick)
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if args.json is not None:
+        args.json.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
