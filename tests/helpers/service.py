@@ -164,3 +164,13 @@ async def served(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await serving
+
+
+def gone(pids: list[int], timeout: float = 30.0) -> bool:
+    """Whether every process of `pids` has exited within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while any(Path(f"/proc/{p}").exists() for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

@@ -18,13 +18,43 @@ NoCapacity      no host can take the job within the placement timeout (HTTP 503,
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from app.worker.protocol import Command, Job, WorkerEvent
 
 LOCAL_NODE = "local"
 """The node id of a worker started by this service on its own host."""
+
+# A worker prints one line per event; a file event with many streams stays far below this.
+LINE_LIMIT = 1 << 20
+
+
+async def start_worker(log_path: Path | None, *args: str) -> asyncio.subprocess.Process:
+    """`python -m app.worker.main ARGS`: its commands on its stdin, its events (one line each)
+    on its stdout, its log appended to `log_path` (one file for every worker: each line is
+    written whole, O_APPEND), else dropped. Both backends start their workers here."""
+    stderr: Any = asyncio.subprocess.DEVNULL
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        stderr = log_path.open("ab")
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app.worker.main",
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            limit=LINE_LIMIT,
+        )
+    finally:
+        if log_path is not None:
+            stderr.close()  # the child holds it
 
 
 class WorkerGone(Exception):

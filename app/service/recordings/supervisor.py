@@ -15,11 +15,10 @@ import collections
 import contextlib
 import logging
 import os
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from app.service.cluster.backend import LOCAL_NODE, NodeHealth, WorkerGone
+from app.service.cluster.backend import LOCAL_NODE, NodeHealth, WorkerGone, start_worker
 from app.worker.fields import JobError
 from app.worker.protocol import (
     Command,
@@ -39,9 +38,6 @@ __all__ = ["Worker", "WorkerGone", "WorkerPool", "default_limit"]
 
 log = logging.getLogger(__name__)
 
-# A worker prints one line per event; a file event with many streams stays far below this.
-_LINE_LIMIT = 1 << 20
-
 
 class Worker:
     """One worker process."""
@@ -56,27 +52,8 @@ class Worker:
 
         A `background` worker warms up at a low priority (`app.worker.main`).
         """
-        stderr: Any = asyncio.subprocess.DEVNULL
-        log_path = None
-        if log_dir is not None:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            # One log for every worker, appended to: each line is written whole (O_APPEND).
-            log_path = log_dir / "workers.log"
-            stderr = log_path.open("ab")
-        try:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "app.worker.main",
-                *(["--background"] if background else []),
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=stderr,
-                limit=_LINE_LIMIT,
-            )
-        finally:
-            if log_path is not None:
-                stderr.close()
+        log_path = None if log_dir is None else log_dir / "workers.log"
+        process = await start_worker(log_path, *(["--background"] if background else []))
         return cls(process, log_path)
 
     @property

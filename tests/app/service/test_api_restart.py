@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,16 +14,7 @@ import pytest
 from app.api.models import Event, Recording
 from app.client.client import RecDeskClient
 from app.client.tables import recording_detail, when
-from tests.helpers.service import ServiceProcess, children, run, wait_until, writing
-
-
-def _gone(pids: list[int], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while any(Path(f"/proc/{p}").exists() for p in pids):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+from tests.helpers.service import ServiceProcess, children, gone, run, wait_until, writing
 
 
 async def _recording(url: str, rec_id: str) -> Recording | None:
@@ -101,7 +91,7 @@ def test_restarted_service_goes_on_into_a_new_part(own_service: ServiceProcess):
     assert own_service.process is not None
     workers = children(own_service.process.pid)
     assert own_service.stop() == 0
-    assert _gone(workers), "workers outlived their service"
+    assert gone(workers), "workers outlived their service"
     down = datetime.now(UTC)
     own_service.start().wait_rooms("call")
     done = _stop(own_service, rec.id, part=2)
@@ -136,7 +126,7 @@ def test_killed_service_leaves_no_orphans_and_loses_no_file(own_service: Service
     assert own_service.process is not None
     workers = children(own_service.process.pid)
     own_service.kill()
-    assert _gone(workers), "workers outlived their killed service"
+    assert gone(workers), "workers outlived their killed service"
     own_service.start().wait_rooms("call")
     done = _stop(own_service, rec.id, part=2)
     parts = sorted(f.part for f in done.files)

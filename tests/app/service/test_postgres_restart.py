@@ -3,16 +3,15 @@ database: every task goes on into a new part, and every file is listed and plays
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import av
 import pytest
 
 from app.api.models import Recording
 from app.client.client import RecDeskClient
+from tests.helpers.media import decodes
 from tests.helpers.postgres import PostgresServer
-from tests.helpers.service import ServiceProcess, children, run, wait_until
+from tests.helpers.service import ServiceProcess, children, gone, run, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -64,25 +63,6 @@ def _listed(service: ServiceProcess) -> list[Recording]:
     return run(go())
 
 
-def _decoded_frames(path: Path) -> dict[str, int]:
-    """Every packet of the file decoded, to its end: frames per stream type."""
-    frames: dict[str, int] = {}
-    with av.open(str(path)) as container:
-        for frame in container.decode(*container.streams):
-            kind = "video" if isinstance(frame, av.VideoFrame) else "audio"
-            frames[kind] = frames.get(kind, 0) + 1
-    return frames
-
-
-def _gone(pids: list[int], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while any(Path(f"/proc/{p}").exists() for p in pids):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
 def test_killed_service_on_postgres_accounts_for_every_task_and_file(
     tmp_path: Path, demo_media: Path, postgres: PostgresServer
 ) -> None:
@@ -95,7 +75,7 @@ def test_killed_service_on_postgres_accounts_for_every_task_and_file(
         assert service.process is not None
         workers = children(service.process.pid)
         service.kill()
-        assert _gone(workers), "workers outlived their killed service"
+        assert gone(workers), "workers outlived their killed service"
         service.start().wait_rooms("call")
         done = _stop_after_part_two(service, ids)
         listed = _listed(service)
@@ -113,5 +93,5 @@ def test_killed_service_on_postgres_accounts_for_every_task_and_file(
     assert on_disk == listed_paths
     for rec in done:
         for f in rec.files:
-            frames = _decoded_frames(data / f.path)
+            frames = decodes(data / f.path)
             assert frames.get("video", 0) > 10, (f.path, frames)

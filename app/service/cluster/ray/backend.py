@@ -162,7 +162,6 @@ class RayWorker:
         self._released = released
         self._events: collections.deque[WorkerEvent] = collections.deque()
         self._ended = False
-        self._fenced = False
         self._gone: str | None = None
 
     @property
@@ -192,7 +191,7 @@ class RayWorker:
                     f"the worker on node {self._node_id} sent nothing for {timeout:g} s"
                 )
             try:
-                lines, ended, fenced = await _answer(
+                lines, ended, fenced_from = await _answer(
                     self._actor.lines.remote(min(self._poll, left)), left
                 )
             except TimeoutError:
@@ -200,25 +199,26 @@ class RayWorker:
             except RayError as exc:
                 self._gone = f"node {self._node_id} or its worker was lost: {type(exc).__name__}"
                 continue
-            self._take(lines, fenced)
+            self._take(lines, fenced_from)
             if ended:
                 self._gone = (
                     f"the worker on node {self._node_id} was cut off from the service and stopped"
-                    if fenced
+                    if fenced_from is not None
                     else f"the worker on node {self._node_id} exited"
                 )
         return self._events.popleft()
 
-    def _take(self, lines: list[str], fenced: bool) -> None:
-        for line in lines:
+    def _take(self, lines: list[str], fenced_from: int | None) -> None:
+        for index, line in enumerate(lines):
             try:
                 event = decode_event(line)
             except JobError as exc:
                 log.warning("worker on node %s: %s (%s)", self._node_id, line, exc)
                 continue
-            # A fenced worker's end is no end of the recording, nor of its streams: the runner
-            # carries them on elsewhere.
-            if fenced and _fence_end(event):
+            # What a fenced worker says as it stops (its streams' ends and its own, whatever
+            # their reasons) ends neither the recording nor its streams: the runner carries
+            # them on elsewhere.
+            if fenced_from is not None and index >= fenced_from and _fence_end(event):
                 continue
             self._events.append(event)
 
@@ -244,12 +244,8 @@ class RayWorker:
 
 
 def _fence_end(event: WorkerEvent) -> bool:
-    """Whether an event is the worker's end, or a stream's, because its input was closed."""
-    match event:
-        case Ended(reason="service-gone") | StreamEnded(reason="service-gone"):
-            return True
-        case _:
-            return False
+    """Whether an event is the worker's end, or a stream's."""
+    return isinstance(event, Ended | StreamEnded)
 
 
 async def _answer(ref: Any, timeout: float | None) -> Any:

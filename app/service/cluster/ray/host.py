@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import ray
 
-# A worker prints one line per event; a file event with many streams stays far below this.
-_LINE_LIMIT = 1 << 20
+from app.service.cluster.backend import start_worker
 
 
 class WorkerHost:
@@ -41,7 +38,7 @@ class WorkerHost:
         self._lines: list[str] = []
         self._arrived: asyncio.Event | None = None
         self._eof = False
-        self._fenced = False
+        self._fence_mark: int | None = None  # where the fence fell in the unpolled lines
         self._seen = time.monotonic()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -51,23 +48,8 @@ class WorkerHost:
 
     async def start(self) -> int:
         """Start the worker process; its pid. Its `ready` is the first line polled."""
-        stderr: Any = asyncio.subprocess.DEVNULL
-        if self._log_path is not None:
-            Path(self._log_path).parent.mkdir(parents=True, exist_ok=True)
-            stderr = open(self._log_path, "ab")  # noqa: SIM115 - the child holds it, not us
-        try:
-            self._process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "app.worker.main",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=stderr,
-                limit=_LINE_LIMIT,
-            )
-        finally:
-            if self._log_path is not None:
-                stderr.close()
+        log_path = None if self._log_path is None else Path(self._log_path)
+        self._process = await start_worker(log_path)
         self._arrived = asyncio.Event()
         self._seen = time.monotonic()
         for work in (self._read(), self._watch()):
@@ -76,9 +58,10 @@ class WorkerHost:
             task.add_done_callback(self._tasks.discard)
         return self._process.pid
 
-    async def lines(self, wait: float) -> tuple[list[str], bool, bool]:
+    async def lines(self, wait: float) -> tuple[list[str], bool, int | None]:
         """The worker's lines since the last poll, waiting up to `wait` s for one; whether its
-        output has ended, and whether it was fenced."""
+        output has ended; and, once it was fenced, the index in these lines from which they came
+        after the fence (what the worker said as it stopped for the fence), else None."""
         assert self._arrived is not None, "start() first"
         self._seen = time.monotonic()
         if not self._lines and not self._eof:
@@ -87,7 +70,10 @@ class WorkerHost:
                 await asyncio.wait_for(self._arrived.wait(), wait)
         self._seen = time.monotonic()
         lines, self._lines = self._lines, []
-        return lines, self._eof and not self._lines, self._fenced
+        fenced_from = self._fence_mark
+        if fenced_from is not None:
+            self._fence_mark = 0  # every later line comes after the fence
+        return lines, self._eof and not self._lines, fenced_from
 
     async def send(self, line: str) -> bool:
         """Write one line to the worker; False if it no longer reads."""
@@ -145,8 +131,8 @@ class WorkerHost:
         assert self._process is not None
         while self._process.returncode is None:
             await asyncio.sleep(min(0.5, self._fence_seconds / 4))
-            if time.monotonic() - self._seen > self._fence_seconds and not self._fenced:
-                self._fenced = True
+            if time.monotonic() - self._seen > self._fence_seconds and self._fence_mark is None:
+                self._fence_mark = len(self._lines)
                 stdin = self._process.stdin
                 if stdin is not None and not stdin.is_closing():
                     stdin.close()

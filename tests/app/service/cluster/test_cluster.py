@@ -164,9 +164,8 @@ def test_a_worker_cut_off_from_the_service_stops_writing(cluster_lab: ClusterLab
         writer_of(cluster_lab, rec)
         cluster_lab.pause_service()
         try:
-            stopped = time.monotonic()
+            # Within 10 s of the cut: the fence's contract.
             until(lambda: cluster_lab.writer(folder) is None, 10, "the fenced worker to stop")
-            assert time.monotonic() - stopped < 10
             for path in first_files:  # finished by the fenced worker itself: they decode
                 assert decodes(path).get("video", 0) > 0
                 size = path.stat().st_size
@@ -189,6 +188,11 @@ def test_a_lost_node_s_recording_goes_on_on_the_other(cluster_lab: ClusterLab) -
         until(lambda: in_state(client, rec["id"], "recording"), 60, "recording")
         lost = writer_of(cluster_lab, rec)
         folder = cluster_lab.recordings_dir() / rec["folder"]
+        until(  # media in the first part: a host lost mid-recording, not at its first byte
+            lambda: len([p for p in folder.iterdir() if p.stat().st_size > 4096]) == 2,
+            30,
+            "media in the first part",
+        )
         cluster_lab.cluster.kill_raylet(lost)
         try:
             other = until(
