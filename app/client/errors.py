@@ -20,7 +20,8 @@ ClientError (RecDeskError)
      │   ├─ AlreadyStopped     the recording has already stopped
      │   └─ WrongState         the recording cannot do this in its state
      ├─ Busy                 429: too much of one kind at once (previews, event streams)
-     └─ ServerFailure        5xx: the service failed, is starting/stopping, or its disk is full
+     └─ ServerFailure        5xx: the service failed, is starting/stopping, its disk is full,
+                               or no host of its cluster has room
 ```
 
 `error_from_response` builds the right `ServiceError` from an error answer (by its stable code,

@@ -3441,6 +3441,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>录制磁盘快满了。</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>No host of the service&apos;s cluster has room for this recording.</source>
+        <translation>服务的集群中没有主机有空间容纳这个录制。</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>This is a fault of the app; please report it.</source>
         <translation>这是应用程序的错误，请报告此问题。</translation>
@@ -3579,12 +3584,12 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>Try again; if it keeps failing, look at the service&apos;s log.</source>
         <translation>请重试；如果一直失败，请查看服务的日志。</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-31"/>
         <source>Try again in a moment.</source>
         <translation>请稍后再试。</translation>
     </message>
@@ -3597,6 +3602,11 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <location line="+3"/>
         <source>Free some space on the service&apos;s disk, then try again.</source>
         <translation>请在服务的磁盘上释放一些空间，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stop a recording or add a host to the cluster, then try again.</source>
+        <translation>停止一个录制或为集群添加主机，然后重试。</translation>
     </message>
     <message>
         <location line="+14"/>

@@ -98,6 +98,9 @@ HAPPENED: dict[ErrorCode, object] = {
     ErrorCode.insufficient_storage: QT_TRANSLATE_NOOP(
         "ServiceErrors", "The recordings disk is almost full."
     ),
+    ErrorCode.no_capacity: QT_TRANSLATE_NOOP(
+        "ServiceErrors", "No host of the service's cluster has room for this recording."
+    ),
 }
 ADVICE: dict[ErrorCode, object] = {
     ErrorCode.malformed_request: QT_TRANSLATE_NOOP(
@@ -197,6 +200,9 @@ ADVICE: dict[ErrorCode, object] = {
     ),
     ErrorCode.insufficient_storage: QT_TRANSLATE_NOOP(
         "ServiceErrors", "Free some space on the service's disk, then try again."
+    ),
+    ErrorCode.no_capacity: QT_TRANSLATE_NOOP(
+        "ServiceErrors", "Stop a recording or add a host to the cluster, then try again."
     ),
 }
 

@@ -72,6 +72,7 @@ EXPECTED: dict[ErrorCode, type[ServiceError]] = {
     ErrorCode.unavailable: ServerFailure,
     ErrorCode.storage_unavailable: ServerFailure,
     ErrorCode.insufficient_storage: ServerFailure,
+    ErrorCode.no_capacity: ServerFailure,
 }
 
 
