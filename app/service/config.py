@@ -2,76 +2,8 @@
 
 Everything in the file is checked before anything is built, so a mistake stops the service at
 its start with one line that names the file and the key (`recdesk.toml: providers[1].stat_url:
-missing`), never a recording that fails later. The schema:
-
-```toml
-[[providers]]                      # where rooms come from, in this order; several may run at once
-kind = "demo"                      # the built-in demo rooms (see app.service.rooms.demo)
-name = "demo"                      # optional: its name in /v1/health (default: the kind)
-
-[[providers]]
-kind = "rtmp"                      # an nginx-rtmp server (see app.service.rooms.rtmp)
-name = "studio"
-stat_url = "http://127.0.0.1:8081/stat"   # its `rtmp_stat all` page
-rtmp_url = "rtmp://127.0.0.1:1935"        # where streams are pulled from
-applications = ["live"]            # optional: the applications whose streams are rooms (all)
-pattern = '^(?P<room>.+?)__(?P<user>.+?)(?:__(?P<kind>camera|screen|audio))?$'  # optional
-room_prefix = "studio-"            # optional: prepended to the room ids of this provider
-poll_seconds = 1.0                 # optional: how often the stat page is read
-timeout = 2.0                      # optional: how long one read of it may take
-
-[[providers]]
-kind = "janus"                     # a Janus server's VideoRoom (app.service.rooms.janus.settings)
-api_url = "http://127.0.0.1:8088/janus"
-forward_host = "10.0.0.5"          # this host's address as Janus reaches it (RTP comes here)
-secret = "adminpwd"                # the rooms' secret, which rtp_forward needs
-room_prefix = "sfu-"
-
-[presets.lecture]                  # any field of POST /v1/recordings except room_id
-mode = "mixed"
-stream_type = "av"                 # audio | video | av | separate
-format = "mp4"
-layout = "speaker"
-split_seconds = 600
-max_idle_seconds = 30              # an emptied room's recording stops after this long
-
-[[auto_record]]                    # record matching rooms as soon as someone publishes
-rooms = "class-*"                  # a glob on the room id (fnmatch, case-sensitive), or a list
-preset = "lecture"
-
-[auth]                             # who may call from beyond loopback (auth_config.py)
-apps = [{ app_id = "studio", secret_env = "RECDESK_STUDIO_SECRET" }]
-tokens = [{ name = "ci", token_env = "RECDESK_CI_TOKEN" }]
-
-[webhooks]                         # optional (app.service.webhooks.settings)
-url = "https://hooks.example.com/recdesk"  # every recording's events are POSTed here too
-secret_env = "RECDESK_WEBHOOK_SECRET"      # or secret = "whsec_..."; default: one of its own
-public_url = "https://rec.example.com"     # optional: the base of callbacks' download links
-download_link_ttl = 172800                 # optional: seconds such a link works (48 h)
-
-[disk]                             # optional
-reserve = "256M"                   # free space kept: recordings stop below it, starts get 507
-
-[storage.archive]                  # a storage profile: `storage = "archive"` in a request or
-vendor = "s3_compatible"           # a preset uploads there (app.service.storage.config)
-endpoint = "https://minio.example.net:9000"
-bucket = "recordings"
-access_key_env = "ARCHIVE_ACCESS_KEY"      # or access_key = "..."
-secret_key_env = "ARCHIVE_SECRET_KEY"      # or secret_key = "..." (then chmod 600 the file)
-
-[store]                            # optional: where tasks, files and events are kept
-url = "postgresql://recdesk@db.example.net/recdesk"  # PostgreSQL (the cluster extra), shared by
-                                   # several services; or a SQLite file's path. Default: the
-                                   # SQLite file in the data folder. `--database-url` wins. The
-                                   # password: PGPASSWORD or ~/.pgpass (never shown in messages).
-
-[cluster]                          # optional: workers on a Ray cluster (app.service.cluster)
-address = "10.0.0.1:6379"          # the Ray head (GCS); `--cluster ADDRESS` gives or replaces it
-headroom = 0.8                     # optional: the share of a node's CPUs recordings are admitted to
-placement_timeout = 5              # optional: a start no node can take this long is 503 (50303)
-fence_seconds = 5                  # optional (at most 6): a worker that hears nothing from the
-                                   # service this long finishes its files and stops
-```
+missing`), never a recording that fails later. The schema, every key: docs/service.md, *The config
+file*.
 
 Room ids stay unique across providers: at most one provider has no `room_prefix`, and no prefix
 is the start of another's (the demo rooms have fixed ids and no prefix). A preset's `storage`

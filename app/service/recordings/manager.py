@@ -39,7 +39,7 @@ from typing import Any
 from app.api.errors import ApiError, ErrorCode
 from app.api.models import Recording, RecordingCreate, StreamsUpdate
 from app.layout.model import Layout
-from app.service.cluster.backend import NoCapacity, NodeHealth, WorkerBackend
+from app.service.cluster.backend import NoCapacity, NodeHealth
 from app.service.disk import DiskGuard, DiskSpace
 from app.service.images.store import ImageStore
 from app.service.recordings.formats import with_format
@@ -47,7 +47,7 @@ from app.service.recordings.layouts import changed_layout
 from app.service.recordings.life import TaskLife
 from app.service.recordings.records import Records, refused
 from app.service.recordings.runner import TaskRunner, unfinished_files
-from app.service.recordings.supervisor import WorkerPool
+from app.service.recordings.supervisor import backend_for
 from app.service.recordings.task import ActiveTask, checked_request, now_utc, wanted
 from app.service.rooms.base import LiveStream, RoomChange, RoomProvider
 from app.service.settings import Settings
@@ -72,7 +72,7 @@ class TaskManager:
         self._store = store
         self._events = events
         self._rooms = rooms
-        self._pool = _backend(settings)
+        self._pool = backend_for(settings)
         self._tasks: dict[str, ActiveTask] = {}
         self._runs: set[asyncio.Task[None]] = set()
         self._records = Records(store, events)
@@ -444,13 +444,3 @@ class TaskManager:
         if rec is not None and (rec := self._records.overlay(rec)).state == "uploading":
             rec.state = "completed"
             self._records.state_changed(rec, "uploading")
-
-
-def _backend(settings: Settings) -> WorkerBackend:
-    """Local worker processes, or workers on the cluster `[cluster]` or `--cluster` names."""
-    cluster = settings.cluster
-    if cluster is None or cluster.address is None:
-        return WorkerPool.from_settings(settings)
-    from app.service.cluster.ray.backend import RayBackend  # Ray only where a cluster is used
-
-    return RayBackend(cluster, settings.data_dir / "logs")

@@ -18,7 +18,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.service.cluster.backend import LOCAL_NODE, NodeHealth, WorkerGone, start_worker
+from app.service.cluster.backend import (
+    LOCAL_NODE,
+    NodeHealth,
+    WorkerBackend,
+    WorkerGone,
+    start_worker,
+)
 from app.worker.fields import JobError
 from app.worker.protocol import (
     Command,
@@ -360,3 +366,13 @@ def default_limit() -> int:
     once keeps them busy, while a few more are still far from a process per recording.
     """
     return max(4, 2 * (os.cpu_count() or 1))
+
+
+def backend_for(settings: Settings) -> WorkerBackend:
+    """Local worker processes, or workers on the cluster `[cluster]` or `--cluster` names."""
+    cluster = settings.cluster
+    if cluster is None or cluster.address is None:
+        return WorkerPool.from_settings(settings)
+    from app.service.cluster.ray.backend import RayBackend  # Ray only where a cluster is used
+
+    return RayBackend(cluster, settings.data_dir / "logs")
