@@ -15,6 +15,7 @@ import select
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -148,14 +149,15 @@ class Sfu:
             sock.close()
 
 
-def send(sfu: Sfu, medium: str, codec: str, seconds: float, graph: str) -> subprocess.Popen[bytes]:
-    """The ffmpeg CLI sending `seconds` of a lavfi graph as RTP in real time, one keyframe only."""
+def send(port: int, medium: str, codec: str, seconds: float, graph: str) -> subprocess.Popen[bytes]:
+    """The ffmpeg CLI sending `seconds` of a lavfi graph as RTP to `port` in real time, one
+    keyframe only."""
     encoder = [*_ENCODERS[codec], "-g", "1000"] if medium == "video" else _ENCODERS[codec]
     return subprocess.Popen(
         [
             *("ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", graph),
             *("-t", f"{seconds:g}", *encoder, "-payload_type", str(PT[medium])),
-            *("-rtpflags", "skip_rtcp", "-f", "rtp", f"rtp://127.0.0.1:{sfu.port(medium)}"),
+            *("-rtpflags", "skip_rtcp", "-f", "rtp", f"rtp://127.0.0.1:{port}"),
         ],
         stdout=subprocess.DEVNULL,
     )
@@ -232,11 +234,11 @@ def test_forwarded_vp8_and_opus_are_recorded_in_sync_by_arrival(
     spec, future = open_forwarded(opening)
     sfu = Sfu(spec)  # after the relay took its ports
     sfu.latch()
-    video = send(sfu, "video", "vp8", 3.0, BLACK_FLASHING)
+    video = send(sfu.port("video"), "video", "vp8", 3.0, BLACK_FLASHING)
     wait_for(lambda: "video" in sfu.first_arrival, what="the first video packet")
     # The audio forwarder starts about half a second later, with timestamps from its own zero.
     time.sleep(0.5)
-    audio = send(sfu, "audio", "opus", 3.0, BEEPING)
+    audio = send(sfu.port("audio"), "audio", "opus", 3.0, BEEPING)
     source = future.result(20)
     try:
         recording = Recording(source, tmp_path / "cam.webm")
@@ -270,13 +272,57 @@ def test_forwarded_vp8_and_opus_are_recorded_in_sync_by_arrival(
         assert beep - flash == pytest.approx(arrived, abs=0.04)
 
 
+def hold_the_interpreter(seconds: float) -> None:
+    """Keep this process's other threads from running Python for `seconds`, as a busy moment of
+    a recording process (a mix starting, a file finishing) can."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(4 * seconds)  # no thread asks for the interpreter back sooner
+    try:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_media_read_late_are_placed_by_when_they_arrived(
+    opening: concurrent.futures.ThreadPoolExecutor, tmp_path: Path
+) -> None:
+    spec, future = open_forwarded(opening, rtcp=False)
+    assert spec.video is not None
+    assert spec.audio is not None
+    video = send(spec.video.port, "video", "vp8", 3.0, BLACK_FLASHING)
+    started = time.time()
+    time.sleep(0.5)
+    audio = send(spec.audio.port, "audio", "opus", 3.0, BEEPING)
+    apart = time.time() - started
+    # The audio's first packets arrive while the relay's thread cannot run: it reads them a
+    # second late.
+    hold_the_interpreter(1.0)
+    source = future.result(20)
+    try:
+        recording = Recording(source, tmp_path / "cam.webm")
+        assert video.wait(20) == 0
+        assert audio.wait(20) == 0
+        result = recording.stop()
+    finally:
+        source.close()
+
+    assert result.error is None, result.error
+    flashes = flash_times(recording.path, [(160, 120)])
+    beeps = beep_onsets(recording.path)
+    assert (len(flashes), len(beeps)) == (3, 3)
+    for flash, beep in zip(flashes, beeps, strict=True):
+        assert beep - flash == pytest.approx(apart, abs=0.1)
+
+
 @pytest.mark.parametrize("codec", ["vp9", "h264"])
 def test_forwarded_vp9_and_h264_video_is_copied(
     opening: concurrent.futures.ThreadPoolExecutor, tmp_path: Path, codec: str
 ) -> None:
     spec, future = open_forwarded(opening, video=codec, audio=False, rtcp=False)
     sfu = Sfu(spec)  # after the relay took its ports
-    sender = send(sfu, "video", codec, 2.0, BLACK_FLASHING)
+    sender = send(sfu.port("video"), "video", codec, 2.0, BLACK_FLASHING)
     source = future.result(20)
     try:
         recording = Recording(source, tmp_path / "cam.mkv")
@@ -299,7 +345,7 @@ def test_keyframes_are_asked_for_on_open_on_request_and_after_loss(
     spec, future = open_forwarded(opening, audio=False, pli_interval=0.3)
     sfu = Sfu(spec)  # after the relay took its ports
     sfu.latch()
-    sender = send(sfu, "video", "vp8", 4.0, BLACK_FLASHING)
+    sender = send(sfu.port("video"), "video", "vp8", 4.0, BLACK_FLASHING)
     source = future.result(20)
     try:
         wait_for(lambda: len(sfu.plis) >= 1, what="a PLI on open")
@@ -329,14 +375,14 @@ def test_a_publisher_who_comes_back_continues_the_same_file(
     spec, future = open_forwarded(opening, audio=False, max_idle=5)
     sfu = Sfu(spec)  # after the relay took its ports
     sfu.latch()
-    first = send(sfu, "video", "vp8", 2.0, BLACK_FLASHING)
+    first = send(sfu.port("video"), "video", "vp8", 2.0, BLACK_FLASHING)
     source = future.result(20)
     try:
         recording = Recording(source, tmp_path / "cam.webm")
         assert first.wait(20) == 0
         # A new forwarder: a new SSRC, new sequence numbers and timestamps, the same ports.
         sfu.latch()
-        second = send(sfu, "video", "vp8", 2.0, BLACK_FLASHING)
+        second = send(sfu.port("video"), "video", "vp8", 2.0, BLACK_FLASHING)
         assert second.wait(20) == 0
         wait_for(lambda: any(e["event"] == "source-back" for e in recording.events))
         result = recording.stop()

@@ -25,7 +25,9 @@ SFU ◀──PLI── HOST:rtcp ◀── latch (the SFU's address: the source 
   each stream's first packet in a connection, then every `report_interval`. FFmpeg maps every
   stream's timestamps through them onto the time of the first report it read (`rtpdec.c`
   `finalize_packet`; `rtsp.c` shares `first_rtcp_ntp_time` among streams), so the streams line up
-  as they arrived.
+  as they arrived. A datagram's arrival is when the kernel received it (`SO_TIMESTAMPNS`, Linux),
+  not when this thread read it: the thread shares the interpreter with decoding and mixing, and a
+  first packet read late would shift that stream for the whole recording.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ import logging
 import math
 import select
 import socket
+import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -58,6 +62,11 @@ _PROBE_INTERVAL = 0.005
 _IDLE_WAIT = 0.25
 _RECEIVE_BUFFER = 4 << 20
 _LOOPBACK = "127.0.0.1"
+# <asm-generic/socket.h>: SO_TIMESTAMPNS (also its control message's type), which Python does not
+# name; a platform that refuses it gets read times instead.
+_SO_TIMESTAMPNS = 35
+_TIMESPEC = struct.Struct("@ll")
+_CONTROL_SIZE = socket.CMSG_SPACE(_TIMESPEC.size) if hasattr(socket, "CMSG_SPACE") else 0
 
 
 @dataclass
@@ -123,6 +132,7 @@ class Relay:
         self._sockets: list[socket.socket] = []
         try:
             self._media = {self._bind(track.port): m for m, track in spec.tracks.items()}
+            self._stamped = {sock for sock in self._media if _stamp_arrivals(sock)}
             self._feedback = self._bind(spec.rtcp) if spec.rtcp is not None else None
             self._out = self._socket(socket.AF_INET, (_LOOPBACK, 0))
             self._wake_in, self._wake_out = socket.socketpair()
@@ -221,9 +231,13 @@ class Relay:
             log.exception("the forwarded RTP relay of %s failed", self._spec.to_argument())
 
     def _drain(self, sock: socket.socket) -> None:
+        stamped = sock in self._stamped
         while True:
             try:
-                data, address = sock.recvfrom(65536)
+                if stamped:
+                    data, control, _, address = sock.recvmsg(65536, _CONTROL_SIZE)
+                else:
+                    data, address = sock.recvfrom(65536)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:  # an ICMP error queued on the socket; nothing to read
@@ -233,15 +247,16 @@ class Relay:
             if sock is self._feedback:
                 self._sfu = (address[0], address[1])  # the latest datagram's sender wins
                 continue
-            self._receive(self._media[sock], data)
+            wall = _arrival(control) if stamped else None
+            self._receive(self._media[sock], data, time.time() if wall is None else wall)
 
-    def _receive(self, medium: Medium, data: bytes) -> None:
+    def _receive(self, medium: Medium, data: bytes, wall: float) -> None:
         header = rtp.read_header(data)
         if header is None or header.payload_type != self._spec.tracks[medium].payload_type:
             return
         now = self._clock()
         stream = self._streams[medium]
-        verdict = stream.receive(header, time.time(), now)
+        verdict = stream.receive(header, wall, now)
         if verdict == "stale":
             return
         self.stats.received += 1
@@ -377,3 +392,23 @@ class Relay:
         for sock in self._sockets:
             sock.close()
         self._sockets.clear()
+
+
+def _stamp_arrivals(sock: socket.socket) -> bool:
+    """Ask the kernel to stamp each datagram with its receive time; whether it will."""
+    if sys.platform != "linux" or not _CONTROL_SIZE:
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _arrival(control: list[tuple[int, int, bytes]]) -> float | None:
+    """The kernel's receive time (Unix time) among a datagram's control messages."""
+    for level, kind, data in control:
+        if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
+            seconds, nanoseconds = _TIMESPEC.unpack_from(data)
+            return float(seconds + nanoseconds / 1e9)
+    return None
