@@ -122,10 +122,15 @@ bundle-deps:
 # is validated in tests/packaging/test_identity.py. fontconfig and fonts-noto-cjk: the desktop
 # tests run in Chinese, and the start-up check's font test finds the installed CJK font. zsh and
 # fish: `recdesk-ctl completion`'s scripts are loaded and tried in each shell (bash is always there).
+# The libraries Qt's X11 platform loads (ui/doctor.py's list; `make run` checks them with
+# `ui.doctor`): the tests also run the app on Xvfb's X11 (xcb), not only offscreen.
 # postgresql: the store's tests and a restarted service run on a private server of their own
 # (tests/helpers/postgres.py; its programs are in /usr/lib/postgresql/VERSION/bin, not on PATH).
 deps:
 	@missing=""; \
+	for package in $$($(PYTHON) -c 'from ui.doctor import QT_LIBRARY_PACKAGES as p; print(*sorted(set(p.values())))'); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
 	command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_rtmp_module.so || missing="$$missing nginx libnginx-mod-rtmp"; \
 	command -v Xvfb >/dev/null || missing="$$missing xvfb"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \

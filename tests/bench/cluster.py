@@ -7,10 +7,15 @@ python -m tests.bench.cluster [--quick] [--json FILE]
 
 1. **Failover**: a node's raylet SIGKILLed mid-recording → the first byte of the next part on the
    other node, seconds (median of 5, 2 with `--quick`), and the media lost: the gap between the
-   lost part's last moment and the next part's first, from the files' listed times.
+   lost part's last moment and the next part's first, from the files' listed times; at the
+   recommended health checks (1000 ms / 2000 ms / 3 misses) and at the fast ones (500 / 500 / 3).
 2. **Overhead**: CPU seconds and memory (RSS) per recording over the same 20 s (8 s quick) of the
    same two-camera single-stream job, under Ray (the worker and the actor that relays its lines)
    and on the local backend (the worker), interleaved, median of 3 (2 quick); the ratio.
+3. **Admission**: three nodes sized for 5 two-camera single-stream recordings each (3 quick), and
+   two more starts than fit: how many were placed and on which nodes, how many refused with
+   `no_capacity`, and how many of the placed recordings' files are complete after 20 s (8 quick):
+   each opens, has its picture and sound, and lasts as long as its recording ran.
 
 Wall times are noisy on a shared host: the load average is printed beside each figure, and the
 overhead is CPU time (user + system of the measured processes), not wall time.
@@ -30,6 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
 
 from app.service.rooms.demo import DEMO_ROOMS
@@ -37,6 +43,7 @@ from app.service.rooms.demo_media import generate, plan_room
 from tests.bench.summary import Row
 from tests.helpers.cluster.lab import ClusterLab
 from tests.helpers.cluster.namespace import process_tree
+from tests.helpers.cluster.ray_cluster import FAST_HEALTH_CHECK
 from tests.helpers.service import ServiceProcess, cpu_seconds, writing
 
 
@@ -190,8 +197,57 @@ def overhead(
     }
 
 
+def admission(folder: Path, media: Path, seconds: float, per_node: int) -> dict[str, Any]:
+    """Three nodes that admit `per_node` recordings each, and two more starts than fit."""
+    lab = ClusterLab(folder, media, rooms=("call",), nodes=3, per_node=per_node)
+    placed: list[dict[str, Any]] = []
+    refused = 0
+    try:
+        with lab.client() as client:
+            began = time.monotonic()
+            for _ in range(3 * per_node + 2):
+                answer = client.post("/v1/recordings", json=_body())
+                if answer.status_code == 503 and answer.json()["name"] == "no_capacity":
+                    refused += 1
+                    continue
+                answer.raise_for_status()
+                placed.append(answer.json())
+            starting = time.monotonic() - began
+            time.sleep(seconds)
+            nodes = client.get("/v1/health").json()["cluster"]["nodes"]
+            done = [_stop(client, rec["id"]) for rec in placed]
+        complete = sum(_complete(lab.data_dir, rec) for rec in done)
+    finally:
+        lab.close()
+    return {
+        "nodes": 3,
+        "admits_per_node": per_node,
+        "starts": 3 * per_node + 2,
+        "placed": len(placed),
+        "refused_no_capacity": refused,
+        "per_node": sorted(n["recordings"] for n in nodes if n["alive"] and n["cpus"]),
+        "complete": complete,
+        "starts_s": round(starting, 2),
+        "load": round(os.getloadavg()[0], 2),
+    }
+
+
+def _complete(data_dir: Path, rec: dict[str, Any]) -> bool:
+    """Whether a stopped recording's files all open with picture and sound and last as long as
+    it ran (within a second)."""
+    if rec["state"] != "completed" or len(rec["files"]) != 2:
+        return False
+    for entry in rec["files"]:
+        with av.open(str(data_dir / entry["path"])) as container:
+            kinds = {stream.type for stream in container.streams}
+            duration = (container.duration or 0) / av.time_base
+        if kinds != {"video", "audio"} or abs(duration - rec["elapsed"]) > 1.0:
+            return False
+    return True
+
+
 def run(quick: bool = False) -> dict[str, Any]:
-    """Both figures; `quick` keeps it under two minutes."""
+    """Every figure; `quick` keeps it under four minutes."""
     with tempfile.TemporaryDirectory(prefix="recdesk-cluster-bench-") as tmp:
         folder = Path(tmp)
         media = folder / "demo-media"
@@ -203,14 +259,21 @@ def run(quick: bool = False) -> dict[str, Any]:
         ]
         for _ in generate(plans, media):
             pass
+        seconds, runs = (8.0, 2) if quick else (20.0, 5)
+        figures = {}
         lab = ClusterLab(folder / "cluster", media, rooms=("call",))
         try:
-            return {
-                "failover": failover(lab, 2 if quick else 5),
-                "overhead": overhead(lab, media, folder, 8.0 if quick else 20.0, 2 if quick else 3),
-            }
+            figures["failover"] = failover(lab, runs)
+            figures["overhead"] = overhead(lab, media, folder, seconds, 2 if quick else 3)
         finally:
             lab.close()
+        lab = ClusterLab(folder / "fast", media, rooms=("call",), health=FAST_HEALTH_CHECK)
+        try:
+            figures["failover_fast"] = failover(lab, runs)
+        finally:
+            lab.close()
+        figures["admission"] = admission(folder / "admission", media, seconds, 3 if quick else 5)
+        return figures
 
 
 def rows(quick: bool = False) -> list[Row]:
@@ -218,14 +281,24 @@ def rows(quick: bool = False) -> list[Row]:
     print("\n[24] workers on a Ray cluster: failover and the overhead per recording")
     figures = run(quick)
     print(json.dumps(figures, indent=2))
-    fail, cost = figures["failover"], figures["overhead"]
+    fail, fast, cost = figures["failover"], figures["failover_fast"], figures["overhead"]
+    admitted = figures["admission"]
     return [
         Row(
             "failover, kill → next part on another node",
             f"{fail['kill_to_next_part_s']:.2f} s median, {fail['media_lost_s']} s media lost "
-            f"(load {fail['load']})",
+            f"(load {fail['load']}); fast checks {fast['kill_to_next_part_s']:.2f} s, "
+            f"{fast['media_lost_s']} s lost",
             "seconds",
             None,
+        ),
+        Row(
+            "3 nodes, admission",
+            f"{admitted['placed']} placed {admitted['per_node']}, "
+            f"{admitted['refused_no_capacity']} refused, {admitted['complete']} complete",
+            "what fits placed and complete, the rest refused",
+            admitted["placed"] == admitted["complete"] == 3 * admitted["admits_per_node"]
+            and admitted["refused_no_capacity"] == 2,
         ),
         Row(
             "a recording under Ray / local",

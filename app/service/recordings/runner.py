@@ -233,17 +233,10 @@ class TaskRunner:
     def _settle(self, task: ActiveTask) -> None:
         """A lost host's files: the next part's number now, each file finished once quiet."""
         settling = self._settling.setdefault(task.id, {})
-        found = unfinished_files(task, self._known(task))
-        top = task.rec.next_part
-        for path in found:
-            part = part_of(path, task.rec.next_part)
-            top = max(top, part)
+        for path, part in _leftovers(task, self._known(task)):
             settling[path] = asyncio.create_task(self._recover_quiet(task, path, part))
-        task.rec.next_part = top + 1
 
     async def _recover_quiet(self, task: ActiveTask, path: Path, part: int) -> None:
-        from app.media.recover import recover  # only needed after a crash
-
         last = None
         quiet_since = time.monotonic()
         deadline = quiet_since + self._backend.fence_seconds + 30.0
@@ -259,6 +252,13 @@ class TaskRunner:
             elif seen is not None and now - quiet_since >= _QUIET_SECONDS:
                 break
             await asyncio.sleep(0.2)
+        await self._recover(task, path, part)
+
+    async def _recover(self, task: ActiveTask, path: Path, part: int) -> None:
+        """Finish and list one file a lost or dead worker left (one that cannot be finished
+        stays on disk, for an operator, and is logged)."""
+        from app.media.recover import recover  # only needed after a crash
+
         try:
             info = await asyncio.to_thread(recover, path)
         except (MediaError, OSError) as exc:
@@ -295,20 +295,15 @@ class TaskRunner:
 
     async def recover_files(self, task: ActiveTask, known: set[str]) -> None:
         """Finish and list the files a dead worker left behind; the next part comes after them."""
-        from app.media.recover import recover  # only needed after a crash
+        for path, part in _leftovers(task, known):
+            await self._recover(task, path, part)
 
-        found = unfinished_files(task, known)
-        top = task.rec.next_part
-        for path in found:
-            part = part_of(path, task.rec.next_part)
-            top = max(top, part)
-            try:
-                info = await asyncio.to_thread(recover, path)
-            except (MediaError, OSError) as exc:
-                log.warning("recording %s: cannot finish %s: %s", task.id, path, exc)
-                continue
-            self._host.file_recovered(task, info, part)
-        task.rec.next_part = top + 1
+
+def _leftovers(task: ActiveTask, known: set[str]) -> list[tuple[Path, int]]:
+    """The task's unlisted files and their part numbers; its next part now comes after them."""
+    found = [(path, part_of(path, task.rec.next_part)) for path in unfinished_files(task, known)]
+    task.rec.next_part = max([task.rec.next_part, *(part for _, part in found)]) + 1
+    return found
 
 
 def unfinished_files(task: ActiveTask, known: set[str]) -> list[Path]:

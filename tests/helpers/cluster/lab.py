@@ -1,9 +1,9 @@
 """`ClusterLab`: a namespace holding a Ray cluster (a head, two nodes) and the `recdesk-server
 --cluster` that drives it; the tests reach the service over the veth pair, with a bearer token.
 
-Admission is sized so that one two-camera single-stream recording fills a node: the nodes'
-CPUs and the `headroom` are derived from the cost the backend charges for such a job
-(`job_cost`), so the tests hold whatever the measured cost table says. Everything runs on this
+Admission is sized so that `per_node` two-camera single-stream recordings fill a node (one by
+default): the nodes' CPUs and the `headroom` are derived from the cost the backend charges for such
+a job (`job_cost`), so the tests hold whatever the measured cost table says. Everything runs on this
 machine, so the recordings folder is the "shared volume" every node sees at the same path.
 """
 
@@ -57,19 +57,24 @@ class ClusterLab:
         placement_timeout: float = 3.0,
         fence_seconds: float = 3.0,
         rooms: tuple[str, ...] = ("call", "meeting", "class"),
+        nodes: int = 2,
+        per_node: int = 1,
+        health: dict[str, str] | None = None,
     ) -> None:
         self.folder = folder
         self.rooms = rooms
-        cost = two_camera_cost()
-        # One such recording takes 3/4 of a node: a second never fits beside it.
-        self.cpus = max(1, math.ceil(cost / 0.75))
-        headroom = cost / (0.75 * self.cpus)
+        # A node admits `per_node` and a third of such recordings: one more never fits.
+        capacity = two_camera_cost() * (per_node + 1 / 3)
+        self.cpus = max(1, math.ceil(capacity))
+        headroom = capacity / self.cpus
         self.ns = Namespace("rdc", third_octet=78)
         self.cluster: RayCluster | None = None
         self.process: subprocess.Popen[str] | None = None
         self.token = secrets.token_hex(16)
         try:
-            self.cluster = RayCluster(folder / "ray", self.ns, nodes=2, cpus=self.cpus)
+            self.cluster = RayCluster(
+                folder / "ray", self.ns, nodes=nodes, cpus=self.cpus, health=health
+            )
             config = folder / "recdesk.toml"
             config.write_text(
                 _CONFIG.format(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import av
 import httpx
 import pytest
 
@@ -153,6 +154,58 @@ def test_pause_resume_stop_reach_workers_on_both_nodes(cluster_lab: ClusterLab) 
         for rec in recs:
             assert stop(client, rec["id"])["state"] == "completed"
             assert accounted_for(cluster_lab, recording(client, rec["id"]))
+
+
+def _tile(x: int) -> dict[str, Any]:
+    """A small mix of alice's camera in a half of the canvas starting at `x`, the rest black: it
+    costs less than two copied cameras, so it fits a node."""
+    return {
+        "version": 1,
+        "template": "custom",
+        "canvas": {"width": 320, "height": 180, "fps": 15, "background": "#000000"},
+        "regions": [{"x": x, "y": 0, "width": 160, "height": 180, "stream_id": "alice-camera"}],
+    }
+
+
+def _sides(path: Path) -> list[str]:
+    """Per decoded frame, the half of the picture that shows the camera ("left", "right")."""
+    sides = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            luma = frame.to_ndarray(format="gray")
+            left, right = float(luma[:, :160].mean()), float(luma[:, 160:].mean())
+            if abs(left - right) > 20:
+                sides.append("left" if left > right else "right")
+    return sides
+
+
+def test_a_layout_change_reaches_a_mix_on_a_node(cluster_lab: ClusterLab) -> None:
+    with cluster_lab.client() as client:
+        body = {
+            "room_id": "call",
+            "mode": "mixed",
+            "include": ["alice"],
+            "layout": _tile(0),
+            "folder": f"mix-{secrets.token_hex(4)}",
+        }
+        answer = client.post("/v1/recordings", json=body)
+        assert answer.status_code == 201, answer.text
+        rec = answer.json()
+        writer_of(cluster_lab, rec)
+        until(lambda: in_state(client, rec["id"], "recording"), 60, "recording")
+        time.sleep(2.0)
+        changed = client.put(f"/v1/recordings/{rec['id']}/layout", json={"layout": _tile(160)})
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["layout"]["regions"][0]["x"] == 160
+        time.sleep(2.0)
+        done = stop(client, rec["id"])
+    assert done["state"] == "completed", done
+    [path] = accounted_for(cluster_lab, done)
+    sides = _sides(path)
+    # The camera on the left, then (from the change on, never back) on the right.
+    assert (sides.count("left") >= 15, sides.count("right") >= 15) == (True, True), sides
+    flip = sides.index("right")
+    assert (set(sides[:flip]), set(sides[flip:])) == ({"left"}, {"right"}), sides
 
 
 def test_a_worker_cut_off_from_the_service_stops_writing(cluster_lab: ClusterLab) -> None:
