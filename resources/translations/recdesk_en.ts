@@ -138,6 +138,23 @@
     </message>
 </context>
 <context>
+    <name>StatusLine</name>
+    <message numerus="yes">
+        <source>Cluster: %n host(s), {0} of {1} CPUs free</source>
+        <translation>
+            <numerusform>Cluster: %n host, {0} of {1} CPUs free</numerusform>
+            <numerusform>Cluster: %n hosts, {0} of {1} CPUs free</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s), {0} of {1} CPUs free</source>
+        <translation>
+            <numerusform>%n recording, {0} of {1} CPUs free</numerusform>
+            <numerusform>%n recordings, {0} of {1} CPUs free</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StreamCard</name>
     <message numerus="yes">
         <source>%n channels</source>

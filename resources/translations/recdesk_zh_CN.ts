@@ -3763,13 +3763,22 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <source>{0} free</source>
         <translation>可用 {0}</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+10"/>
-        <source>Cluster: {0} hosts, {1} of {2} CPUs free</source>
-        <translation>集群：{0} 台主机，{2} 个 CPU 中 {1} 个空闲</translation>
+        <source>Cluster: %n host(s), {0} of {1} CPUs free</source>
+        <translation>
+            <numerusform>集群：%n 台主机，{1} 个 CPU 中 {0} 个空闲</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n recording(s), {0} of {1} CPUs free</source>
+        <translation>
+            <numerusform>%n 个录制，{1} 个 CPU 中 {0} 个空闲</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>{0} lost</source>
         <translation>{0} 台失联</translation>
     </message>
@@ -3779,12 +3788,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>录制进程运行在 Ray 集群 {0} 上</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{0} recordings, {1} of {2} CPUs free</source>
-        <translation>{0} 个录制，{2} 个 CPU 中 {1} 个空闲</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>lost</source>
         <translation>已失联</translation>
     </message>

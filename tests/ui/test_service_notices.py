@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.api.models import ClusterHealthModel, ClusterNodeModel, Event, EventType, Health
 from tests.ui.conftest import until
+from ui.common.appearance import apply_appearance, current_appearance
 from ui.connection.connection import Connection
 from ui.window import MainWindow
 
@@ -119,7 +121,16 @@ def test_a_cluster_shows_its_hosts_and_free_cpus_and_a_lost_host_in_the_status_b
     assert "1 lost" in label.text()
     tip = label.toolTip()
     assert "10.0.0.1:6379" in tip
-    assert "10.0.0.2 (a1b2c3d4): 1 recordings, 1.2 of 2.0 CPUs free" in tip
+    assert "10.0.0.2 (a1b2c3d4): 1 recording, 1.2 of 2.0 CPUs free" in tip
+    assert "10.0.0.3 (f6e5d4c3): 0 recordings, 1.6 of 2.0 CPUs free" in tip
     assert "10.0.0.4 (0a0b0c0d): lost" in tip
+    # The lost host's colour follows the palette.
+    before, shown = current_appearance(), label.text()
+    try:
+        apply_appearance("dark" if "#c5221f" in shown else "light")
+        QApplication.processEvents()
+        assert label.text() != shown
+    finally:
+        apply_appearance(before)
     connection.health_changed.emit(Health(version="1", uptime=1, free_bytes=10**9))
     assert label.isHidden()

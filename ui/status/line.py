@@ -24,6 +24,7 @@ class StatusLine(QObject):
         self.disk = QLabel()
         self.cluster = QLabel()
         self.cluster.hide()
+        self._shown_cluster: ClusterHealthModel | None = None
         for label in (self.recordings, self.cluster, self.disk, self.state):
             bar.addPermanentWidget(label)
         self._connection = connection
@@ -33,6 +34,7 @@ class StatusLine(QObject):
         self._state(connection.state)
         self._counted(counter.counts)
         follow_palette(self.state, lambda: self._state(self._connection.state))
+        follow_palette(self.cluster, lambda: self._cluster(self._shown_cluster))
 
     def _state(self, state: str) -> None:
         where = self.tr("built-in service") if self._connection.embedded else self._connection.url
@@ -57,12 +59,13 @@ class StatusLine(QObject):
     def _cluster(self, cluster: ClusterHealthModel | None) -> None:
         """The cluster's hosts and free CPUs, a lost host in the error colour; each host in the
         tooltip. Hidden when the service records on its own host."""
+        self._shown_cluster = cluster
         self.cluster.setVisible(cluster is not None)
         if cluster is None:
             return
         alive = sum(node.alive for node in cluster.nodes)
-        text = self.tr("Cluster: {0} hosts, {1} of {2} CPUs free").format(
-            alive, f"{cluster.free_cpus:.1f}", f"{cluster.cpus:.1f}"
+        text = self.tr("Cluster: %n host(s), {0} of {1} CPUs free", "", alive).format(
+            f"{cluster.free_cpus:.1f}", f"{cluster.cpus:.1f}"
         )
         lost = len(cluster.nodes) - alive
         if lost:
@@ -73,8 +76,8 @@ class StatusLine(QObject):
         lines = [self.tr("Workers run on the Ray cluster at {0}").format(cluster.address)]
         for node in cluster.nodes:
             state = (
-                self.tr("{0} recordings, {1} of {2} CPUs free").format(
-                    node.recordings, f"{node.free_cpus:.1f}", f"{node.cpus:.1f}"
+                self.tr("%n recording(s), {0} of {1} CPUs free", "", node.recordings).format(
+                    f"{node.free_cpus:.1f}", f"{node.cpus:.1f}"
                 )
                 if node.alive
                 else self.tr("lost")
