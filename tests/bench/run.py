@@ -95,7 +95,9 @@ And one what a cluster costs and buys (`cluster`, `tests.bench.cluster`, root: a
 nodes in a network namespace):
 
 24. failover: a node's raylet SIGKILLed → the next part's first byte on the other node (median
-    of 5) and the media lost; the CPU and memory of a recording under Ray / on the local backend.
+    of 5) and the media lost, at the recommended and at the fast health checks; the CPU and
+    memory of a recording under Ray / on the local backend; admission on three nodes (what fits
+    placed and complete, the rest refused with `no_capacity`).
 
 `--quick` shortens everything (a 60 s input, 3 repeats, N up to 50, parts of 10 s, mixes of a few
 seconds) for a smoke test. A missed target prints MISS and, with `--strict` only, makes the exit
