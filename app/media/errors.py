@@ -6,7 +6,8 @@ RecDeskError
     ├── SourceError            the source cannot be opened or read        (caller's fault)
     │   ├── NoStreamError      the source lacks the stream type asked for (caller's fault)
     │   ├── SourceChangedError a live source came back with other streams (caller's fault)
-    │   └── SourceIdleError    a live source sent nothing for too long    (an end, not a fault)
+    │   ├── SourceIdleError    a live source sent nothing for too long    (an end, not a fault)
+    │   └── NothingRecorded    a file to recover holds no media at all    (an end, not a fault)
     ├── OutputError            the output cannot be written               (caller's fault)
     │   └── FormatError        unknown container or impossible combination (caller's fault)
     ├── ImageError             a layout image is missing or not a PNG/JPEG (caller's fault)
@@ -44,6 +45,13 @@ class SourceChangedError(SourceError):
 
 class SourceIdleError(SourceError):
     """A live source sent no data for longer than the read timeout; what came before is kept."""
+
+    caller_fault = False
+
+
+class NothingRecorded(SourceError):
+    """A file to recover holds no media: its recorder was stopped before it wrote any (an MP4
+    killed before its first fragment holds only its header)."""
 
     caller_fault = False
 

@@ -21,6 +21,9 @@ Matroska's cues and duration, HLS's `#EXT-X-ENDLIST`. `recover(path)` writes wha
   `#EXT-X-ENDLIST`; entries whose segment is missing, empty or unreadable are dropped, and the next
   segment, if the kill came while it was being written, is listed when it reads.
 - **A finished file** recovers to an equivalent one (the same packets and duration).
+- **A file with no media** (an MP4 whose recorder was killed before its first fragment holds only
+  its `ftyp` and `free` boxes; any file in which no packet reads) raises `NothingRecorded`: there
+  is nothing to finish, and the file is left as it is for the caller to remove.
 
 The `FileInfo` returned describes the recovered file; its end is the time the recorder last wrote
 (the file's modification time, which recovery keeps) and its start that minus the duration.
@@ -46,13 +49,16 @@ import av.container
 import av.stream
 
 from app.media.demuxers import skip_pts_generation
-from app.media.errors import RecordingError, SourceError, reason
+from app.media.errors import NothingRecorded, RecordingError, SourceError, reason
 from app.media.fileinfo import FileInfo, StreamInfo
 from app.media.formats import FORMATS, ContainerFormat, format_of
 
 log = logging.getLogger(__name__)
 
 _MP4_MUXERS = ("mp4", "ipod")
+# The boxes an MP4 recorder writes before any media (the hybrid fragmented muxer's header).
+_HEADER_BOXES = {b"ftyp", b"free", b"skip", b"wide"}
+_HEADER_LIMIT = 64 * 1024
 # A segment name ends in its number: `talk-00012.ts`.
 _NUMBERED = re.compile(r"^(?P<head>.*?)(?P<number>\d+)(?P<tail>\.[^./\\]+)$")
 
@@ -60,8 +66,9 @@ _NUMBERED = re.compile(r"^(?P<head>.*?)(?P<number>\d+)(?P<tail>\.[^./\\]+)$")
 def recover(path: Path) -> FileInfo:
     """Make the recording at `path` a finished file of the same format, in place; describe it.
 
-    Raises `SourceError` when `path` does not exist or is not a recording with media in it, and
-    `RecordingError` when the recovered file cannot be written (the original is then untouched).
+    Raises `SourceError` when `path` does not exist or is not a recording, `NothingRecorded` when
+    it holds no media, and `RecordingError` when the recovered file cannot be written (the
+    original is then untouched).
     """
     path = Path(path)
     if not path.is_file():
@@ -99,6 +106,8 @@ class _Track:
 
 def _recover_file(path: Path, fmt: ContainerFormat) -> FileInfo:
     stat = path.stat()
+    if fmt.muxer in _MP4_MUXERS and _only_header(path):
+        raise NothingRecorded(f"{path} holds no media: its recorder stopped before writing any")
     # A finished MP4's edit lists hold each track's start; a killed one's are misread (see above).
     unfinished = fmt.muxer in _MP4_MUXERS and _fragmented(path)
     try:
@@ -129,6 +138,22 @@ def _recover_file(path: Path, fmt: ContainerFormat) -> FileInfo:
         end=end,
         streams=infos,
     )
+
+
+def _only_header(path: Path) -> bool:
+    """Whether an MP4 holds nothing but the boxes written before any media (`_HEADER_BOXES`),
+    the last of them perhaps cut short."""
+    with path.open("rb") as file:
+        data = file.read(_HEADER_LIMIT + 1)
+    if len(data) > _HEADER_LIMIT:
+        return False
+    offset = 0
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        if data[offset + 4 : offset + 8] not in _HEADER_BOXES or size < 8:
+            return False
+        offset += size
+    return True
 
 
 def _temporary(path: Path) -> Path:
@@ -187,7 +212,7 @@ def _copy(
     if error is not None:
         raise error
     if written == 0:
-        raise SourceError(f"{path} holds no media to recover")
+        raise NothingRecorded(f"{path} holds no media to recover")
     for track in tracks.values():
         if track.dropped:
             log.warning("%s: dropped %d out-of-order packets", path, track.dropped)

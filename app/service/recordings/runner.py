@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from app.media.errors import MediaError
+from app.media.errors import MediaError, NothingRecorded
 from app.media.fileinfo import FileInfo
 from app.media.formats import FORMATS
 from app.service.cluster.backend import NoCapacity, WorkerBackend, WorkerGone, WorkerHandle
@@ -255,12 +255,17 @@ class TaskRunner:
         await self._recover(task, path, part)
 
     async def _recover(self, task: ActiveTask, path: Path, part: int) -> None:
-        """Finish and list one file a lost or dead worker left (one that cannot be finished
-        stays on disk, for an operator, and is logged)."""
+        """Finish and list one file a lost or dead worker left: one with no media is removed,
+        one that cannot be finished stays on disk, for an operator, and is logged."""
         from app.media.recover import recover  # only needed after a crash
 
         try:
             info = await asyncio.to_thread(recover, path)
+        except NothingRecorded:  # killed before its first media: a file with nothing to keep
+            log.info("recording %s: %s holds no media; removed", task.id, path)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return
         except (MediaError, OSError) as exc:
             log.warning("recording %s: cannot finish %s: %s", task.id, path, exc)
             return

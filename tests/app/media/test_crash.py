@@ -20,7 +20,7 @@ import av
 import pytest
 
 from app.media.cli import main
-from app.media.errors import RecordingError, SourceError
+from app.media.errors import NothingRecorded, RecordingError, SourceError
 from app.media.recover import recover
 from tests.app.media.conftest import Record
 from tests.helpers.media import FPS, decodes, events, probe, top_level_boxes
@@ -264,3 +264,29 @@ def test_a_file_that_cannot_be_rewritten_is_left_as_it_was(tmp_path: Path) -> No
 
     assert path.read_bytes() == data
     assert [p.name for p in tmp_path.iterdir()] == ["odd.mp4"]
+
+
+def test_a_recorder_killed_before_its_first_fragment_leaves_nothing_to_recover(
+    h264_aac: Path, tmp_path: Path
+) -> None:
+    """Killed as soon as its file has a header (its first fragment comes a second later): the
+    file holds no media, and recovery says so and leaves it as it is."""
+    out = tmp_path / "talk.mp4"
+    for _ in range(3):  # a kill that comes after the first fragment is tried again
+        out.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "app.media.cli", str(h264_aac), "--live", "-o", str(out)]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.kill()
+        proc.wait()
+        if set(top_level_boxes(out)) <= {"ftyp", "free"}:
+            break
+    assert set(top_level_boxes(out)) <= {"ftyp", "free"}, top_level_boxes(out)
+    data = out.read_bytes()
+
+    with pytest.raises(NothingRecorded, match=r"talk\.mp4 holds no media"):
+        recover(out)
+
+    assert out.read_bytes() == data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -150,6 +151,47 @@ def test_killed_worker_is_restarted_into_the_next_part(own_service: ServiceProce
     [gap] = done.gaps  # the moments between the dead worker's last frame and the new one's first
     assert gap.reason == "worker-restarted"
     assert done.files[0].end == gap.from_ < gap.to <= done.files[1].end
+
+
+def _kill_at_first_header(service: ServiceProcess, folder: Path) -> None:
+    """SIGKILL the worker writing under `folder` as soon as its file is more than empty (a
+    header; the first fragment, its first media, comes a second later)."""
+    assert service.process is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if folder.is_dir() and any(p.stat().st_size for p in folder.iterdir() if p.is_file()):
+            for pid in children(service.process.pid):
+                if writing(pid, folder):
+                    os.kill(pid, 9)
+                    return
+        time.sleep(0.002)
+    raise AssertionError(f"no worker wrote under {folder}")
+
+
+def test_a_worker_killed_before_its_first_media_leaves_no_file_behind(
+    own_service: ServiceProcess,
+):
+    early = []
+    for attempt in range(3):  # a kill after the first fragment is tried again, with a new one
+        name = f"early-{attempt}"
+        rec = run(_begin(own_service, name))
+        folder = own_service.data_dir / "recordings" / name
+        _kill_at_first_header(own_service, folder)
+        done = _stop(own_service, rec.id, part=2)
+        assert done.state == "completed"
+        # Whenever the kill came, every file on disk is listed and plays.
+        listed = sorted(own_service.data_dir / f.path for f in done.files)
+        assert sorted(p for p in folder.iterdir() if not p.name.startswith(".")) == listed
+        assert all(duration > 1.0 for duration in _playable(own_service, done))
+        if [f.part for f in done.files] == [2]:  # part 1 held only its header: removed
+            early.append(done)
+            break
+    assert early, "no kill came before a first fragment"
+
+
+async def _begin(service: ServiceProcess, folder: str) -> Recording:
+    async with RecDeskClient(service.url) as api:
+        return await api.start_recording(room_id="call", mode="mixed", format="mp4", folder=folder)
 
 
 def test_no_media_fails_and_nothing_left_stops_as_idle(tmp_path: Path, demo_media: Path):
