@@ -129,8 +129,8 @@ class WorkerBackend(Protocol):
         `WorkerGone` or `OSError` when it could not start, `WorkerGone` once closed."""
         ...
 
-    def health(self) -> list[NodeHealth]:
-        """The hosts workers run on, as of now."""
+    async def health(self) -> list[NodeHealth]:
+        """The hosts workers run on, as of now (asked of the cluster off the event loop)."""
         ...
 
     async def close(self) -> None:

@@ -151,10 +151,10 @@ class TaskManager:
         task = self._active(recording_id)
         return task, unfinished_files(task, self._life.known_files(task))
 
-    def cluster_health(self) -> list[NodeHealth]:
+    async def cluster_health(self) -> list[NodeHealth]:
         """The hosts workers run on (empty without a cluster): each node's id, address, whether
         it is alive, its CPUs and those free, and how many of this service's recordings it runs."""
-        return self._pool.health()
+        return await self._pool.health()
 
     def node_of(self, recording_id: str) -> str | None:
         """The node an active recording's worker runs on now, if it has one."""

@@ -214,7 +214,7 @@ class WorkerPool:
         """The backend's start: begin warming workers."""
         self.start()
 
-    def health(self) -> list[NodeHealth]:
+    async def health(self) -> list[NodeHealth]:
         """No cluster: the service's own health says how this host is."""
         return []
 

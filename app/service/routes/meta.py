@@ -62,11 +62,11 @@ async def health(service: ServiceDep, request: Request) -> Health:
             ProviderHealthModel.model_validate(entry, from_attributes=True)
             for entry in service.rooms.health()
         ],
-        cluster=_cluster(service),
+        cluster=await _cluster(service),
     )
 
 
-def _cluster(service: Service) -> ClusterHealthModel | None:
+async def _cluster(service: Service) -> ClusterHealthModel | None:
     """The cluster's hosts, when the workers run on one; None on one host."""
     settings = service.settings.cluster
     if settings is None or settings.address is None:
@@ -80,7 +80,7 @@ def _cluster(service: Service) -> ClusterHealthModel | None:
             free_cpus=node.free_cpus,
             recordings=node.recordings,
         )
-        for node in service.tasks.cluster_health()
+        for node in await service.tasks.cluster_health()
     ]
     alive = [node for node in nodes if node.alive]
     return ClusterHealthModel(

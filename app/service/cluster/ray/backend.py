@@ -118,15 +118,17 @@ class RayBackend:
     def _release(self, worker: RayWorker) -> None:
         self._running.pop(worker, None)
 
-    def health(self) -> list[NodeHealth]:
-        """The cluster's nodes; free CPUs are a node's CPUs less those this service holds."""
+    async def health(self) -> list[NodeHealth]:
+        """The cluster's nodes; free CPUs are a node's CPUs less those this service holds. The
+        node list is a call to the head: it is made off the event loop, which a slow head would
+        otherwise hold up."""
         held: collections.defaultdict[str, float] = collections.defaultdict(float)
         count: collections.Counter[str] = collections.Counter()
         for worker, cpus in self._running.items():
             held[worker.node_id] += cpus
             count[worker.node_id] += 1
         nodes = []
-        listed: list[dict[str, Any]] = ray.nodes()  # type: ignore[no-untyped-call]
+        listed: list[dict[str, Any]] = await asyncio.to_thread(ray.nodes)
         for node in listed:
             node_id = str(node["NodeID"])
             cpus = float(node.get("Resources", {}).get("CPU", 0.0))
