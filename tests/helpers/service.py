@@ -79,14 +79,9 @@ class ServiceProcess:
 
     def stop(self, timeout: float = 30.0) -> int | None:
         """SIGTERM, and wait for it to finish."""
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
+        if self.process is None:
+            return None
+        return end(self.process, timeout)
 
     def kill(self) -> None:
         """SIGKILL: what a crash looks like."""
@@ -111,6 +106,17 @@ async def wait_until(
             return value
         assert time.monotonic() < deadline, "timed out waiting"
         await asyncio.sleep(every)
+
+
+def end(process: subprocess.Popen[Any], timeout: float) -> int:
+    """SIGTERM (if it still runs), wait up to `timeout` s, then SIGKILL; its exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return process.wait()
 
 
 def children(parent: int) -> list[int]:

@@ -25,7 +25,7 @@ from app.service.cluster.ray.backend import job_cost
 from app.worker.protocol import Job, StreamJob
 from tests.helpers.cluster.namespace import Namespace
 from tests.helpers.cluster.ray_cluster import RayCluster, RayNode
-from tests.helpers.service import writing
+from tests.helpers.service import end, writing
 
 _CONFIG = """
 [auth]
@@ -178,12 +178,7 @@ class ClusterLab:
         if self.process is None or self.process.poll() is not None:
             return
         os.kill(self.process.pid, signal.SIGCONT)
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end(self.process, 30)
 
     def close(self) -> None:
         """Stop the service, the cluster and the namespace."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.helpers.cluster.namespace import Namespace, command_name, process_tree
+from tests.helpers.service import end
 
 RAY = Path(sys.executable).with_name("ray")
 GCS_PORT = 6380
@@ -217,13 +218,7 @@ class RayCluster:
         if node.process is None:
             return
         tree = process_tree(node.process.pid)
-        with contextlib.suppress(ProcessLookupError):
-            node.process.terminate()
-        try:
-            node.process.wait(15)
-        except subprocess.TimeoutExpired:
-            node.process.kill()
-            node.process.wait()
+        end(node.process, 15)
         for pid in reversed(tree[1:]):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
