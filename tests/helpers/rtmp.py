@@ -24,6 +24,8 @@ from pathlib import Path
 
 import av
 
+from tests.helpers.processes import end
+
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 
 _CONF = """
@@ -125,11 +127,7 @@ class NginxRtmp:
 
     def stop(self) -> None:
         """Stop nginx."""
-        self._process.terminate()
-        try:
-            self._process.wait(5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
+        end(self._process, 5)
 
 
 class Publisher(threading.Thread):

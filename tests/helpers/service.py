@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import uvicorn
+
+from tests.helpers.processes import end
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -106,17 +107,6 @@ async def wait_until(
             return value
         assert time.monotonic() < deadline, "timed out waiting"
         await asyncio.sleep(every)
-
-
-def end(process: subprocess.Popen[Any], timeout: float) -> int:
-    """SIGTERM (if it still runs), wait up to `timeout` s, then SIGKILL; its exit status."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            return process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return process.wait()
 
 
 def children(parent: int) -> list[int]:

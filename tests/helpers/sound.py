@@ -34,6 +34,8 @@ from typing import Literal
 import av
 import numpy as np
 
+from tests.helpers.processes import end
+
 RATE = 48_000
 BLOCK = RATE // 100  # 10 ms
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,13 +171,7 @@ class SoundServer:
     def stop(self) -> None:
         """Stop every process of the server."""
         for process in reversed(self._processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            end(process, 5)
         self._processes.clear()
         if self._dbus_pid is not None:
             with contextlib.suppress(ProcessLookupError):

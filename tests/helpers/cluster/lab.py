@@ -25,7 +25,8 @@ from app.service.cluster.ray.backend import job_cost
 from app.worker.protocol import Job, StreamJob
 from tests.helpers.cluster.namespace import Namespace
 from tests.helpers.cluster.ray_cluster import RayCluster, RayNode
-from tests.helpers.service import end, writing
+from tests.helpers.processes import end
+from tests.helpers.service import writing
 
 _CONFIG = """
 [auth]

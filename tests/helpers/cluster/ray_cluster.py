@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.helpers.cluster.namespace import Namespace, command_name, process_tree
-from tests.helpers.service import end
+from tests.helpers.processes import end
 
 RAY = Path(sys.executable).with_name("ray")
 GCS_PORT = 6380

@@ -25,6 +25,8 @@ from typing import Any
 
 import httpx
 
+from tests.helpers.processes import end
+
 JANUS = Path("/usr/bin/janus")
 PLUGINS = Path("/usr/lib/x86_64-linux-gnu/janus")
 HTTP_PORT = 8088
@@ -271,13 +273,8 @@ class JanusLab:
         return "\n".join(text.splitlines()[-lines:])
 
     def close(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            end(self.process, 10)
         self.close_network()
 
     def close_network(self) -> None:
@@ -314,12 +311,7 @@ class Publisher:
 
     def stop(self) -> None:
         """Leave the room and end, as a person closing the call does."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        end(self.process, 10)
 
     def kill(self) -> None:
         """End it at once, as a crash or a closed browser tab would."""
