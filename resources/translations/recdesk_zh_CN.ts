@@ -3729,7 +3729,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>StatusLine</name>
     <message>
-        <location filename="../../ui/status/line.py" line="+38"/>
+        <location filename="../../ui/status/line.py" line="+40"/>
         <source>built-in service</source>
         <translation>内置服务</translation>
     </message>
@@ -3764,7 +3764,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>可用 {0}</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Cluster: %n host(s), {0} of {1} CPUs free</source>
         <translation>
             <numerusform>集群：%n 台主机，{1} 个 CPU 中 {0} 个空闲</numerusform>
