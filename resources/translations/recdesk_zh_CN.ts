@@ -2819,7 +2819,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
 <context>
     <name>RecoveryOffer</name>
     <message>
-        <location filename="../../ui/local/recovery.py" line="+87"/>
+        <location filename="../../ui/local/recovery.py" line="+89"/>
         <source>RecDesk was closed while recording “{0}” (started {1}, {2}). Recover it?</source>
         <translation>RecDesk 在录制“{0}”时被关闭（开始于 {1}，{2}）。是否恢复？</translation>
     </message>
@@ -2874,7 +2874,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>正在恢复“{0}”…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>no file of it could be read</source>
         <translation>其文件均无法读取</translation>
     </message>
@@ -2895,11 +2895,27 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+23"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="-8"/>
+        <source>Nothing to recover</source>
+        <translation>没有可恢复的内容</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“{0}” was stopped before anything was recorded: there is nothing to save.</source>
+        <translation>“{0}”在录下任何内容之前就已停止：没有可保存的内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>RecDesk was closed as it began, before its first second was written; its empty file was removed.</source>
+        <translation>RecDesk 在录制刚开始、第一秒尚未写入时被关闭；其空文件已删除。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Recovering the recording</source>
         <translation>正在恢复录制文件</translation>
     </message>

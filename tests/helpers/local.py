@@ -3,8 +3,7 @@
 `record_and_kill(workdir, spec, name)` starts a `LocalRecorder` in a fresh Python process, which
 prints how much media it has written every 50 ms, kills it once `run_for` seconds are written,
 and returns the last figure printed: what recovery must give back, less at most a second.
-
-May import `app.media.local` and the standard library.
+`kill_at_header(clip, out)` kills `recdesk-record` as soon as its MP4 has a header and no media.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 from app.media.local import LocalInput, LocalSpec
+from tests.helpers.media import top_level_boxes
 
 # Screen and microphone, paced in real time by FFmpeg's test sources.
 SCREEN_AND_MIC = LocalSpec(
@@ -62,3 +62,21 @@ def record_and_kill(workdir: Path, spec: LocalSpec, name: str, run_for: float = 
         child.send_signal(signal.SIGKILL)
         child.wait(10)
     return float(elapsed)
+
+
+def kill_at_header(clip: Path, out: Path) -> None:
+    """Record `clip` live into the MP4 `out` with `recdesk-record` and SIGKILL it as soon as the
+    file has its first bytes: its header (`ftyp`, `free`) and no media, which comes a second
+    later. A kill that came too late is tried again."""
+    for _ in range(3):
+        out.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "app.media.cli", str(clip), "--live", "-o", str(out)]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.kill()
+        proc.wait()
+        if set(top_level_boxes(out)) <= {"ftyp", "free"}:
+            return
+    raise AssertionError(f"{out} has media: {top_level_boxes(out)}")

@@ -12,7 +12,9 @@ RecDesk was closed while recording “Team meeting” (started 2026-11-21 18:30,
 ```
 
 A recording that had finished but was never saved needs no recovery: [Save…] hands it to the save
-flow at once. A recovery that fails says why and keeps the files (they are offered again).
+flow at once. A recovery that fails says why and keeps the files (they are offered again). One
+that finds no media in any file (killed before its first was written) says there is nothing to
+save; the recording is gone.
 """
 
 from __future__ import annotations
@@ -163,6 +165,9 @@ class RecoveryOffer(QObject):
         if infos:
             self._hand_over(item, sum(i.duration for i in infos))
             return
+        if error is None and not item.folder.exists():
+            self._say_nothing_recorded(item)
+            return
         reason = str(error) if error is not None else self.tr("no file of it could be read")
         log.warning("cannot recover %s: %s", item.folder, reason)
         box = message_box(
@@ -182,6 +187,29 @@ class RecoveryOffer(QObject):
         self._set_question(box)
         box.open()
 
+    def _say_nothing_recorded(self, item: Unfinished) -> None:
+        """Recovery found no media in any file (the app died before the first was written): the
+        recording is gone, and the operator is told why it is not saved."""
+        box = message_box(
+            self._parent,
+            "localRecoveryNothing",
+            icon=QMessageBox.Icon.Information,
+            title=self.tr("Nothing to recover"),
+            text=self.tr(
+                "“{0}” was stopped before anything was recorded: there is nothing to save."
+            ).format(item.spec.label),
+            informative=self.tr(
+                "RecDesk was closed as it began, before its first second was written; its empty"
+                " file was removed."
+            ),
+            buttons=[("ok", self.tr("OK"), Role.AcceptRole)],
+            default="ok",
+            escape="ok",
+        )
+        box.finished.connect(self._skip)
+        self._set_question(box)
+        box.open()
+
     def _skip(self) -> None:
         """Leave the recording offered now for the next start; go on to the next one."""
         if self._queue:
@@ -192,7 +220,7 @@ class RecoveryOffer(QObject):
         """Save it as a recording that has just stopped; the next offer waits for the save."""
         self._waiting_for_save = True
         self._flow.finish(
-            item.files,
+            [f for f in item.files if f.exists()],  # recovery removes a part with no media
             item.folder,
             item.name,
             item.spec.label,

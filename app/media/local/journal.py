@@ -11,12 +11,12 @@ directory, beside a `journal.json` that says what it records and for whom:
 The journal is written (atomically, by rename) when the recording starts and again when it ends.
 A folder whose journal says `recording` while its process is gone was killed: `find_unfinished`
 reports it with `killed=True`, and `recover_unfinished` makes its files playable (in place, by
-`app.media.recover`). A folder whose journal says `finished` while its process is gone was never
-saved (the app died in the save dialog): its files are whole. A folder whose process still runs
-belongs to that process (this app's own recording waiting in its save dialog, another RecDesk
-window) and is not reported. Once the desktop has moved the files out, `mark_saved` removes the
-folder, and the working directory with it when that is left empty; `discard_unfinished` removes
-it with whatever is left in it. Either raises `OSError` when
+`app.media.recover`; a part with no media is removed). A folder whose journal says `finished`
+while its process is gone was never saved (the app died in the save dialog): its files are whole.
+A folder whose process still runs belongs to that process (this app's own recording waiting in
+its save dialog, another RecDesk window) and is not reported. Once the desktop has moved the files
+out, `mark_saved` removes the folder, and the working directory with it when that is left empty;
+`discard_unfinished` removes it with whatever is left in it. Either raises `OSError` when
 the folder cannot be removed, so that nobody believes it gone.
 """
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.media.errors import NothingRecorded
 from app.media.fileinfo import FileInfo
 from app.media.local.spec import LocalSpec
 from app.media.recover import recover
@@ -121,8 +122,11 @@ def recover_unfinished(item: Unfinished) -> list[FileInfo]:
     """Make a killed recording's files playable, in place, and describe them (blocking).
 
     A file that cannot be recovered is left as it is, still in `item.files`, and not described: the
-    caller keeps it with the others. A recording that was not killed needs nothing: its files are
-    whole (nothing is rewritten, and none is described).
+    caller keeps it with the others. A file with no media (a part the recorder was killed in before
+    it wrote any) is removed, as the service's runner removes one: there is nothing in it to keep.
+    When that leaves the recording no file at all, its working folder is removed too (nothing
+    was recorded) and nothing is described. A recording that was not killed needs nothing: its
+    files are whole (nothing is rewritten, and none is described).
     """
     if not item.killed:
         return []
@@ -130,11 +134,16 @@ def recover_unfinished(item: Unfinished) -> list[FileInfo]:
     for path in item.files:
         try:
             infos.append(recover(path))
+        except NothingRecorded:
+            log.info("%s holds no media: removed", path)
+            path.unlink(missing_ok=True)
         except Exception as exc:  # one bad part must not cost the others
             log.warning("cannot recover %s: %s", path, exc)
     if infos:
         data = read_journal(item.folder) or {}
         write_journal(item.folder, {**data, "state": "finished"})
+    elif not media_files(item.folder):
+        mark_saved(item.folder)
     return infos
 
 

@@ -23,6 +23,7 @@ from app.media.cli import main
 from app.media.errors import NothingRecorded, RecordingError, SourceError
 from app.media.recover import recover
 from tests.app.media.conftest import Record
+from tests.helpers.local import kill_at_header
 from tests.helpers.media import FPS, decodes, events, probe, top_level_boxes
 
 FRAME = 1 / FPS
@@ -272,18 +273,7 @@ def test_a_recorder_killed_before_its_first_fragment_leaves_nothing_to_recover(
     """Killed as soon as its file has a header (its first fragment comes a second later): the
     file holds no media, and recovery says so and leaves it as it is."""
     out = tmp_path / "talk.mp4"
-    for _ in range(3):  # a kill that comes after the first fragment is tried again
-        out.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "app.media.cli", str(h264_aac), "--live", "-o", str(out)]
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline:
-            time.sleep(0.002)
-        proc.kill()
-        proc.wait()
-        if set(top_level_boxes(out)) <= {"ftyp", "free"}:
-            break
-    assert set(top_level_boxes(out)) <= {"ftyp", "free"}, top_level_boxes(out)
+    kill_at_header(h264_aac, out)
     data = out.read_bytes()
 
     with pytest.raises(NothingRecorded, match=r"talk\.mp4 holds no media"):

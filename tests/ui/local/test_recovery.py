@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.media.fileinfo import FileInfo
 from app.media.local import LocalInput, LocalSpec, Unfinished, find_unfinished, recover_unfinished
 from app.media.local.journal import write_journal
-from tests.helpers.local import SCREEN_AND_MIC
+from tests.helpers.local import SCREEN_AND_MIC, kill_at_header
 from tests.helpers.local import record_and_kill as kill_mid_way
 from tests.ui.conftest import until
 from ui.local.history import HISTORY_FILE, HistoryStore
@@ -224,4 +224,30 @@ def test_a_recording_that_cannot_be_recovered_stays_for_later(
 
     aloop.run_until_complete(scenario())
     assert (folder / f"{NAME}.mp4").exists()
+    assert not flow.busy
+
+
+def test_a_recording_killed_before_any_media_is_said_to_hold_nothing(
+    flow: SaveFlow, aloop: qasync.QEventLoop, h264_aac: Path
+) -> None:
+    folder = left_behind(flow.workdir(), h264_aac, killed=True)
+    kill_at_header(h264_aac, folder / f"{NAME}.mp4")  # the app died at its file's header
+    saved = outcomes(flow)
+    done: list[bool] = []
+
+    async def scenario() -> None:
+        offer = offer_recovery(None, flow)
+        offer.done.connect(lambda: done.append(True))
+        click(await asked(offer, "localRecovery"), "recover")
+        nothing = await asked(offer, "localRecoveryNothing")
+        assert nothing.text() == (
+            "“Screen and mic” was stopped before anything was recorded: there is nothing to save."
+        )
+        click(nothing, "ok")
+        await until(lambda: done)
+
+    aloop.run_until_complete(scenario())
+    assert not folder.exists()
+    assert saved == []  # no save dialog for an empty file
+    assert find_unfinished(flow.workdir()) == []
     assert not flow.busy
