@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Event, Room
 from app.layout.model import Layout
-from app.media.allocator import release_memory
+from app.media.allocator import release_memory, spare_from_collection
 from app.media.events import Paused, Resumed, Started
 from app.media.fileinfo import FileInfo
 from app.media.local import DiskLow, Ended, LocalRecorder, RecorderStats
@@ -322,6 +322,7 @@ class LocalRecorderPanel(QWidget):
             case Started():
                 self._apply_mutes()
                 self._set_state("recording", self.tr("Recording"))
+                spare_from_collection()  # full collections walk only what comes from now on
             case Paused():
                 self._set_state("paused", self.tr("Paused"))
             case Resumed():
@@ -369,6 +370,10 @@ class LocalRecorderPanel(QWidget):
         elif self.state == "paused":
             self._set_state("paused", self.tr("Paused"))
 
+    def _release_memory(self) -> None:
+        if self.recorder is None:  # not while the next one runs (it would stall): its end will
+            release_memory()
+
     def _ended(self, ended: Ended) -> None:
         if self.recorder is None:
             return
@@ -377,7 +382,7 @@ class LocalRecorderPanel(QWidget):
         self.recorder = None
         self.ended = ended
         # The recording's threads end within moments of `Ended`; then what they held goes back.
-        QTimer.singleShot(RELEASE_AFTER_MS, release_memory)
+        QTimer.singleShot(RELEASE_AFTER_MS, self._release_memory)
         why = why_ended(ended, self._disk)
         if self._disk is not None and self._disk.stopping:
             self.controls.warn(None)  # the status line says it now

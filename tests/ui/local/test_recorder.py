@@ -10,6 +10,7 @@ what was saved with PyAV. How recordings end otherwise, and the window's part, a
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 from pathlib import Path
 
@@ -132,6 +133,24 @@ def test_the_figures_move_while_recording(
         assert local_panel.stats.has_audio
         assert local_panel.stats.has_video
         await stop_and_save(qtbot, local_panel)
+
+    aloop.run_until_complete(scenario())
+
+
+def test_while_recording_full_collections_leave_what_existed_at_the_start(
+    qtbot: QtBot, aloop: qasync.QEventLoop, local_panel: LocalRecorderPanel
+) -> None:
+    """A full pass of the cyclic collector over the app's objects holds the interpreter lock for
+    about 100 ms (the GUI stood still that long in the call benchmark): from its start until it
+    is over, a recording keeps what existed then out of those passes."""
+    choice = local_panel.picker.add_device("Test pattern and tone", PATTERN_AND_TONE)
+    gc.unfreeze()
+
+    async def scenario() -> None:
+        await record(qtbot, local_panel, choice.key, 1.0)
+        assert gc.get_freeze_count() > 10_000  # the app's objects and the pipeline's
+        await stop_and_save(qtbot, local_panel)
+        await until(lambda: gc.get_freeze_count() == 0)  # handed back with the memory
 
     aloop.run_until_complete(scenario())
 
