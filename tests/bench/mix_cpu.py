@@ -19,8 +19,6 @@ participant sends different pictures, as in a real room.
    so a drift between the two encoders' settings shows in the report instead of in the ratio.
    The CLI is the machine's ffmpeg build, whose FFmpeg and x264 are not the ones inside PyAV: its
    path and both versions are printed.
-May import the `tests.bench` siblings, PyAV, `app.layout`, the compositor's constants and the
-standard library.
 """
 
 from __future__ import annotations

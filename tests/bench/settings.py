@@ -1,7 +1,4 @@
-"""How long and how often each benchmark group measures: the full run and `--quick`.
-
-May import the standard library only.
-"""
+"""How long and how often each benchmark group measures: the full run and `--quick`."""
 
 from __future__ import annotations
 

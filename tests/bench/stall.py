@@ -4,8 +4,6 @@
 means the GUI thread was busy, or waited for the GIL, for that long. `measure_while` measures over
 a window of a running qasync loop and counts a signal's emissions meanwhile (the record panel's
 live view reading the mix's picture), so the figure is known to cover the work it names.
-
-May import PySide6 and the standard library.
 """
 
 from __future__ import annotations

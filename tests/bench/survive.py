@@ -31,8 +31,6 @@ empty output folder, so no run pays for deleting what the one before wrote.
    plain MP4 beside it, the least a tool can write to make the file whole. As in `remux_cpu`, the
    bare PyAV loop of `pyav_floor` copies the same file too, to tell what any Python loop over PyAV
    costs from what recovery adds.
-
-May import the `tests.bench` siblings, PyAV, the engine's constants and the standard library.
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """The report of the `survive` benchmarks: each figure's runs, medians, ratio and verdict.
 
 The measuring is in `survive`; this turns a `SurviveResult` into the lines `make bench` prints.
-
-May import the `tests.bench` siblings and the standard library.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """The save flow's test helpers: a flow that keeps its outcomes, a working folder as a finished
 recording leaves it, answering a question, and what a saved file is (it plays; its digest).
-
-May import PySide6, PyAV, `app.media.local`, `ui` and the standard library.
 """
 
 from __future__ import annotations
