@@ -180,7 +180,7 @@ def _soak(http: httpx.Client, service: ServiceProcess, result: Result, *, log: b
     count = round(result.minutes * 60 / result.every)
     for n in range(count + 1):
         time.sleep(max(0.0, began + n * result.every - time.monotonic()))
-        workers = _workers(service.process.pid, folders)
+        workers = recording_workers(service.process.pid, folders)
         for i, series in enumerate(result.series[1:]):
             # Between two files a worker holds none open: the one seen last, while it lives.
             if workers[i] is None and series.pids and rss(series.pids[-1]) is not None:
@@ -223,7 +223,7 @@ def _wait_state(http: httpx.Client, rec_id: str, state: str, timeout: float = 12
 # -- processes -----------------------------------------------------------------------------------
 
 
-def _workers(service: int, folders: Sequence[Path]) -> list[int | None]:
+def recording_workers(service: int, folders: Sequence[Path]) -> list[int | None]:
     """The worker recording into each folder: a child of the service holding a file open there."""
     found: list[int | None] = [None] * len(folders)
     for pid in children(service):
