@@ -264,7 +264,7 @@ def report(result: Result) -> list[str]:
     lines = [
         f"  CPU per publisher-second: ours {result.ours_cpu * ms:.2f} ms, janus-pp-rec + ffmpeg "
         f"-c copy {result.janus_cpu * ms:.2f} ms: {result.cpu_ratio:.2f}x "
-        f"({result.seconds:g} s of one publisher, whole processes)",
+        f"({result.seconds:g} s of one publisher: its worker, steady; the tools, whole)",
         f"  with what writing .mjr files cost Janus during the call "
         f"({result.janus_live_cpu * ms:.2f} ms): {result.ours_cpu * ms:.2f} vs "
         f"{(result.janus_cpu + result.janus_live_cpu) * ms:.2f} ms, "
