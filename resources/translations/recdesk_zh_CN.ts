@@ -1691,7 +1691,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
     </message>
     <message>
         <location line="+17"/>
-        <location line="+4"/>
+        <location line="+5"/>
         <location line="+40"/>
         <source>Recording</source>
         <translation>录制中</translation>
@@ -1728,7 +1728,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>{0} 已离开录制</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
@@ -2879,7 +2879,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>其文件均无法读取</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Could not recover the recording</source>
         <translation>无法恢复录制文件</translation>
     </message>
@@ -2889,18 +2889,17 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>无法将“{0}”恢复为可播放状态：{1}。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Its files stay in {0}; RecDesk offers them again at the next start.</source>
         <translation>文件仍保留在 {0} 中；RecDesk 下次启动时会再次提示。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+23"/>
+        <location line="+32"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-21"/>
         <source>Nothing to recover</source>
         <translation>没有可恢复的内容</translation>
     </message>
@@ -2915,7 +2914,7 @@ Keep recording: {0} and records on; quit from there when you are done.</source>
         <translation>RecDesk 在录制刚开始、第一秒尚未写入时被关闭；其空文件已删除。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+73"/>
         <source>Recovering the recording</source>
         <translation>正在恢复录制文件</translation>
     </message>

@@ -170,38 +170,43 @@ class RecoveryOffer(QObject):
             return
         reason = str(error) if error is not None else self.tr("no file of it could be read")
         log.warning("cannot recover %s: %s", item.folder, reason)
-        box = message_box(
-            self._parent,
+        self._tell(
             "localRecoveryFailed",
-            icon=QMessageBox.Icon.Warning,
-            title=self.tr("Could not recover the recording"),
-            text=self.tr("“{0}” could not be made playable: {1}.").format(item.spec.label, reason),
-            informative=self.tr(
-                "Its files stay in {0}; RecDesk offers them again at the next start."
-            ).format(item.folder),
-            buttons=[("ok", self.tr("OK"), Role.AcceptRole)],
-            default="ok",
-            escape="ok",
+            QMessageBox.Icon.Warning,
+            self.tr("Could not recover the recording"),
+            self.tr("“{0}” could not be made playable: {1}.").format(item.spec.label, reason),
+            self.tr("Its files stay in {0}; RecDesk offers them again at the next start.").format(
+                item.folder
+            ),
         )
-        box.finished.connect(self._skip)
-        self._set_question(box)
-        box.open()
 
     def _say_nothing_recorded(self, item: Unfinished) -> None:
         """Recovery found no media in any file (the app died before the first was written): the
         recording is gone, and the operator is told why it is not saved."""
-        box = message_box(
-            self._parent,
+        self._tell(
             "localRecoveryNothing",
-            icon=QMessageBox.Icon.Information,
-            title=self.tr("Nothing to recover"),
-            text=self.tr(
+            QMessageBox.Icon.Information,
+            self.tr("Nothing to recover"),
+            self.tr(
                 "“{0}” was stopped before anything was recorded: there is nothing to save."
             ).format(item.spec.label),
-            informative=self.tr(
+            self.tr(
                 "RecDesk was closed as it began, before its first second was written; its empty"
                 " file was removed."
             ),
+        )
+
+    def _tell(
+        self, name: str, icon: QMessageBox.Icon, title: str, text: str, informative: str
+    ) -> None:
+        """Say what became of the recording offered now (OK only); then go on to the next one."""
+        box = message_box(
+            self._parent,
+            name,
+            icon=icon,
+            title=title,
+            text=text,
+            informative=informative,
             buttons=[("ok", self.tr("OK"), Role.AcceptRole)],
             default="ok",
             escape="ok",
